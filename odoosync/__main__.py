@@ -1,0 +1,3 @@
+from odoosync.cli.app import main
+
+main()

@@ -1,0 +1,94 @@
+"""The `odoosync` command: global options, error handling, and the commands of each noun."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from odoosync import __version__
+from odoosync.cli import config as config_commands
+from odoosync.cli import ingest as ingest_commands
+from odoosync.cli import queue as queue_commands
+from odoosync.cli import render
+from odoosync.cli import status as status_commands
+from odoosync.cli.context import AppState
+from odoosync.cli.exit_codes import ExitCode, exit_code_for
+from odoosync.domain.errors import OdoosyncError
+
+
+class OdoosyncGroup(TyperGroup):
+    """Turns every error into one clear message and a documented exit status; tracebacks only with --debug."""
+
+    # typer vendors click privately; typer.Context is the public name of the context it passes.
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except OdoosyncError as error:
+            self._debug_traceback(ctx)
+            render.print_error(error)
+            raise typer.Exit(exit_code_for(error)) from None
+        except KeyboardInterrupt:
+            render.err.print("interrupted")
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except Exception as error:
+            self._debug_traceback(ctx)
+            render.print_internal_error(error)
+            raise typer.Exit(ExitCode.ERROR) from None
+
+    @staticmethod
+    def _debug_traceback(ctx: typer.Context) -> None:
+        state = ctx.find_object(AppState)
+        if state is not None and state.debug:
+            render.print_traceback()
+
+
+app = typer.Typer(
+    cls=OdoosyncGroup,
+    name="odoosync",
+    help="Push a property-management app's money records into Odoo: one way, in batches, exactly once.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        render.out.print(f"odoosync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Config file (default: $ODOOSYNC_CONFIG, else $XDG_CONFIG_HOME/odoosync/config.toml).",
+            dir_okay=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = AppState(config_path=config, debug=debug)
+
+
+ingest_commands.register(app)
+status_commands.register(app)
+app.add_typer(queue_commands.app, name="queue")
+app.add_typer(config_commands.app, name="config")
+
+
+def main() -> None:
+    app(prog_name="odoosync")

@@ -1,0 +1,45 @@
+"""Exit statuses, documented in docs/cli.md. The 6x/7x ones follow BSD sysexits so scripts can tell them apart."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from odoosync.domain.errors import (
+    ConfigError,
+    EmptyInput,
+    IllegalTransition,
+    InputError,
+    NotFound,
+    OdoosyncError,
+    SchemaError,
+    StoreUnavailable,
+)
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1  # an unexpected internal error: a bug to report
+    USAGE = 2  # wrong command line (typer/click)
+    NOT_FOUND = 3  # the record or job named does not exist
+    INVALID_INPUT = 65  # EX_DATAERR: the input has invalid records; nothing was stored
+    NO_INPUT = 66  # EX_NOINPUT: an input file cannot be read
+    UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database cannot be reached
+    CONFIG = 78  # EX_CONFIG: the configuration is invalid or unsafe
+    INTERRUPTED = 130
+
+
+def exit_code_for(error: OdoosyncError) -> ExitCode:
+    # Most specific first: EmptyInput is an InputError.
+    table: list[tuple[type[OdoosyncError], ExitCode]] = [
+        (EmptyInput, ExitCode.INVALID_INPUT),
+        (InputError, ExitCode.NO_INPUT),
+        (ConfigError, ExitCode.CONFIG),
+        (StoreUnavailable, ExitCode.UNAVAILABLE),
+        (SchemaError, ExitCode.UNAVAILABLE),
+        (NotFound, ExitCode.NOT_FOUND),
+        (IllegalTransition, ExitCode.ERROR),
+    ]
+    for kind, code in table:
+        if isinstance(error, kind):
+            return code
+    return ExitCode.ERROR

@@ -1,0 +1,46 @@
+"""odoosync ingest: read the app's NDJSON records into the local store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from odoosync.cli import render
+from odoosync.cli.context import state
+from odoosync.cli.exit_codes import ExitCode
+from odoosync.sync.ingest import ingest_files
+
+
+def ingest(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="NDJSON files, one record a line; - reads standard input.")],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Store the valid lines and report the invalid ones.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Validate every line, then store the records (nothing at all when a line is invalid).
+
+    Example: odoosync ingest samples/portfolio.ndjson
+    """
+    with state(ctx).workspace() as workspace, render.ingest_progress(enabled=not as_json) as progress:
+        report = ingest_files(
+            workspace.store,
+            [str(f) for f in files],
+            skip_invalid=skip_invalid,
+            stdin=sys.stdin.buffer,
+            progress=progress,
+        )
+    if as_json:
+        render.print_json(report.as_dict())
+    else:
+        render.print_ingest_report(report)
+    if report.rejected:
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)

@@ -1,0 +1,199 @@
+"""Everything a person sees: the only module that imports rich. JSON output is plain json, not rich."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from odoosync.config import ConfigEntry
+from odoosync.domain.errors import OdoosyncError
+from odoosync.store.jobs import Job
+from odoosync.sync.ingest import IngestReport, ProgressCallback
+from odoosync.sync.status import Chip, RecordStatus
+
+# soft_wrap: a message stays one line in logs and pipes, whatever the width.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+# Below this many lines a progress bar would only flicker.
+PROGRESS_FROM_LINES = 5000
+SHOWN_PROBLEMS = 50
+
+CHIP_STYLE = {Chip.SYNCED: "green", Chip.PENDING: "yellow", Chip.FAILED: "red", Chip.NOT_SYNCED: "dim"}
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_error(error: OdoosyncError) -> None:
+    err.print(f"[bold red]error:[/] {escape(error.reason)}")
+    if error.instruction:
+        err.print(f"  [cyan]→[/] {escape(error.instruction)}")
+
+
+def print_internal_error(error: BaseException) -> None:
+    err.print(f"[bold red]internal error:[/] {escape(type(error).__name__)}: {escape(str(error))}")
+    err.print("  [cyan]→[/] Run again with --debug for the traceback, and report it.")
+
+
+def print_traceback() -> None:
+    # Plain traceback without local variables: locals could hold a secret.
+    sys.stderr.write(traceback.format_exc())
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+# --- ingest -------------------------------------------------------------------------------------------------
+
+
+def print_ingest_report(report: IngestReport) -> None:
+    with_source = len(report.sources) > 1
+    if report.problems:
+        heading = (
+            f"{report.invalid} invalid line(s): nothing was stored"
+            if report.rejected
+            else f"{report.invalid} invalid line(s) skipped"
+        )
+        err.print(f"[bold red]{heading}[/]")
+        for problem in report.problems[:SHOWN_PROBLEMS]:
+            err.print(f"  {escape(problem.describe(with_source=with_source))}")
+        hidden = len(report.problems) - SHOWN_PROBLEMS + report.problems_omitted
+        if hidden > 0:
+            err.print(f"  … and {hidden} more (use --json for the full list)")
+        if report.rejected:
+            err.print("  [cyan]→[/] Fix these lines and ingest again, or use --skip-invalid to store the valid ones.")
+            return
+
+    table = Table(title=f"Ingested {report.lines} line(s)", title_justify="left")
+    table.add_column("type")
+    for column in ("new", "updated", "unchanged", "stale", "invalid"):
+        table.add_column(column, justify="right")
+    data = report.as_dict()
+    for name, counts in data["by_type"].items():
+        table.add_row(name, *(str(v) for v in counts.values()))
+    table.add_section()
+    table.add_row("total", *(str(v) for v in data["totals"].values()), style="bold")
+    out.print(table)
+    if data["totals"]["stale"]:
+        out.print("[dim]stale: older than the stored version (by updated_at), ignored[/]")
+
+
+@contextmanager
+def ingest_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A progress display that appears once an input turns out to be long (on a terminal only)."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(phase: str, done: int, total: int | None) -> None:
+        if done < PROGRESS_FROM_LINES and not tasks:
+            return
+        if not tasks:
+            progress.start()
+        if phase not in tasks:
+            tasks[phase] = progress.add_task(phase, total=total)
+        progress.update(tasks[phase], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if tasks:
+            progress.stop()
+
+
+# --- status and queue ---------------------------------------------------------------------------------------
+
+
+def print_status(status: RecordStatus) -> None:
+    style = CHIP_STYLE[status.chip]
+    out.print(f"{status.record_type.value} [bold]{escape(status.record_id)}[/]  [{style}]● {status.chip.label}[/]")
+    out.print(f"  {escape(status.reason)}")
+    out.print(f"  [dim]version {status.version}, received {_when(status.received_at)}[/]")
+
+
+def print_jobs(jobs: Sequence[Job]) -> None:
+    if not jobs:
+        out.print("The queue is empty.")
+        return
+    table = Table()
+    for column in ("job", "record", "version", "state", "attempts", "next attempt", "last error"):
+        table.add_column(column)
+    for job in jobs:
+        table.add_row(
+            str(job.pk),
+            f"{job.record_type.value} {escape(job.record_id)}",
+            str(job.record_version),
+            job.state.value,
+            str(job.attempts),
+            _when(job.next_attempt_at),
+            escape(job.last_error or ""),
+        )
+    out.print(table)
+
+
+def job_as_dict(job: Job) -> dict[str, Any]:
+    return {
+        "job": job.pk,
+        "type": job.record_type.value,
+        "id": job.record_id,
+        "version": job.record_version,
+        "state": job.state.value,
+        "attempts": job.attempts,
+        "next_attempt_at": job.next_attempt_at.isoformat(),
+        "last_error": job.last_error,
+        "error_kind": job.error_kind,
+        "created_at": job.created_at.isoformat(),
+        "updated_at": job.updated_at.isoformat(),
+    }
+
+
+# --- config -------------------------------------------------------------------------------------------------
+
+
+def print_config(path: str, exists: bool, entries: Sequence[ConfigEntry]) -> None:
+    out.print(f"config file: {escape(path)}" + ("" if exists else " [dim](not created yet: defaults apply)[/]"))
+    table = Table()
+    table.add_column("key")
+    table.add_column("value", overflow="fold")
+    table.add_column("from")
+    for entry in entries:
+        value = (
+            "—"
+            if entry.value is None
+            else str(entry.value).lower()
+            if isinstance(entry.value, bool)
+            else str(entry.value)
+        )
+        source = f"{entry.source} [yellow](unknown key, ignored)[/]" if entry.unknown else entry.source
+        table.add_row(escape(entry.key), escape(value), source)
+    out.print(table)

@@ -1,0 +1,86 @@
+"""Money as exact decimals, rounded as Odoo rounds (half away from zero) to the currency's precision."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# ISO 4217 active codes; the minor units are 2 except where CODES_BY_MINOR_UNITS says otherwise.
+ISO_4217 = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+    CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
+    GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT
+    LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+    NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP
+    STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG
+    XOF XPF YER ZAR ZMW ZWG
+    """.split()  # noqa: SIM905 - a block of codes reads better than 160 quoted strings
+)
+
+CODES_BY_MINOR_UNITS = {
+    3: "BHD IQD JOD KWD LYD OMR TND",
+    0: "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF",
+}
+MINOR_UNITS: dict[str, int] = {code: units for units, codes in CODES_BY_MINOR_UNITS.items() for code in codes.split()}
+
+_PLAIN_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+
+
+def precision(currency: str) -> int:
+    """Number of decimal places of the currency's smallest unit."""
+    return MINOR_UNITS.get(currency, 2)
+
+
+def unit(currency: str) -> Decimal:
+    """The currency's smallest unit, e.g. 0.01 for SAR, 0.001 for KWD."""
+    return Decimal(1).scaleb(-precision(currency))
+
+
+def round_money(value: Decimal, currency: str) -> Decimal:
+    """Round half away from zero to the currency's precision, as Odoo's float_round HALF-UP does."""
+    return value.quantize(unit(currency), rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(value: object) -> Decimal:
+    """Read an amount given as a decimal string, an int or a Decimal (JSON numbers are parsed as Decimal).
+
+    Floats are refused: they cannot carry an exact amount. Raises ValueError with a message meant for a person.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"must be a decimal amount, got {str(value).lower()}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"must be a finite decimal amount, got {value}")
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not _PLAIN_DECIMAL.fullmatch(text):
+            raise ValueError(f'must be a decimal amount like "1250.00", got {value!r}')
+        try:
+            return Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
+            raise ValueError(f"must be a decimal amount, got {value!r}") from exc
+    if isinstance(value, float):
+        raise ValueError("must be a decimal string or JSON number read exactly, not a float")
+    raise ValueError(f"must be a decimal amount, got {type(value).__name__}")
+
+
+def check_precision(amount: Decimal, currency: str) -> Decimal:
+    """Return the amount at the currency's precision; ValueError when it has more significant decimals."""
+    rounded = amount.quantize(unit(currency))
+    if rounded != amount:
+        places = precision(currency)
+        raise ValueError(
+            f"has more decimals than {currency} allows ({places}): {amount}"
+            if places
+            else f"must be a whole number in {currency}: {amount}"
+        )
+    return rounded
+
+
+def tax_amount(base: Decimal, rate_percent: Decimal, currency: str) -> Decimal:
+    """Tax on one line, rounded per line (Odoo's default `round_per_line`)."""
+    return round_money(base * rate_percent / 100, currency)

@@ -1,0 +1,125 @@
+"""Opening the local database: SQLite (default, WAL) or PostgreSQL, with the schema brought up to date."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, make_url
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from odoosync.domain.errors import StoreUnavailable
+from odoosync.store import schema
+from odoosync.store.jobs import JobRepository
+from odoosync.store.records import RecordRepository
+
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+def masked_url(url: str | URL) -> str:
+    """The URL as it may be shown: the password replaced."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable database URL>"
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (queue list, status) run while a sync or an ingest writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`, normalised so that `postgresql://` uses psycopg 3 and SQLite files can be created."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable(
+            f"database.url is not a database URL: {masked_url(url)}",
+            "Use sqlite:////path/to/odoosync.db or postgresql://user@host:5432/dbname.",
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.drivername in {"postgresql", "postgres"}:
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "odoosync"},
+        )
+    elif backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        raise StoreUnavailable(
+            f"database.url uses {backend!r}; odoosync stores its state in SQLite or PostgreSQL",
+            "Use sqlite:////path/to/odoosync.db or postgresql://user@host:5432/dbname.",
+        )
+    return engine
+
+
+class Store:
+    """The local database: records, jobs, attempts, links and mappings."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.records = RecordRepository(engine)
+        self.jobs = JobRepository(engine)
+
+    @classmethod
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        """Connect, check the database answers, and bring its schema up to date."""
+        try:
+            engine = create_store_engine(url)
+        except NoSuchModuleError:
+            raise StoreUnavailable(
+                f"no driver for database.url {masked_url(url)}",
+                "Use sqlite:///… or postgresql://… (psycopg 3 is installed with odoosync).",
+            ) from None
+        try:
+            if upgrade:
+                schema.upgrade(engine)
+            else:
+                with engine.connect():
+                    pass
+        except DBAPIError as error:
+            engine.dispose()
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+            raise StoreUnavailable(
+                f"cannot open the local database {masked_url(url)}: {reason}",
+                "Check that the server is running and reachable and that database.url in the config "
+                "(or $ODOOSYNC_DATABASE_URL) is right.",
+            ) from error
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def url(self) -> str:
+        return masked_url(self.engine.url)
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

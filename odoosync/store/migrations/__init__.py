@@ -1,0 +1,1 @@
+"""Alembic migrations of the local database; `odoosync` applies them on start (see store/schema.py)."""

@@ -1,0 +1,1 @@
+"""Everything odoosync does, as functions: the CLI is a thin layer over this package."""

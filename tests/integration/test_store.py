@@ -1,0 +1,171 @@
+"""The store on SQLite and PostgreSQL: schema migrations, versions of records, constraints."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from odoosync.domain.errors import SchemaError, StoreUnavailable
+from odoosync.domain.records import RecordType
+from odoosync.domain.versions import Delivery, IncomingVersion
+from odoosync.store import Store, schema
+from odoosync.store.database import masked_url
+
+TABLES = {"records", "jobs", "job_attempts", "links", "mappings", "alembic_version"}
+
+
+def version(app_id: str, content: str, updated_at: datetime | None = None) -> IncomingVersion:
+    return IncomingVersion(
+        type=RecordType.CONTACT,
+        app_id=app_id,
+        updated_at=updated_at,
+        record_date=None,
+        content_hash=content.ljust(64, "0"),
+        document=f'{{"id":"{app_id}","name":"{content}"}}',
+    )
+
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=3)))
+
+
+def test_migrations_create_every_table_on_an_empty_database(database_url: str) -> None:
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    assert schema.current_revision(engine) is None
+    assert schema.upgrade(engine) is True
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    assert schema.current_revision(engine) == schema.head_revision()
+    assert schema.upgrade(engine) is False  # already current: nothing to do on the next start
+    engine.dispose()
+
+
+def test_a_database_from_a_newer_odoosync_is_refused_with_an_instruction(database_url: str) -> None:
+    engine = create_engine(database_url)
+    schema.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(SchemaError, match="schema version 9999, newer than this odoosync knows") as caught:
+        schema.upgrade(engine)
+    assert caught.value.instruction is not None
+    assert "Upgrade odoosync" in caught.value.instruction
+    engine.dispose()
+
+
+def test_new_unchanged_updated_and_stale_versions(store: Store) -> None:
+    first = store.records.store_versions([version("C-1", "a", T0)])
+    assert [(d.delivery, d.version) for d in first] == [(Delivery.NEW, 1)]
+
+    again = store.records.store_versions([version("C-1", "a", T0)])
+    assert [(d.delivery, d.version) for d in again] == [(Delivery.UNCHANGED, 1)]
+
+    edited = store.records.store_versions([version("C-1", "b", T0 + timedelta(hours=1))])
+    assert [(d.delivery, d.version) for d in edited] == [(Delivery.UPDATED, 2)]
+
+    older = store.records.store_versions([version("C-1", "c", T0)])
+    assert [d.delivery for d in older] == [Delivery.STALE]
+
+    stored = store.records.get(RecordType.CONTACT, "C-1")
+    assert stored is not None
+    assert (stored.version, stored.document["name"]) == (2, "b")
+    assert stored.updated_at == T0 + timedelta(hours=1)
+    assert stored.updated_at.tzinfo is not None
+
+
+def test_versions_of_one_record_in_one_batch_are_taken_in_order(store: Store) -> None:
+    batch = [
+        version("C-1", "a", T0),
+        version("C-1", "b", T0 + timedelta(hours=2)),
+        version("C-1", "old", T0 + timedelta(hours=1)),
+        version("C-2", "x"),
+        version("C-1", "b", T0 + timedelta(hours=2)),
+    ]
+    deliveries = [d.delivery for d in store.records.store_versions(batch)]
+    assert deliveries == [Delivery.NEW, Delivery.UPDATED, Delivery.STALE, Delivery.NEW, Delivery.UNCHANGED]
+    stored = store.records.get(RecordType.CONTACT, "C-1")
+    assert stored is not None
+    assert stored.document["name"] == "b"
+    assert store.records.count_by_type() == {RecordType.CONTACT: 2}
+
+
+def test_an_unchanged_redelivery_moves_the_clock_so_a_later_stale_one_is_caught(store: Store) -> None:
+    store.records.store_versions([version("C-1", "a", T0)])
+    result = store.records.store_versions([version("C-1", "a", T0 + timedelta(days=1))])
+    assert result[0].delivery is Delivery.UNCHANGED
+    stale = store.records.store_versions([version("C-1", "z", T0 + timedelta(hours=12))])
+    assert stale[0].delivery is Delivery.STALE
+
+
+def test_undated_documents_are_never_stale(store: Store) -> None:
+    store.records.store_versions([version("C-1", "a", T0)])
+    result = store.records.store_versions([version("C-1", "b")])
+    assert result[0].delivery is Delivery.UPDATED
+
+
+def test_timestamps_come_back_as_aware_utc(store: Store) -> None:
+    store.records.store_versions([version("C-1", "a", T0)])
+    stored = store.records.get(RecordType.CONTACT, "C-1")
+    assert stored is not None
+    assert stored.updated_at == datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+    assert stored.received_at.tzinfo is not None
+
+
+def test_at_most_one_open_job_per_record(store: Store) -> None:
+    [stored] = store.records.store_versions([version("C-1", "a", T0)])
+    insert = text(
+        "INSERT INTO jobs (record_pk, record_version, state, attempts, next_attempt_at, created_at, updated_at) "
+        "VALUES (:pk, 1, :state, 0, :now, :now, :now)"
+    )
+    now = datetime(2026, 1, 1)
+    with store.engine.begin() as connection:
+        connection.execute(insert, {"pk": stored.pk, "state": "done", "now": now})
+        connection.execute(insert, {"pk": stored.pk, "state": "pending", "now": now})
+    with pytest.raises(IntegrityError), store.engine.begin() as connection:
+        connection.execute(insert, {"pk": stored.pk, "state": "running", "now": now})
+    assert [job.state.value for job in store.jobs.list()] == ["done", "pending"]
+
+
+def test_the_record_date_is_kept_for_backfills(store: Store) -> None:
+    incoming = IncomingVersion(
+        type=RecordType.DEPOSIT,
+        app_id="DP-1",
+        updated_at=None,
+        record_date=date(2026, 3, 1),
+        content_hash="f" * 64,
+        document="{}",
+    )
+    store.records.store_versions([incoming])
+    stored = store.records.get(RecordType.DEPOSIT, "DP-1")
+    assert stored is not None
+    assert stored.record_date == date(2026, 3, 1)
+
+
+def test_an_unreachable_postgresql_is_one_clear_error_without_the_password() -> None:
+    url = "postgresql://odoosync:s3cret-pw@127.0.0.1:1/nowhere"
+    with pytest.raises(StoreUnavailable) as caught:
+        Store.open(url)
+    message = str(caught.value)
+    assert "cannot open the local database postgresql://odoosync:***@127.0.0.1:1/nowhere" in message
+    assert "s3cret-pw" not in message
+    assert "database.url" in message
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [("mysql://root@localhost/x", "SQLite or PostgreSQL"), ("not a url", "is not a database URL")],
+)
+def test_unsupported_database_urls_are_refused(url: str, fragment: str) -> None:
+    with pytest.raises(StoreUnavailable, match=fragment):
+        Store.open(url)
+
+
+def test_masked_url_hides_only_the_password() -> None:
+    assert masked_url("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
+    assert masked_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
+    with Store.open(sqlite_url) as store, store.connection() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
