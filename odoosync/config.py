@@ -139,9 +139,7 @@ class OdooSettings(_Section):
         except ValueError:
             parts = None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _problem(
-                f"must be an http:// or https:// URL such as https://example.odoo.com, got {_show(value)}"
-            )
+            raise _problem(f"must be an http:// or https:// URL such as https://example.odoo.com, got {_show(value)}")
         return value
 
     @field_validator("verify_tls", mode="after")
@@ -227,9 +225,7 @@ _SECTIONS: dict[str, type[_Section]] = {
 }
 
 #: Every dotted key of the schema, in schema order.
-SCHEMA_KEYS: tuple[str, ...] = tuple(
-    f"{name}.{key}" for name, model in _SECTIONS.items() for key in model.model_fields
-)
+SCHEMA_KEYS: tuple[str, ...] = tuple(f"{name}.{key}" for name, model in _SECTIONS.items() for key in model.model_fields)
 #: Keys whose values are never shown (``database.url`` is shown with its password replaced by ``***``).
 SECRET_KEYS: frozenset[str] = frozenset({"odoo.api_key", "database.url"})
 _NOT_FROM_ENV = frozenset({"odoo.api_key"})
@@ -263,9 +259,7 @@ def _xdg_dir(env: Mapping[str, str], variable: str, fallback: tuple[str, ...]) -
     return _home(env).joinpath(*fallback)
 
 
-def resolve_config_path(
-    explicit: Path | None = None, env: Mapping[str, str] | None = None
-) -> tuple[Path, bool]:
+def resolve_config_path(explicit: Path | None = None, env: Mapping[str, str] | None = None) -> tuple[Path, bool]:
     """Where the config file is, and whether the user named it (``--config`` or ``$ODOOSYNC_CONFIG``).
 
     A named file must exist; the default one may be missing (then every setting has its default).
@@ -363,9 +357,7 @@ def _show(value: object) -> str:
 
 
 def _dotted(*parts: str) -> str:
-    return ".".join(
-        part if _BARE_KEY.fullmatch(part) else '"' + part.replace('"', '\\"') + '"' for part in parts
-    )
+    return ".".join(part if _BARE_KEY.fullmatch(part) else '"' + part.replace('"', '\\"') + '"' for part in parts)
 
 
 def _split_key(key: str) -> tuple[str, str]:
@@ -706,9 +698,7 @@ def _env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, object], dict[
     return values, problems
 
 
-def _raise_problems(
-    path: Path, file_problems: Mapping[str, str], env_problems: Mapping[str, str]
-) -> NoReturn:
+def _raise_problems(path: Path, file_problems: Mapping[str, str], env_problems: Mapping[str, str]) -> NoReturn:
     lines = []
     for key in _ordered({**file_problems, **env_problems}):
         if key in env_problems:
@@ -760,9 +750,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         if secrets and _other_readable(mode):
             _refuse_readable_config(config_path, mode, secrets)
 
-    merged: dict[str, Any] = {
-        name: dict(table) if isinstance(table, dict) else table for name, table in raw.items()
-    }
+    merged: dict[str, Any] = {name: dict(table) if isinstance(table, dict) else table for name, table in raw.items()}
     overrides, env_problems = _env_overrides(environ)
     for key, value in overrides.items():
         section, name = _split_key(key)
@@ -772,9 +760,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     models, problems = _validate(merged)
     # A problem is the environment's if the environment set that key, else the file's.
     env_problems.update({key: text for key, text in problems.items() if key in overrides})
-    file_problems = {
-        key: text for key, text in problems.items() if key not in overrides and key not in env_problems
-    }
+    file_problems = {key: text for key, text in problems.items() if key not in overrides and key not in env_problems}
     if file_problems or env_problems:
         _raise_problems(config_path, file_problems, env_problems)
 
@@ -995,9 +981,7 @@ def save_config_values(path: Path, updates: Mapping[str, object]) -> None:
     try:
         text = tomli_w.dumps(raw)
     except TypeError as exc:
-        raise ConfigError(
-            f"not saved: a value cannot be written as TOML ({exc})", "Nothing was written."
-        ) from None
+        raise ConfigError(f"not saved: a value cannot be written as TOML ({exc})", "Nothing was written.") from None
     try:
         _write_atomically(target, text.encode("utf-8"))
     except OSError as exc:

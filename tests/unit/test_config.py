@@ -244,9 +244,7 @@ def test_invalid_utf8_names_file_and_line(tmp_path: Path, env: dict[str, str]) -
     assert "line 2" in excinfo.value.reason
 
 
-def test_unreadable_file_is_an_error(
-    tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreadable_file_is_an_error(tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "c.toml", "[odoo]\n", mode=0o000)
     if os.geteuid() == 0:  # root reads any file: simulate the refusal
         real_open = Path.open
@@ -604,10 +602,7 @@ def test_redact_url_keeps_everything_but_the_password() -> None:
         == "postgresql+psycopg://odoosync:***@db.example.sa:5432/odoosync?sslmode=require"
     )
     assert redact_url("sqlite:////var/lib/odoosync/odoosync.db") == "sqlite:////var/lib/odoosync/odoosync.db"
-    assert (
-        redact_url(f"postgresql://db/x?user=u&password={DB_PASSWORD}")
-        == "postgresql://db/x?user=u&password=***"
-    )
+    assert redact_url(f"postgresql://db/x?user=u&password={DB_PASSWORD}") == "postgresql://db/x?user=u&password=***"
 
 
 # ------------------------------------------------------------------------------------------------- API key
@@ -656,9 +651,7 @@ def test_api_key_source_order(tmp_path: Path, env: dict[str, str]) -> None:
     assert resolve_api_key(config, env) is None
 
 
-def test_default_api_key_variable(
-    tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_default_api_key_variable(tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     config = key_config(tmp_path, env, "")
     monkeypatch.setenv("ODOOSYNC_API_KEY", SECRET)
     key = resolve_api_key(config)

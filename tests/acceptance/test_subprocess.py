@@ -1,0 +1,82 @@
+"""The installed `odoosync` command, run as a real process, the way cron or a person runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+ODOOSYNC = shutil.which("odoosync", path=str(Path(sys.executable).parent)) or "odoosync"
+SECRET = "live-key-7d1e2f3a4b5c"
+
+
+def odoosync(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")}
+    return subprocess.run(
+        [ODOOSYNC, *args],
+        env={**clean, **env},
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ingest_status_and_queue_as_a_process(cli_env: dict[str, str]) -> None:
+    ingested = odoosync("ingest", "--json", str(SAMPLES / "portfolio.ndjson"), env=cli_env)
+    assert ingested.returncode == 0, ingested.stderr
+    assert json.loads(ingested.stdout)["totals"]["new"] == 102
+    assert Path(cli_env["XDG_DATA_HOME"], "odoosync", "odoosync.db").exists()
+
+    status = odoosync("status", "expense", "EX-302", env=cli_env)
+    assert status.returncode == 0
+    assert "Not synced" in status.stdout
+
+    queue = odoosync("queue", "list", env=cli_env)
+    assert (queue.returncode, queue.stdout) == (0, "The queue is empty.\n")
+
+
+def test_bad_input_as_a_process_exits_65_without_a_traceback(cli_env: dict[str, str]) -> None:
+    result = odoosync("ingest", "-", env=cli_env, stdin=(SAMPLES / "bad.ndjson").read_bytes())
+    assert result.returncode == 65
+    assert "line 9 (expense EX-X8): lines[0].amount" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_python_dash_m_runs_the_same_command(cli_env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "odoosync", "--version"], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("odoosync ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--debug", "config", "show"),
+        ("--debug", "config", "show", "--json"),
+        ("--debug", "ingest", str(SAMPLES / "bad.ndjson")),
+        ("--debug", "ingest", "missing.ndjson"),
+        ("--debug", "status", "contact", "nobody"),
+    ],
+)
+def test_the_api_key_never_appears_in_any_output(cli_env: dict[str, str], args: tuple[str, ...]) -> None:
+    result = odoosync(*args, env={**cli_env, "ODOOSYNC_API_KEY": SECRET})
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_the_database_password_never_appears_even_in_a_debug_traceback(cli_env: dict[str, str]) -> None:
+    url = f"postgresql://odoosync:{SECRET}@127.0.0.1:1/odoosync"
+    result = odoosync("--debug", "ingest", str(SAMPLES / "edits.ndjson"), env={**cli_env, "ODOOSYNC_DATABASE_URL": url})
+    assert result.returncode == 69
+    assert "Traceback" in result.stderr
+    assert SECRET not in result.stdout + result.stderr
