@@ -16,7 +16,10 @@ from odoosync.sync.ingest import ingest_files
 
 def ingest(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="NDJSON files, one record a line; - reads standard input.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="NDJSON files, one record a line; - reads standard input."),
+    ],
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Store the valid lines and report the invalid ones.")
     ] = False,

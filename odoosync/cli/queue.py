@@ -18,10 +18,20 @@ app = typer.Typer(help="The sync queue: one job per record to bring into Odoo.",
 def list_jobs(
     ctx: typer.Context,
     job_state: Annotated[
-        list[JobState] | None, typer.Option("--state", help="Only jobs in this state (repeatable).")
+        list[JobState] | None,
+        typer.Option(
+            "--state",
+            metavar="STATE",
+            help="Only jobs in this state: pending, running, done, failed, cancelled (repeatable).",
+        ),
     ] = None,
     record_type: Annotated[
-        list[RecordType] | None, typer.Option("--type", help="Only jobs for this record type (repeatable).")
+        list[RecordType] | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only jobs for this record type: contact, rent_payment, expense, deposit (repeatable).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the jobs as JSON.")] = False,
 ) -> None:

@@ -121,7 +121,7 @@ def ingest_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
         if not tasks:
             progress.start()
         if phase not in tasks:
-            tasks[phase] = progress.add_task(phase, total=total)
+            tasks[phase] = progress.add_task(phase, total=total, completed=done)
         progress.update(tasks[phase], completed=done, total=total)
 
     try:

@@ -9,23 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, make_url
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from odoosync.domain.errors import StoreUnavailable
+from odoosync.domain.secrets import redact_url
 from odoosync.store import schema
 from odoosync.store.jobs import JobRepository
 from odoosync.store.records import RecordRepository
 
 CONNECT_TIMEOUT_SECONDS = 10
-
-
-def masked_url(url: str | URL) -> str:
-    """The URL as it may be shown: the password replaced."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparsable database URL>"
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -43,7 +36,7 @@ def create_store_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreUnavailable(
-            f"database.url is not a database URL: {masked_url(url)}",
+            f"database.url is not a database URL: {redact_url(url)}",
             "Use sqlite:////path/to/odoosync.db or postgresql://user@host:5432/dbname.",
         ) from None
     backend = parsed.get_backend_name()
@@ -83,7 +76,7 @@ class Store:
             engine = create_store_engine(url)
         except NoSuchModuleError:
             raise StoreUnavailable(
-                f"no driver for database.url {masked_url(url)}",
+                f"no driver for database.url {redact_url(url)}",
                 "Use sqlite:///… or postgresql://… (psycopg 3 is installed with odoosync).",
             ) from None
         try:
@@ -96,19 +89,11 @@ class Store:
             engine.dispose()
             reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
             raise StoreUnavailable(
-                f"cannot open the local database {masked_url(url)}: {reason}",
+                f"cannot open the local database {redact_url(url)}: {reason}",
                 "Check that the server is running and reachable and that database.url in the config "
                 "(or $ODOOSYNC_DATABASE_URL) is right.",
             ) from error
         return cls(engine)
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
-    @property
-    def url(self) -> str:
-        return masked_url(self.engine.url)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:

@@ -12,7 +12,6 @@ from odoosync.domain.errors import SchemaError, StoreUnavailable
 from odoosync.domain.records import RecordType
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store, schema
-from odoosync.store.database import masked_url
 
 TABLES = {"records", "jobs", "job_attempts", "links", "mappings", "alembic_version"}
 
@@ -158,11 +157,6 @@ def test_an_unreachable_postgresql_is_one_clear_error_without_the_password() -> 
 def test_unsupported_database_urls_are_refused(url: str, fragment: str) -> None:
     with pytest.raises(StoreUnavailable, match=fragment):
         Store.open(url)
-
-
-def test_masked_url_hides_only_the_password() -> None:
-    assert masked_url("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
-    assert masked_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
 
 
 def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
