@@ -264,9 +264,23 @@ def write_ndjson(path: Path, total: int, seed: int) -> Path:
 # --- one measured run (the child process) -------------------------------------------------------------------
 
 
-def peak_rss_kib() -> int:
-    """This process's peak resident set size so far, in KiB (ru_maxrss is KiB on Linux)."""
+def ru_maxrss_kib() -> int:
+    """getrusage's peak RSS in KiB (Linux). Beware: after exec it starts from the *parent's* peak, because Linux
+    carries the high-water mark of the memory image that exec replaced; see peak_rss_kib."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def peak_rss_kib() -> int:
+    """This process's own peak resident set size so far, in KiB: VmHWM from /proc/self/status, which belongs to
+    this process's memory image only. Falls back to ru_maxrss where /proc is missing (not Linux)."""
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return ru_maxrss_kib()
 
 
 def run_child(url: str, file: Path, out: TextIO) -> None:
@@ -307,6 +321,7 @@ def run_child(url: str, file: Path, out: TextIO) -> None:
                 "validate_seconds": round(validate_seconds, 4) if validate_seconds is not None else None,
                 "baseline_rss_kib": baseline_kib,
                 "peak_rss_kib": peak_kib,
+                "ru_maxrss_kib": ru_maxrss_kib(),
             }
         ),
         file=out,
@@ -327,6 +342,7 @@ class Result:
     records_per_second: float
     peak_rss_mib: float
     baseline_rss_mib: float
+    ru_maxrss_mib: float  # for the record only: inflated by the parent's peak (see ru_maxrss_kib)
     new: int
     unchanged: int
     invalid: int
@@ -352,6 +368,7 @@ def measure(backend: str, label: str, url: str, file: Path, expected: int) -> Re
         records_per_second=figures["records"] / figures["seconds"],
         peak_rss_mib=figures["peak_rss_kib"] / 1024,
         baseline_rss_mib=figures["baseline_rss_kib"] / 1024,
+        ru_maxrss_mib=figures["ru_maxrss_kib"] / 1024,
         new=figures["new"],
         unchanged=figures["unchanged"],
         invalid=figures["invalid"],
@@ -365,9 +382,7 @@ def check_generator(directory: Path, seed: int) -> None:
         report = ingest_files(store, [file], skip_invalid=True)
     if report.invalid or report.totals.new != GENERATOR_CHECK_SIZE:
         problems = "\n".join(p.describe(with_source=False) for p in report.problems[:10])
-        raise SystemExit(
-            f"the generator made {report.invalid} invalid records of {GENERATOR_CHECK_SIZE}:\n{problems}"
-        )
+        raise SystemExit(f"the generator made {report.invalid} invalid records of {GENERATOR_CHECK_SIZE}:\n{problems}")
     file.unlink()
 
 
@@ -379,7 +394,7 @@ def _psycopg_conninfo(url: str) -> str:
 
 def postgres_reachable(url: str) -> str | None:
     """None when the server answers, else why not."""
-    import psycopg
+    import psycopg  # noqa: PLC0415 - only the parent needs it; the SQLite children stay without it
 
     try:
         with psycopg.connect(_psycopg_conninfo(url), connect_timeout=5):
@@ -401,7 +416,7 @@ class PostgresSchema:
         return f"{self.base_url}{separator}options={quote(f'-csearch_path={self.name}')}"
 
     def _execute(self, sql: str) -> None:
-        import psycopg
+        import psycopg  # noqa: PLC0415 - as above
 
         with psycopg.connect(_psycopg_conninfo(self.base_url), autocommit=True) as connection:
             connection.execute(sql)
@@ -463,7 +478,10 @@ def sqlite_goal(results: list[Result]) -> dict[str, Any] | None:
 
 
 def print_table(results: list[Result], environment: dict[str, Any]) -> None:
-    print(f"\nodoosync ingest benchmark — {environment['date']}, {environment['cpus']} CPUs, Python {environment['python']}")
+    print(
+        f"\nodoosync ingest benchmark — {environment['date']}, {environment['cpus']} CPUs, "
+        f"Python {environment['python']}"
+    )
     print(f"seed {environment['seed']}; each row is one fresh process; times are ingest_files only\n")
     header = (
         f"{'backend':<11} {'run':<10} {'records':>8} {'seconds':>8} {'records/s':>10} "

@@ -92,7 +92,7 @@ def _parse_timestamp(value: object) -> datetime:
             raise ValueError(f"must be an ISO 8601 timestamp with an offset, got {value!r}") from None
     else:
         raise ValueError(f"must be an ISO 8601 timestamp with an offset, got {value!r}")
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
+    if parsed.tzinfo is None:
         raise ValueError(f"needs a UTC offset (e.g. +03:00), got {value!r}")
     return parsed
 

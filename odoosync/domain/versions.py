@@ -23,7 +23,9 @@ class Delivery(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class IncomingVersion:
-    """A validated document ready to store: its identity, ordering, fingerprint and canonical JSON."""
+    """A validated document ready to store: its identity, its ordering, and its content as canonical JSON
+    (sorted keys, without `updated_at`, so that a re-send that changes nothing else is no change) with the
+    SHA-256 of that JSON."""
 
     type: RecordType
     app_id: str
@@ -35,13 +37,16 @@ class IncomingVersion:
     @classmethod
     def from_record(cls, record: Record) -> IncomingVersion:
         document = canonical_document(record)
+        # updated_at orders versions and is kept in its own column; the rest is the content, fingerprinted.
+        document.pop("updated_at", None)
+        content = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return cls(
             type=record.record_type,
             app_id=record.id,
             updated_at=record.updated_at,
             record_date=record.record_date,
-            content_hash=content_hash(document),
-            document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+            content_hash=hashlib.sha256(content.encode()).hexdigest(),
+            document=content,
         )
 
 
@@ -65,14 +70,6 @@ class StoredRecord:
     record_date: date | None
     received_at: datetime
     document: dict[str, Any]
-
-
-def content_hash(document: dict[str, Any]) -> str:
-    """Fingerprint of what a record says, leaving out `updated_at` (a re-send that changes nothing else is
-    no change)."""
-    content = {k: v for k, v in document.items() if k != "updated_at"}
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    return hashlib.sha256(encoded).hexdigest()
 
 
 def classify(stored: StoredVersion | None, incoming: IncomingVersion) -> Delivery:

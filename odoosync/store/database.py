@@ -46,7 +46,11 @@ def create_store_engine(url: str) -> Engine:
         engine = create_engine(
             parsed,
             pool_pre_ping=True,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "odoosync"},
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                "application_name": "odoosync",
+                "prepare_threshold": None,
+            },
         )
     elif backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -22,7 +22,7 @@ from odoosync.domain.versions import (
 )
 from odoosync.store.tables import RecordRow
 
-# Keeps the IN (...) lists of a lookup well under SQLite's and PostgreSQL's parameter limits.
+# Keeps the IN (...) lists of a lookup on SQLite well under its parameter limit.
 LOOKUP_CHUNK = 500
 
 Key = tuple[str, str]
