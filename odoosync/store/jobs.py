@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
+from odoosync.store.failures import reported_as_unavailable
 from odoosync.store.tables import JobRow, RecordRow
 
 
@@ -51,7 +52,7 @@ class JobRepository:
             query = query.where(RecordRow.type.in_([t.value for t in types]))
         if limit is not None:
             query = query.limit(limit)
-        with self._engine.connect() as connection:
+        with reported_as_unavailable(), self._engine.connect() as connection:
             return [
                 Job(
                     pk=job.pk,

@@ -20,6 +20,7 @@ from odoosync.domain.versions import (
     classify,
     newest,
 )
+from odoosync.store.failures import reported_as_unavailable
 from odoosync.store.tables import RecordRow
 
 # Keeps the IN (...) lists of a lookup on SQLite well under its parameter limit.
@@ -46,7 +47,7 @@ class RecordRepository:
         """Store a batch of validated versions in one transaction: new ones inserted, newer ones replacing the
         stored version, stale and unchanged ones left alone. Versions of one record are taken in order."""
         now = datetime.now(UTC)
-        with self._engine.begin() as connection:
+        with reported_as_unavailable(), self._engine.begin() as connection:
             known = self._lookup(connection, {(v.type.value, v.app_id) for v in versions})
             inserts: dict[Key, dict[str, object]] = {}
             updates: dict[Key, dict[str, object]] = {}
@@ -140,7 +141,7 @@ class RecordRepository:
         return found
 
     def get(self, record_type: RecordType, app_id: str) -> StoredRecord | None:
-        with self._engine.connect() as connection:
+        with reported_as_unavailable(), self._engine.connect() as connection:
             row = connection.execute(
                 select(RecordRow).where(RecordRow.type == record_type.value, RecordRow.app_id == app_id)
             ).one_or_none()
@@ -158,6 +159,6 @@ class RecordRepository:
         )
 
     def count_by_type(self) -> dict[RecordType, int]:
-        with self._engine.connect() as connection:
+        with reported_as_unavailable(), self._engine.connect() as connection:
             rows = connection.execute(select(RecordRow.type, func.count()).group_by(RecordRow.type))
             return {RecordType(t): n for t, n in rows}

@@ -12,6 +12,7 @@ from odoosync.domain.errors import SchemaError, StoreUnavailable
 from odoosync.domain.records import RecordType
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store, schema
+from odoosync.store.records import RecordRepository
 
 TABLES = {"records", "jobs", "job_attempts", "links", "mappings", "alembic_version"}
 
@@ -163,3 +164,20 @@ def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
     with Store.open(sqlite_url) as store, store.connection() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_a_locked_sqlite_database_says_another_process_holds_it(sqlite_url: str) -> None:
+    with Store.open(sqlite_url) as store:
+        store.engine.dispose()
+        locker = create_engine(sqlite_url, connect_args={"timeout": 0})
+        blocked = create_engine(sqlite_url, connect_args={"timeout": 0})
+        with locker.connect() as holder:
+            holder.exec_driver_sql("BEGIN EXCLUSIVE")
+            # A repository on an engine that does not wait (the store's waits 30 s for a lock).
+            with pytest.raises(StoreUnavailable, match="database is locked") as caught:
+                RecordRepository(blocked).store_versions([version("C-1", "a", T0)])
+            holder.exec_driver_sql("ROLLBACK")
+        assert caught.value.instruction is not None
+        assert "Another odoosync process" in caught.value.instruction
+        locker.dispose()
+        blocked.dispose()
