@@ -15,12 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+DEMO_STEPS := "ingest samples/portfolio.ndjson" "ingest samples/edits.ndjson" \
+	"status rent_payment RP-2026-0003" "queue list"
+
 demo: $(STAMP)
-	rm -rf .demo
-	$(ODOOSYNC) ingest samples/portfolio.ndjson
-	$(ODOOSYNC) ingest samples/edits.ndjson
-	$(ODOOSYNC) status rent_payment RP-2026-0003
-	$(ODOOSYNC) queue list
+	@rm -rf .demo
+	@for step in $(DEMO_STEPS); do \
+		printf '\n$$ odoosync %s\n' "$$step"; \
+		$(ODOOSYNC) $$step || exit $$?; \
+	done
 
 test: $(STAMP)
 	$(BIN)/pytest -W error
