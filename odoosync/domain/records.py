@@ -223,6 +223,18 @@ class Contact(_Document):
         return self
 
 
+# --- transactions ------------------------------------------------------------------------------------------
+
+
+class _Transaction(_Document):
+    """Fields the three money records share."""
+
+    currency: Currency = "SAR"
+    owner_id: Text | None = None
+    property_name: str | None = Field(default=None, alias="property")
+    unit: str | None = None
+
+
 # --- rent payment ------------------------------------------------------------------------------------------
 
 
@@ -233,17 +245,13 @@ class Charge(_Strict):
     vat_rate: VatRate
 
 
-class RentPayment(_Document):
+class RentPayment(_Transaction):
     record_type: ClassVar[RecordType] = RecordType.RENT_PAYMENT
 
     type: Literal["rent_payment"]
-    currency: Currency = "SAR"
     status: Literal["pending", "approved", "rejected", "void"]
     tenant_id: Text
-    owner_id: Text | None = None
     lease_id: str | None = None
-    property_name: str | None = Field(default=None, alias="property")
-    unit: str | None = None
     period_start: Day
     period_end: Day
     charges: Annotated[list[Charge], Field(min_length=1)]
@@ -289,16 +297,12 @@ class ExpenseLine(_Strict):
     vat_rate: VatRate
 
 
-class Expense(_Document):
+class Expense(_Transaction):
     record_type: ClassVar[RecordType] = RecordType.EXPENSE
 
     type: Literal["expense"]
-    currency: Currency = "SAR"
     status: Literal["submitted", "verified", "rejected", "void"]
     vendor_id: Text
-    owner_id: Text | None = None
-    property_name: str | None = Field(default=None, alias="property")
-    unit: str | None = None
     bill_reference: str | None = None
     bill_date: Day
     due_date: Day | None = None
@@ -312,18 +316,14 @@ class Expense(_Document):
 # --- deposit -----------------------------------------------------------------------------------------------
 
 
-class Deposit(_Document):
+class Deposit(_Transaction):
     record_type: ClassVar[RecordType] = RecordType.DEPOSIT
 
     type: Literal["deposit"]
-    currency: Currency = "SAR"
     direction: Literal["in", "out"]
     status: Literal["recorded", "void"]
     tenant_id: Text
-    owner_id: Text | None = None
     lease_id: str | None = None
-    property_name: str | None = Field(default=None, alias="property")
-    unit: str | None = None
     amount: Amount
     date: Day
     method: Text
