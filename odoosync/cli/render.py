@@ -43,6 +43,11 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def print_json_line(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
 def print_error(error: OdoosyncError) -> None:
     err.print(f"[bold red]error:[/] {escape(error.reason)}")
     if error.instruction:
@@ -197,3 +202,15 @@ def print_config(path: str, exists: bool, entries: Sequence[ConfigEntry]) -> Non
         source = f"{entry.source} [yellow](unknown key, ignored)[/]" if entry.unknown else entry.source
         table.add_row(escape(entry.key), escape(value), source)
     out.print(table)
+
+
+# --- sandbox ------------------------------------------------------------------------------------------------
+
+
+def print_sandbox(details: dict[str, Any]) -> None:
+    out.print(f"[bold]Odoo {details['version']} sandbox[/] listening on {details['url']}")
+    out.print(f"  database  {details['database']}")
+    out.print(f"  login     {details['login']}")
+    # The sandbox's own throwaway key, printed once so that a person can connect to it.
+    out.print(f"  API key   {details['api_key']}")
+    out.print("[dim]Ctrl-C stops it; everything it holds is in memory and goes with it.[/]")

@@ -1,0 +1,64 @@
+"""odoosync sandbox: run the bundled Odoo emulator."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from odoosync.cli import render
+from odoosync.sandbox import Sandbox
+from odoosync.sandbox.server import FAULTS
+
+app = typer.Typer(help="The bundled Odoo emulator, for trying odoosync without a real Odoo.", no_args_is_help=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8069,
+    version: Annotated[int, typer.Option("--version", help="Odoo version to imitate: 16, 17, 18 or 19.")] = 17,
+    companies: Annotated[int, typer.Option(help="Companies to create (more for owner separation).", min=1)] = 1,
+    fail_rate: Annotated[
+        float, typer.Option(help="Share of calls that fail with an injected fault (0 to 1).", min=0, max=1)
+    ] = 0.0,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Fault to inject, repeatable: {', '.join(FAULTS)} (default: all).", metavar="FAULT"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the fault generator, to replay a run.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the connection details as one JSON line.")] = False,
+) -> None:
+    """Start an emulated Odoo with a ready Saudi company; prints the URL, database, login and API key.
+
+    Example: odoosync sandbox serve --version 19 --port 8069
+    """
+    if version not in (16, 17, 18, 19):
+        raise typer.BadParameter("the sandbox imitates Odoo 16, 17, 18 and 19", param_hint="--version")
+    unknown = sorted(set(fault or ()) - set(FAULTS))
+    if unknown:
+        raise typer.BadParameter(f"unknown {', '.join(unknown)}; choose from {', '.join(FAULTS)}", param_hint="--fault")
+    sandbox = Sandbox(
+        version,
+        host=host,
+        port=port,
+        companies=companies,
+        fail_rate=fail_rate,
+        faults=tuple(fault or FAULTS),
+        seed_value=seed,
+    )
+    details = {
+        "url": sandbox.url,
+        "database": sandbox.database,
+        "login": sandbox.login,
+        "api_key": sandbox.api_key,
+        "version": sandbox.version,
+    }
+    if as_json:
+        render.print_json_line(details)
+    else:
+        render.print_sandbox(details)
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        render.err.print("sandbox stopped")

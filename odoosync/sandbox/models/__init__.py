@@ -1,0 +1,1 @@
+"""The Odoo models the sandbox serves, each with the rules odoosync depends on."""

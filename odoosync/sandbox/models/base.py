@@ -1,0 +1,141 @@
+"""res.* and ir.model.data: companies, users, partners, countries, currencies, languages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from odoosync.sandbox.errors import UserError
+from odoosync.sandbox.orm import (
+    Boolean,
+    Char,
+    Float,
+    Integer,
+    Many2many,
+    Many2one,
+    Model,
+    Row,
+    Selection,
+    rpc_model,
+)
+
+
+class Currency(Model):
+    _name = "res.currency"
+    name = Char(required=True)
+    symbol = Char()
+    rounding = Float(default=Decimal("0.01"))
+    decimal_places = Integer()
+    active = Boolean(default=True)
+
+    def prepare_create(self, values: Row) -> Row:
+        row = super().prepare_create(values)
+        row["decimal_places"] = max(0, -row["rounding"].normalize().as_tuple().exponent)
+        return row
+
+
+class Country(Model):
+    _name = "res.country"
+    name = Char(required=True)
+    code = Char()
+
+
+class CountryState(Model):
+    _name = "res.country.state"
+    name = Char(required=True)
+    code = Char()
+    country_id = Many2one("res.country", required=True)
+
+
+class Lang(Model):
+    _name = "res.lang"
+    name = Char(required=True)
+    code = Char(required=True)
+    iso_code = Char()
+    active = Boolean(default=False)
+
+
+class Company(Model):
+    _name = "res.company"
+    name = Char(required=True)
+    currency_id = Many2one("res.currency", required=True)
+    country_id = Many2one("res.country")
+    vat = Char()
+    partner_id = Many2one("res.partner")
+    tax_calculation_rounding_method = Selection(
+        [("round_per_line", "Round per Line"), ("round_globally", "Round Globally")], default="round_per_line"
+    )
+
+    def visible_rows(self) -> Any:
+        allowed = set(self.env.user.get("company_ids") or ())
+        return (row for row in self.table.values() if row["id"] in allowed)
+
+
+class Partner(Model):
+    _name = "res.partner"
+    name = Char()
+    display_name = Char(store=False)
+    ref = Char()
+    is_company = Boolean(default=False)
+    email = Char()
+    phone = Char()
+    mobile = Char()
+    vat = Char()
+    company_registry = Char()
+    lang = Char()
+    street = Char()
+    street2 = Char()
+    city = Char()
+    zip = Char()
+    state_id = Many2one("res.country.state")
+    country_id = Many2one("res.country")
+    company_id = Many2one("res.company")
+    customer_rank = Integer(default=0)
+    supplier_rank = Integer(default=0)
+    active = Boolean(default=True)
+
+    def check(self, row: Row) -> None:
+        lang = row.get("lang")
+        if lang:
+            active = {r["code"] for r in self.env.db.table("res.lang").values() if r.get("active")}
+            if lang not in active:
+                # res_partner.py: lang is a selection of the active languages.
+                raise UserError(f"Wrong value for res.partner.lang: '{lang}'")
+
+
+class Users(Model):
+    _name = "res.users"
+    name = Char(required=True)
+    login = Char(required=True)
+    partner_id = Many2one("res.partner")
+    company_id = Many2one("res.company", required=True)
+    company_ids = Many2many("res.company")
+    lang = Char(default="en_US")
+    tz = Char(default="Asia/Riyadh")
+    active = Boolean(default=True)
+
+    def visible_rows(self) -> Any:
+        return self.table.values()
+
+    @rpc_model
+    def context_get(self) -> dict[str, Any]:
+        user = self.env.user
+        return {"lang": user.get("lang") or "en_US", "tz": user.get("tz") or False, "uid": self.env.uid}
+
+
+class ModelData(Model):
+    _name = "ir.model.data"
+    _rec_name = "complete_name"
+    module = Char(required=True)
+    name = Char(required=True)
+    complete_name = Char()
+    model = Char(required=True)
+    res_id = Integer()
+
+    def prepare_create(self, values: Row) -> Row:
+        row = super().prepare_create(values)
+        row["complete_name"] = f"{row['module']}.{row['name']}"
+        return row
+
+
+MODELS: list[type[Model]] = [Currency, Country, CountryState, Lang, Company, Partner, Users, ModelData]

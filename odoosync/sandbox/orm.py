@@ -1,0 +1,743 @@
+"""A small in-memory ORM with the parts of Odoo's that the external API shows.
+
+Records are dicts in per-model tables. Every RPC call runs as one transaction (`Database.transaction`): changes
+go through `insert`/`update`/`delete`, which keep an undo log, and any error rolls the whole call back, as a
+PostgreSQL transaction does in Odoo (odoo/service/model.py runs each call in one cursor). Ids are not given back
+on rollback, as PostgreSQL sequences are not.
+
+What a read returns follows odoo/models.py `read` / fields.py `convert_to_read`: False for empty values,
+`[id, display_name]` for a many2one, a list of ids for x2many fields, floats for amounts, ISO strings for dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from odoosync.sandbox.errors import MissingError, ServerError, UserError, ValidationError
+
+Row = dict[str, Any]
+Domain = list[Any]
+
+
+# --- fields ------------------------------------------------------------------------------------------------
+
+
+class Field:
+    type = "char"
+
+    def __init__(
+        self,
+        string: str | None = None,
+        *,
+        required: bool = False,
+        readonly: bool = False,
+        default: Any = None,
+        since: int | None = None,
+        until: int | None = None,
+        store: bool = True,
+    ) -> None:
+        self.string = string
+        self.required = required
+        self.readonly = readonly
+        self.default = default
+        self.since = since
+        self.until = until
+        self.store = store
+        self.name = ""
+
+    def exists_in(self, version: int) -> bool:
+        return (self.since is None or version >= self.since) and (self.until is None or version <= self.until)
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        """RPC input → stored value; ServerError-free: raise ValueError for bad input."""
+        return value if value is not False else None
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        return False if value is None else value
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "string": self.string or self.name.replace("_", " ").title(),
+            "required": self.required,
+            "readonly": self.readonly,
+        }
+
+
+class Char(Field):
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        if value is False or value is None:
+            return None
+        if not isinstance(value, str):
+            value = str(value)
+        return value
+
+
+class Text(Char):
+    type = "text"
+
+
+class Boolean(Field):
+    type = "boolean"
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        return bool(value)
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        return bool(value)
+
+
+class Integer(Field):
+    type = "integer"
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        return int(value or 0)
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        return value or 0
+
+
+class Monetary(Field):
+    """Amounts: kept as exact decimals here, sent as JSON numbers as Odoo sends its floats."""
+
+    type = "monetary"
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        if value is None or value is False:
+            return Decimal(0)
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            raise ValueError(f"{value!r} is not a number")
+        # repr gives the shortest decimal that reads back as the same float: what the client wrote.
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        return float(value or 0)
+
+
+class Float(Monetary):
+    type = "float"
+
+
+class Selection(Field):
+    type = "selection"
+
+    def __init__(self, selection: list[tuple[str, str]], string: str | None = None, **kwargs: Any) -> None:
+        super().__init__(string, **kwargs)
+        self.selection = selection
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        if value is False or value is None:
+            return None
+        if value not in {key for key, _ in self.selection}:
+            raise ValueError(f"Wrong value for {env.model_name_of(self)}.{self.name}: {value!r}")
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "selection": [list(item) for item in self.selection]}
+
+
+class Date(Field):
+    type = "date"
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        if value is False or value is None:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value)[:10])
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        return value.isoformat() if value else False
+
+
+class Json(Field):
+    type = "json"
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        if value is False or value is None:
+            return None
+        if not isinstance(value, dict):
+            raise ValueError(f"{value!r} is not a JSON object")
+        return dict(value)
+
+
+class Many2one(Field):
+    type = "many2one"
+
+    def __init__(self, comodel: str, string: str | None = None, **kwargs: Any) -> None:
+        super().__init__(string, **kwargs)
+        self.comodel = comodel
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        if value is False or value is None:
+            return None
+        if isinstance(value, list | tuple) and value:
+            value = value[0]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{value!r} is not a record id")
+        if value not in env.db.table(self.comodel):
+            # odoo/service/model.py turns the foreign key violation into this MissingError.
+            raise MissingError(
+                f"Record does not exist or has been deleted.\n(Record: {self.comodel}({value},), User: {env.uid})"
+            )
+        return value
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        if not value:
+            return False
+        return [value, env[self.comodel].display_name_of(value)]
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "relation": self.comodel}
+
+
+class One2many(Field):
+    type = "one2many"
+
+    def __init__(self, comodel: str, inverse: str, string: str | None = None, **kwargs: Any) -> None:
+        super().__init__(string, store=False, **kwargs)
+        self.comodel = comodel
+        self.inverse = inverse
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "relation": self.comodel, "relation_field": self.inverse}
+
+
+class Many2many(Field):
+    type = "many2many"
+
+    def __init__(self, comodel: str, string: str | None = None, **kwargs: Any) -> None:
+        super().__init__(string, **kwargs)
+        self.comodel = comodel
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        """Accepts a list of ids or the x2many commands (4, id), (3, id), (5,), (6, 0, ids)."""
+        if value is False or value is None:
+            return ()
+        ids: list[int] = []
+        for item in value:
+            if isinstance(item, int):
+                ids.append(item)
+            elif isinstance(item, list | tuple) and item and item[0] == 6:
+                ids = list(item[2])
+            elif isinstance(item, list | tuple) and item and item[0] == 4:
+                ids.append(item[1])
+            elif isinstance(item, list | tuple) and item and item[0] == 5:
+                ids = []
+            else:
+                raise ValueError(f"unsupported many2many command {item!r}")
+        missing = [i for i in ids if i not in env.db.table(self.comodel)]
+        if missing:
+            raise MissingError(
+                f"Record does not exist or has been deleted.\n(Record: {self.comodel}{tuple(missing)}, User: {env.uid})"
+            )
+        return tuple(dict.fromkeys(ids))
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        return list(value or ())
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "relation": self.comodel}
+
+
+# --- the database ------------------------------------------------------------------------------------------
+
+
+class Database:
+    """All tables of one Odoo database, one lock, and the undo log of the call in progress."""
+
+    def __init__(self, name: str, version: int) -> None:
+        self.name = name
+        self.version = version
+        self.tables: dict[str, dict[int, Row]] = {}
+        self.next_id: dict[str, int] = {}
+        self.lock = threading.RLock()
+        self._undo: list[Callable[[], None]] | None = None
+        self.registry: dict[str, type[Model]] = {}
+
+    def table(self, model: str) -> dict[int, Row]:
+        return self.tables.setdefault(model, {})
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.lock:
+            if self._undo is not None:  # nested: part of the outer call
+                yield
+                return
+            self._undo = []
+            try:
+                yield
+            except BaseException:
+                for undo in reversed(self._undo):
+                    undo()
+                raise
+            finally:
+                self._undo = None
+
+    def insert(self, model: str, row: Row) -> int:
+        table = self.table(model)
+        new_id = self.next_id.get(model, 1)
+        self.next_id[model] = new_id + 1
+        row["id"] = new_id
+        table[new_id] = row
+        if self._undo is not None:
+            self._undo.append(lambda: self._forget(table, new_id))
+        return new_id
+
+    @staticmethod
+    def _forget(table: dict[int, Row], record_id: int) -> None:
+        table.pop(record_id, None)
+
+    def update(self, model: str, record_id: int, changes: Row) -> None:
+        row = self.table(model)[record_id]
+        if self._undo is not None:
+            before = {key: row[key] for key in changes if key in row}
+            absent = [key for key in changes if key not in row]
+
+            def undo() -> None:
+                row.update(before)
+                for key in absent:
+                    row.pop(key, None)
+
+            self._undo.append(undo)
+        row.update(changes)
+
+    def delete(self, model: str, record_id: int) -> None:
+        table = self.table(model)
+        row = table.pop(record_id)
+        if self._undo is not None:
+            self._undo.append(lambda: table.__setitem__(record_id, row))
+
+
+class Env:
+    """Who calls, with which context, on which database; `env[model]` gives the model."""
+
+    def __init__(self, db: Database, uid: int, context: dict[str, Any] | None = None) -> None:
+        self.db = db
+        self.uid = uid
+        self.context = dict(context or {})
+
+    def __getitem__(self, model: str) -> Model:
+        cls = self.db.registry.get(model)
+        if cls is None:
+            raise KeyError(model)
+        return cls(self)
+
+    def with_context(self, **values: Any) -> Env:
+        return Env(self.db, self.uid, {**self.context, **values})
+
+    @property
+    def version(self) -> int:
+        return self.db.version
+
+    @property
+    def user(self) -> Row:
+        return self.db.table("res.users")[self.uid]
+
+    @property
+    def company_ids(self) -> list[int]:
+        """The companies the call works in: `allowed_company_ids` from the context, else the user's company."""
+        allowed = self.context.get("allowed_company_ids")
+        if allowed:
+            return [int(i) for i in allowed]
+        return [self.user["company_id"]]
+
+    @property
+    def company_id(self) -> int:
+        return self.company_ids[0]
+
+    def model_name_of(self, field: Field) -> str:
+        for name, cls in self.db.registry.items():
+            if cls._fields.get(field.name) is field:
+                return name
+        return "?"
+
+
+# --- models ------------------------------------------------------------------------------------------------
+
+
+def rpc(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a method callable through the external API on records: the first argument is the ids."""
+    function._rpc = "records"  # type: ignore[attr-defined]
+    return function
+
+
+def rpc_model(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a method callable through the external API on the model (no ids), like Odoo's @api.model."""
+    function._rpc = "model"  # type: ignore[attr-defined]
+    return function
+
+
+_TERM = re.compile(r"^\s*(\w+)(?:\s+(asc|desc))?\s*$", re.IGNORECASE)
+
+
+class Model:
+    _name: ClassVar[str] = ""
+    _rec_name: ClassVar[str] = "name"
+    _order: ClassVar[str] = "id"
+    _all_fields: ClassVar[dict[str, Field]] = {}
+    _fields: ClassVar[dict[str, Field]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        collected: dict[str, Field] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, Field):
+                    value.name = name
+                    collected[name] = value
+        cls._all_fields = collected
+        cls._fields = collected
+
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        """A subclass whose fields are those this Odoo version has."""
+        fields = {name: f for name, f in cls._all_fields.items() if f.exists_in(version)}
+        return type(cls.__name__, (cls,), {"_fields": fields})
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+
+    @property
+    def table(self) -> dict[int, Row]:
+        return self.env.db.table(self._name)
+
+    # --- helpers subclasses use ---
+
+    def browse(self, ids: Iterable[int]) -> list[Row]:
+        """The rows of `ids`; MissingError as Odoo raises it for ids that do not exist."""
+        rows = []
+        missing = []
+        for record_id in ids:
+            row = self.table.get(record_id)
+            if row is None:
+                missing.append(record_id)
+            else:
+                rows.append(row)
+        if missing:
+            raise MissingError(
+                "Record does not exist or has been deleted.\n"
+                f"(Record: {self._name}({', '.join(map(str, missing))},), User: {self.env.uid})"
+            )
+        return rows
+
+    def display_name_of(self, record_id: int) -> str:
+        row = self.table.get(record_id)
+        return self.compute_display_name(row) if row else ""
+
+    def compute_display_name(self, row: Row) -> str:
+        return str(row.get(self._rec_name) or "")
+
+    def defaults(self) -> Row:
+        values: Row = {}
+        for name, field in self._fields.items():
+            if field.default is not None and field.store:
+                values[name] = field.default(self.env) if callable(field.default) else field.default
+        return values
+
+    def check(self, row: Row) -> None:
+        """Constraints on a created or written row (override; raise ValidationError)."""
+
+    def prepare_create(self, values: Row) -> Row:
+        """Turn create values into a row: defaults, conversion (override to add computed values)."""
+        row = self.defaults()
+        row.update(self.convert(values))
+        for name, field in self._fields.items():
+            if field.required and field.store and row.get(name) in (None, False, ""):
+                raise ValidationError(
+                    "The operation cannot be completed: - Create/update: a mandatory field is not set. "
+                    "- Delete: another model requires the record being deleted. If possible, archive it instead."
+                    f"\n\nModel: {self.describe_model()} ({self._name})\nField: {field.describe()['string']} "
+                    f"({name})"
+                )
+        return row
+
+    def describe_model(self) -> str:
+        return self._name.replace(".", " ").title()
+
+    def convert(self, values: Row) -> Row:
+        if not isinstance(values, dict):
+            raise ServerError("builtins.TypeError", f"values must be a dict, got {type(values).__name__}")
+        converted: Row = {}
+        for name, value in values.items():
+            field = self._fields.get(name)
+            if field is None:
+                raise ValueError(f"Invalid field '{name}' on model '{self._name}'")
+            if not field.store:
+                continue
+            try:
+                converted[name] = field.convert_to_cache(value, self.env)
+            except (TypeError, ValueError) as error:
+                raise ServerError("builtins.ValueError", str(error)) from None
+        return converted
+
+    def after_create(self, record_id: int, values: Row) -> None:
+        """Called once the row exists: create children from x2many commands, recompute (override)."""
+
+    def after_write(self, ids: list[int], values: Row) -> None:
+        """Called after a write (override)."""
+
+    # --- the generic methods of the external API ---
+
+    @rpc_model
+    def create(self, vals_list: Row | list[Row]) -> int | list[int]:
+        single = isinstance(vals_list, dict)
+        values_list: list[Row] = [vals_list] if isinstance(vals_list, dict) else vals_list
+        if not isinstance(values_list, list):
+            raise ServerError("builtins.TypeError", "create() takes a dict or a list of dicts")
+        ids = []
+        for values in values_list:
+            row = self.prepare_create(values)
+            record_id = self.env.db.insert(self._name, row)
+            self.after_create(record_id, values)
+            self.check(self.table[record_id])
+            ids.append(record_id)
+        return ids[0] if single else ids
+
+    @rpc
+    def write(self, ids: list[int], values: Row) -> bool:
+        rows = self.browse(ids)
+        changes = self.convert(values)
+        for row in rows:
+            self.env.db.update(self._name, row["id"], dict(changes))
+        self.after_write([row["id"] for row in rows], values)
+        for row in rows:
+            self.check(row)
+        return True
+
+    @rpc
+    def unlink(self, ids: list[int]) -> bool:
+        for row in self.browse(ids):
+            self.env.db.delete(self._name, row["id"])
+        return True
+
+    @rpc
+    def read(self, ids: list[int], fields: list[str] | None = None, load: str = "_classic_read") -> list[Row]:
+        return [self.read_row(row, fields) for row in self.browse(ids)]
+
+    def read_row(self, row: Row, fields: list[str] | None) -> Row:
+        names = fields or [name for name in self._fields]
+        out: Row = {"id": row["id"]}
+        for name in names:
+            if name == "id":
+                continue
+            if name == "display_name":
+                out[name] = self.compute_display_name(row)
+                continue
+            field = self._fields.get(name)
+            if field is None:
+                raise ValueError(f"Invalid field {name!r} on model {self._name!r}")
+            if isinstance(field, One2many):
+                out[name] = self.env[field.comodel].search([(field.inverse, "=", row["id"])])
+            else:
+                out[name] = field.convert_to_read(row.get(name), self.env)
+        return out
+
+    @rpc_model
+    def search(
+        self, domain: Domain | None = None, offset: int = 0, limit: int | None = None, order: str | None = None
+    ) -> list[int]:
+        rows = [row for row in self.visible_rows() if self.matches(row, domain or [])]
+        rows = self.sort(rows, order or self._order)
+        end = None if limit is None or limit is False else offset + limit
+        return [row["id"] for row in rows[offset:end]]
+
+    @rpc_model
+    def search_read(
+        self,
+        domain: Domain | None = None,
+        fields: list[str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> list[Row]:
+        ids = self.search(domain, offset=offset, limit=limit, order=order)
+        return [self.read_row(self.table[i], fields) for i in ids]
+
+    @rpc_model
+    def search_count(self, domain: Domain | None = None, limit: int | None = None) -> int:
+        return len(self.search(domain, limit=limit))
+
+    @rpc_model
+    def name_search(
+        self,
+        name: str = "",
+        domain: Domain | None = None,
+        operator: str = "ilike",
+        limit: int = 100,
+        args: Domain | None = None,
+    ) -> list[list[Any]]:
+        full = list(domain or args or [])
+        if name:
+            full = ["&", (self._rec_name, operator, name), *full] if full else [(self._rec_name, operator, name)]
+        ids = self.search(full, limit=limit)
+        return [[i, self.display_name_of(i)] for i in ids]
+
+    @rpc_model
+    def fields_get(self, allfields: list[str] | None = None, attributes: list[str] | None = None) -> Row:
+        described: Row = {}
+        for name, field in self._fields.items():
+            if allfields and name not in allfields:
+                continue
+            info = field.describe()
+            described[name] = {k: v for k, v in info.items() if not attributes or k in attributes}
+        return described
+
+    @rpc_model
+    def default_get(self, fields_list: list[str]) -> Row:
+        defaults = self.defaults()
+        return {
+            name: self._fields[name].convert_to_read(defaults[name], self.env)
+            for name in fields_list
+            if name in defaults
+        }
+
+    # --- searching ---
+
+    def visible_rows(self) -> Iterable[Row]:
+        """Rows the caller may see: Odoo's multi-company record rule (own companies or none)."""
+        allowed = set(self.env.company_ids)
+        if "company_id" in self._fields:
+            return (r for r in self.table.values() if r.get("company_id") in allowed or not r.get("company_id"))
+        if "company_ids" in self._fields:
+            return (r for r in self.table.values() if not r.get("company_ids") or allowed & set(r["company_ids"]))
+        return self.table.values()
+
+    def matches(self, row: Row, domain: Domain) -> bool:
+        filters_archived = "active" in self._fields and self.env.context.get("active_test", True)
+        mentions_active = any(isinstance(leaf, list | tuple) and leaf and leaf[0] == "active" for leaf in domain)
+        if filters_archived and not mentions_active and not row.get("active", True):
+            return False
+        return evaluate(domain, lambda leaf: self.match_leaf(row, leaf))
+
+    def match_leaf(self, row: Row, leaf: list[Any] | tuple[Any, ...]) -> bool:
+        if len(leaf) != 3:
+            raise ValueError(f"Invalid leaf {list(leaf)!r}")
+        path, operator, value = leaf
+        if not isinstance(path, str):
+            raise ValueError(f"Invalid leaf {list(leaf)!r}")
+        name, _, rest = path.partition(".")
+        if name == "id":
+            actual: Any = row["id"]
+            field: Field | None = None
+        else:
+            field = self._fields.get(name)
+            if field is None:
+                raise ValueError(f"Invalid field {self._name}.{name} in leaf {tuple(leaf)!r}")
+            if isinstance(field, One2many):
+                actual = self.env[field.comodel].search([(field.inverse, "=", row["id"])])
+            else:
+                actual = row.get(name)
+        if rest:
+            comodel = getattr(field, "comodel", None)
+            if comodel is None:
+                raise ValueError(f"Invalid field {self._name}.{path} in leaf {tuple(leaf)!r}")
+            targets = actual if isinstance(actual, list | tuple) else ([actual] if actual else [])
+            related = self.env[comodel]
+            return any(related.match_leaf(related.table[t], (rest, operator, value)) for t in targets)
+        return compare(actual, operator, value, field)
+
+    def sort(self, rows: list[Row], order: str) -> list[Row]:
+        for term in reversed(order.split(",")):
+            match = _TERM.match(term)
+            if not match or (match.group(1) != "id" and match.group(1) not in self._fields):
+                raise ValueError(f"Invalid order {order!r}")
+            name, direction = match.group(1), (match.group(2) or "asc").lower()
+            rows = sorted(rows, key=lambda r: _sort_key(r.get(name)), reverse=direction == "desc")
+        return rows
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None or value is False:
+        return (0, 0)
+    if isinstance(value, str):
+        return (1, value.lower())
+    return (1, value)
+
+
+# --- domains -----------------------------------------------------------------------------------------------
+
+
+def evaluate(domain: Domain, leaf_matches: Callable[[list[Any] | tuple[Any, ...]], bool]) -> bool:
+    """Evaluate a domain in Odoo's prefix notation; leaves side by side are joined with an implicit '&'."""
+    if not isinstance(domain, list | tuple):
+        raise ValueError(f"Invalid domain {domain!r}")
+    items = list(domain)
+    position = 0
+
+    def parse() -> bool:
+        nonlocal position
+        if position >= len(items):
+            raise ValueError(f"Invalid domain {domain!r}")
+        item = items[position]
+        position += 1
+        if item == "&":
+            first, second = parse(), parse()
+            return first and second
+        if item == "|":
+            first, second = parse(), parse()
+            return first or second
+        if item == "!":
+            return not parse()
+        if isinstance(item, list | tuple):
+            return leaf_matches(item)
+        raise ValueError(f"Invalid domain term {item!r}")
+
+    result = True
+    while position < len(items):
+        result = parse() and result
+    return result
+
+
+def _like(pattern: str, text: str, *, case_sensitive: bool, anchored: bool) -> bool:
+    if anchored:
+        regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+        return re.fullmatch(regex, text, 0 if case_sensitive else re.IGNORECASE) is not None
+    return pattern in text if case_sensitive else pattern.lower() in text.lower()
+
+
+def compare(actual: Any, operator: str, value: Any, field: Field | None) -> bool:
+    if isinstance(actual, Decimal) and isinstance(value, int | float):
+        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if isinstance(actual, dt.date) and isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    many = isinstance(actual, list | tuple)
+    empty = actual is None or actual is False or (many and not actual)
+    if operator in ("=", "=="):
+        if value is False or value is None:
+            return empty
+        return value in actual if many else actual == value
+    if operator in ("!=", "<>"):
+        if value is False or value is None:
+            return not empty
+        return value not in actual if many else actual != value
+    if operator in ("in", "not in"):
+        values = list(value) if isinstance(value, list | tuple) else [value]
+        hit = bool(set(actual) & set(values)) if many else (actual in values or (empty and False in values))
+        return hit if operator == "in" else not hit
+    if operator in ("like", "ilike", "not like", "not ilike", "=like", "=ilike"):
+        text = "" if empty else str(actual)
+        hit = _like(str(value), text, case_sensitive="i" not in operator, anchored=operator.startswith("="))
+        return not hit if operator.startswith("not") else hit
+    if operator in ("<", ">", "<=", ">="):
+        if empty:
+            return False
+        ops: dict[str, Callable[[Any, Any], bool]] = {
+            "<": lambda a, b: a < b,
+            ">": lambda a, b: a > b,
+            "<=": lambda a, b: a <= b,
+            ">=": lambda a, b: a >= b,
+        }
+        return ops[operator](actual, value)
+    raise ValueError(f"Invalid operator {operator!r}")
+
+
+def check_user_error(condition: bool, message: str) -> None:
+    if not condition:
+        raise UserError(message)

@@ -1,0 +1,180 @@
+"""A ready Saudi company, as a fresh Odoo database with the Saudi chart of accounts gives one (a subset)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from odoosync.sandbox.instance import OdooInstance
+
+ADMIN_UID = 2  # uid 1 is the superuser (OdooBot); the admin created with a database is 2
+ADMIN_LOGIN = "admin"
+ADMIN_PASSWORD = "admin"  # noqa: S105 - the sandbox's own throwaway admin, as a fresh Odoo has
+
+# (code, name, account_type, reconcile)
+CHART: list[tuple[str, str, str, bool]] = [
+    ("101001", "Bank", "asset_cash", False),
+    ("101002", "Cash", "asset_cash", False),
+    ("101003", "Outstanding Receipts", "asset_current", True),
+    ("101004", "Outstanding Payments", "asset_current", True),
+    ("102001", "VAT Input", "asset_current", False),
+    ("121000", "Accounts Receivable", "asset_receivable", True),
+    ("201000", "Accounts Payable", "liability_payable", True),
+    ("202001", "VAT Output", "liability_current", False),
+    ("210001", "Tenant Security Deposits", "liability_current", False),
+    ("400001", "Rental Income", "income", False),
+    ("400002", "Service Charges Income", "income", False),
+    ("500001", "Repairs and Maintenance", "expense", False),
+    ("500002", "Utilities", "expense", False),
+    ("500003", "Cleaning Services", "expense", False),
+    ("500004", "Security Services", "expense", False),
+]
+
+# (name, type_tax_use, amount, group)
+TAXES: list[tuple[str, str, str, str]] = [
+    ("15%", "sale", "15", "VAT 15%"),
+    ("0%", "sale", "0", "VAT 0%"),
+    ("Exempt", "sale", "0", "Exempt"),
+    ("15%", "purchase", "15", "VAT 15%"),
+    ("0%", "purchase", "0", "VAT 0%"),
+    ("Exempt", "purchase", "0", "Exempt"),
+]
+
+
+def _create(instance: OdooInstance, model: str, values: dict[str, Any], company: int | None = None) -> int:
+    context = {"allowed_company_ids": [company]} if company else {}
+    created = instance.model(model, ADMIN_UID, **context).create(values)
+    assert isinstance(created, int)
+    return created
+
+
+def seed(instance: OdooInstance, companies: int = 1) -> str:
+    """Fill an empty instance; returns the admin's API key."""
+    db = instance.db
+    with db.transaction():
+        currencies = {
+            code: db.insert(
+                "res.currency",
+                {
+                    "name": code,
+                    "symbol": symbol,
+                    "rounding": Decimal(rounding),
+                    "decimal_places": places,
+                    "active": True,
+                },
+            )
+            for code, symbol, rounding, places in [
+                ("SAR", "ر.س", "0.01", 2),
+                ("USD", "$", "0.01", 2),
+                ("EUR", "€", "0.01", 2),
+                ("KWD", "د.ك", "0.001", 3),
+            ]
+        }
+        countries = {
+            code: db.insert("res.country", {"name": name, "code": code})
+            for code, name in [
+                ("SA", "Saudi Arabia"),
+                ("AE", "United Arab Emirates"),
+                ("KW", "Kuwait"),
+                ("US", "United States"),
+            ]
+        }
+        db.insert("res.country.state", {"name": "Riyadh", "code": "01", "country_id": countries["SA"]})
+        db.insert("res.country.state", {"name": "Makkah", "code": "02", "country_id": countries["SA"]})
+        db.insert("res.lang", {"name": "English (US)", "code": "en_US", "iso_code": "en", "active": True})
+        db.insert("res.lang", {"name": "Arabic / الْعَرَبيّة", "code": "ar_001", "iso_code": "ar", "active": False})
+        company_ids = []
+        for number in range(1, companies + 1):
+            name = "Saudi Test Co" if number == 1 else f"Owner Company {number}"
+            partner = db.insert(
+                "res.partner", {"name": name, "is_company": True, "active": True, "country_id": countries["SA"]}
+            )
+            company_ids.append(
+                db.insert(
+                    "res.company",
+                    {
+                        "name": name,
+                        "currency_id": currencies["SAR"],
+                        "country_id": countries["SA"],
+                        "partner_id": partner,
+                        "tax_calculation_rounding_method": "round_per_line",
+                    },
+                )
+            )
+        db.next_id["res.users"] = ADMIN_UID
+        admin_partner = db.insert("res.partner", {"name": "Administrator", "active": True, "is_company": False})
+        db.insert(
+            "res.users",
+            {
+                "name": "Administrator",
+                "login": ADMIN_LOGIN,
+                "partner_id": admin_partner,
+                "company_id": company_ids[0],
+                "company_ids": tuple(company_ids),
+                "lang": "en_US",
+                "tz": "Asia/Riyadh",
+                "active": True,
+            },
+        )
+        methods = {
+            direction: db.insert(
+                "account.payment.method", {"name": "Manual Payment", "code": "manual", "payment_type": direction}
+            )
+            for direction in ("inbound", "outbound")
+        }
+        db.insert("account.analytic.plan", {"name": "Properties"})
+        for company in company_ids:
+            _seed_company(instance, company, methods)
+    return instance.add_login(ADMIN_UID, ADMIN_LOGIN, ADMIN_PASSWORD)
+
+
+def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int]) -> None:
+    accounts = {
+        code: _create(
+            instance,
+            "account.account",
+            {"code": code, "name": name, "account_type": kind, "reconcile": reconcile},
+            company,
+        )
+        for code, name, kind, reconcile in CHART
+    }
+    groups: dict[str, int] = {}
+    for name, use, amount, group in TAXES:
+        if group not in groups:
+            groups[group] = _create(instance, "account.tax.group", {"name": group}, company)
+        _create(
+            instance,
+            "account.tax",
+            {
+                "name": name,
+                "type_tax_use": use,
+                "amount_type": "percent",
+                "amount": amount,
+                "tax_group_id": groups[group],
+            },
+            company,
+        )
+    journals = [
+        ("Customer Invoices", "INV", "sale", "400001"),
+        ("Vendor Bills", "BILL", "purchase", "500001"),
+        ("Bank", "BNK1", "bank", "101001"),
+        ("Miscellaneous Operations", "MISC", "general", None),
+    ]
+    if instance.version <= 18:  # the Saudi chart of 19 no longer creates a cash journal
+        journals.insert(3, ("Cash", "CSH1", "cash", "101002"))
+    for name, code, kind, account in journals:
+        journal = _create(
+            instance,
+            "account.journal",
+            {"name": name, "code": code, "type": kind, "default_account_id": accounts[account] if account else False},
+            company,
+        )
+        if kind in ("bank", "cash"):
+            for direction, method in methods.items():
+                outstanding = accounts["101003" if direction == "inbound" else "101004"]
+                _create(
+                    instance,
+                    "account.payment.method.line",
+                    {"payment_method_id": method, "journal_id": journal, "payment_account_id": outstanding},
+                    company,
+                )

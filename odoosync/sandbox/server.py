@@ -1,0 +1,241 @@
+"""The HTTP face of the sandbox: Odoo's /jsonrpc and /json/2 endpoints over HTTP/1.1 keep-alive."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from odoosync.sandbox import errors
+from odoosync.sandbox.instance import JSON2_SINCE, OdooInstance
+
+FAULTS = ("429", "503", "reset", "timeout", "concurrency")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, default=_encode, ensure_ascii=False).encode()
+
+
+@dataclass
+class FaultPlan:
+    """Which faults to inject, how often, and a seeded generator so that a failing run can be replayed."""
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = FAULTS
+    seed: int = 0
+    slow_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        unknown = set(self.kinds) - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown fault {sorted(unknown)}: choose from {', '.join(FAULTS)}")
+        self._random = random.Random(self.seed)  # noqa: S311 - replayable faults, not security
+        self._lock = threading.Lock()
+        self.injected: list[str] = []
+
+    def draw(self) -> str | None:
+        if not self.rate:
+            return None
+        with self._lock:
+            if self._random.random() >= self.rate:
+                return None
+            fault = self._random.choice(self.kinds)
+            self.injected.append(fault)
+            return fault
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], instance: OdooInstance, faults: FaultPlan) -> None:
+        super().__init__(address, Handler)
+        self.instance = instance
+        self.faults = faults
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: SandboxHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    # --- plumbing ---
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json", **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset, as a crashed proxy or server does."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _fault(self) -> tuple[str | None, bool]:
+        """The fault for this call (if any) and whether the call is already answered by it."""
+        fault = self.server.faults.draw()
+        if fault == "429":
+            self._send(429, b"Too Many Requests", "text/plain", Retry_After="1")
+            return fault, True
+        if fault == "503":
+            self._send(503, b"Service Unavailable", "text/plain")
+            return fault, True
+        if fault == "reset":
+            self._reset()
+            return fault, True
+        return fault, False
+
+    def _body(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        return json.loads(raw) if raw else {}
+
+    # --- routes ---
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/") == "/web/version":
+            info = self.server.instance.version_info()
+            self._send(200, dumps({"version_info": info["server_version_info"], "version": info["server_version"]}))
+        else:
+            self._send(404, b"Not Found", "text/plain")
+
+    def do_POST(self) -> None:
+        try:
+            body = self._body()
+        except (ValueError, UnicodeDecodeError):
+            self._send(400, b"Bad Request: the body is not JSON", "text/plain")
+            return
+        if self.path == "/jsonrpc":
+            self._jsonrpc(body)
+        elif self.path.startswith("/json/2/"):
+            self._json2(body)
+        else:
+            self._send(404, b"Not Found", "text/plain")
+
+    # --- JSON-RPC ---
+
+    def _jsonrpc(self, body: Any) -> None:
+        request_id = body.get("id") if isinstance(body, dict) else None
+        fault, answered = self._fault()
+        if answered:
+            return
+        try:
+            if fault == "concurrency":
+                raise errors.ConcurrencyError()
+            params = body.get("params") or {}
+            result = self._dispatch(params.get("service"), params.get("method"), list(params.get("args") or []))
+            response: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id}
+            if result is not None:  # odoo/http.py leaves `result` out when the method returned None
+                response["result"] = result
+        except errors.OdooError as error:
+            response = {
+                "jsonrpc": "2.0",
+                "id": request_id,
+                "error": {"code": 200, "message": "Odoo Server Error", "data": error.data()},
+            }
+        if fault == "timeout":
+            time.sleep(self.server.faults.slow_seconds)
+        self._send(200, dumps(response))
+
+    def _dispatch(self, service: Any, method: Any, args: list[Any]) -> Any:
+        instance = self.server.instance
+        if service == "common":
+            if method == "version":
+                return instance.version_info()
+            if method in ("login", "authenticate"):
+                if len(args) < 3:
+                    raise errors.ServerError("builtins.TypeError", f"{method}() missing required arguments")
+                return instance.authenticate(args[0], args[1], args[2])
+        if service == "db" and method == "list":
+            return [instance.db.name]
+        if service == "object" and method in ("execute_kw", "execute"):
+            if len(args) < 5:
+                raise errors.ServerError("builtins.TypeError", f"{method}() missing required arguments")
+            database, uid, secret, model, name = args[:5]
+            uid = instance.check_uid(database, uid, secret)
+            if method == "execute":
+                return instance.execute_kw(uid, model, name, args[5:], {})
+            return instance.execute_kw(
+                uid, model, name, args[5] if len(args) > 5 else [], args[6] if len(args) > 6 else {}
+            )
+        raise errors.ServerError("builtins.KeyError", f"unknown service/method {service}.{method}")
+
+    # --- JSON-2 ---
+
+    def _json2(self, body: Any) -> None:
+        instance = self.server.instance
+        if instance.version < JSON2_SINCE:
+            # Odoo 18 and earlier have no such route: the web client's catch-all redirects.
+            self._send(303, b"", "text/html", Location="/web/login")
+            return
+        fault, answered = self._fault()
+        if answered:
+            return
+        scheme, _, key = (self.headers.get("Authorization") or "").partition(" ")
+        uid = instance.uid_for_key(key.strip()) if scheme.lower() == "bearer" else None
+        if uid is None:
+            self._json2_error(errors.AccessDenied("Invalid apikey"), 401)
+            return
+        database = self.headers.get("X-Odoo-Database")
+        if database and database != instance.db.name:
+            self._json2_error(errors.AccessDenied("Invalid database"), 401)
+            return
+        parts = self.path.split("?", 1)[0].split("/")
+        if len(parts) != 5 or not parts[3] or not parts[4]:
+            self._send(404, b"Not Found", "text/plain")
+            return
+        model, method = parts[3], parts[4]
+        if not isinstance(body, dict):
+            self._json2_error(errors.ServerError("builtins.TypeError", "the body must be a JSON object"), 422)
+            return
+        kwargs = dict(body)
+        ids = kwargs.pop("ids", None)
+        args = [ids] if ids is not None else []
+        try:
+            if fault == "concurrency":
+                raise errors.ConcurrencyError()
+            if model not in instance.db.registry:
+                self._json2_error(errors.ServerError("werkzeug.exceptions.NotFound", f"Model {model!r} not found"), 404)
+                return
+            result = instance.execute_kw(uid, model, method, args, kwargs, protocol="json2")
+        except errors.ServerError as error:
+            status = 404 if "does not exist" in error.message else 422
+            self._json2_error(error, status)
+            return
+        except errors.OdooError as error:
+            self._json2_error(error, error.http_status)
+            return
+        if fault == "timeout":
+            time.sleep(self.server.faults.slow_seconds)
+        self._send(200, dumps(result))
+
+    def _json2_error(self, error: errors.OdooError, status: int) -> None:
+        self._send(status, dumps(error.data()))
