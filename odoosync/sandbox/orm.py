@@ -386,6 +386,8 @@ class Model:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "_fields" in vars(cls):  # made by for_version: its fields are already chosen
+            return
         collected: dict[str, Field] = {}
         for klass in reversed(cls.__mro__):
             for name, value in vars(klass).items():

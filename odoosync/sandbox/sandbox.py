@@ -52,7 +52,10 @@ class Sandbox:
         return Counter((call.model, call.method) for call in self.instance.calls)
 
     def start(self) -> Sandbox:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="odoo-sandbox", daemon=True)
+        # A short poll keeps stop() quick; tests start and stop hundreds of sandboxes.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="odoo-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
