@@ -200,10 +200,17 @@ class Many2one(Field):
 class One2many(Field):
     type = "one2many"
 
-    def __init__(self, comodel: str, inverse: str, string: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, comodel: str, inverse: str, string: str | None = None, *, domain: Domain | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(string, store=False, **kwargs)
         self.comodel = comodel
         self.inverse = inverse
+        self.domain = list(domain or [])
+
+    def ids_of(self, record_id: int, env: Env) -> list[int]:
+        ids: list[int] = env[self.comodel].search([(self.inverse, "=", record_id), *self.domain])
+        return ids
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "relation": self.comodel, "relation_field": self.inverse}
@@ -536,7 +543,7 @@ class Model:
             if field is None:
                 raise ValueError(f"Invalid field {name!r} on model {self._name!r}")
             if isinstance(field, One2many):
-                out[name] = self.env[field.comodel].search([(field.inverse, "=", row["id"])])
+                out[name] = field.ids_of(row["id"], self.env)
             else:
                 out[name] = field.convert_to_read(row.get(name), self.env)
         return out
@@ -632,10 +639,7 @@ class Model:
             field = self._fields.get(name)
             if field is None:
                 raise ValueError(f"Invalid field {self._name}.{name} in leaf {tuple(leaf)!r}")
-            if isinstance(field, One2many):
-                actual = self.env[field.comodel].search([(field.inverse, "=", row["id"])])
-            else:
-                actual = row.get(name)
+            actual = field.ids_of(row["id"], self.env) if isinstance(field, One2many) else row.get(name)
         if rest:
             comodel = getattr(field, "comodel", None)
             if comodel is None:

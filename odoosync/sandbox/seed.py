@@ -142,7 +142,7 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
     for name, use, amount, group in TAXES:
         if group not in groups:
             groups[group] = _create(instance, "account.tax.group", {"name": group}, company)
-        _create(
+        tax = _create(
             instance,
             "account.tax",
             {
@@ -154,6 +154,9 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
             },
             company,
         )
+        # The account of the tax's repartition lines (not exposed: odoosync never reads them).
+        vat_account = accounts["202001" if use == "sale" else "102001"]
+        instance.db.update("account.tax", tax, {"repartition_account_id": vat_account})
     journals = [
         ("Customer Invoices", "INV", "sale", "400001"),
         ("Vendor Bills", "BILL", "purchase", "500001"),

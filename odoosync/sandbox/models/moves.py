@@ -1,0 +1,475 @@
+"""account.move and account.move.line: invoices, bills, refunds and their journal items.
+
+Lines come in through x2many commands on invoice_line_ids; after every change the move's tax lines and its
+receivable/payable line are rebuilt and the totals recomputed (account_move.py `_sync_dynamic_lines`,
+`_compute_amount`), which is what makes amount_total follow Odoo's rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from odoosync.sandbox.errors import UserError, ValidationError
+from odoosync.sandbox.orm import (
+    Boolean,
+    Char,
+    Date,
+    Env,
+    Float,
+    Json,
+    Many2many,
+    Many2one,
+    Model,
+    Monetary,
+    One2many,
+    Row,
+    Selection,
+    Text,
+    rpc,
+)
+from odoosync.sandbox.taxes import LineTaxes, TaxRule, compute_line, round_to, totals
+
+
+def context_today(env: Env) -> dt.date:
+    """Today where the user is (fields.Date.context_today): a Riyadh morning is still yesterday in UTC."""
+    return dt.datetime.now(ZoneInfo(env.user.get("tz") or "UTC")).date()
+
+
+MOVE_TYPES = [
+    ("entry", "Journal Entry"),
+    ("out_invoice", "Customer Invoice"),
+    ("out_refund", "Customer Credit Note"),
+    ("in_invoice", "Vendor Bill"),
+    ("in_refund", "Vendor Credit Note"),
+    ("out_receipt", "Sales Receipt"),
+    ("in_receipt", "Purchase Receipt"),
+]
+SALE_TYPES = {"out_invoice", "out_refund", "out_receipt"}
+INVOICE_TYPES = SALE_TYPES | {"in_invoice", "in_refund", "in_receipt"}
+# Which side the product lines take: income is credited on a customer invoice, expense debited on a bill.
+PRODUCT_SIGN = {
+    "out_invoice": -1,
+    "out_receipt": -1,
+    "in_refund": -1,
+    "in_invoice": 1,
+    "in_receipt": 1,
+    "out_refund": 1,
+}
+SEQUENCE_PREFIX = {"out_refund": "R", "in_refund": "R"}
+LINE_TYPES = [
+    ("product", "Product"),
+    ("cogs", "Cost of Goods Sold"),
+    ("tax", "Tax"),
+    ("discount", "Discount"),
+    ("rounding", "Rounding"),
+    ("payment_term", "Payment Term"),
+    ("line_section", "Section"),
+    ("line_note", "Note"),
+    ("epd", "Early Payment Discount"),
+]
+PAYMENT_STATES = [
+    ("not_paid", "Not Paid"),
+    ("in_payment", "In Payment"),
+    ("paid", "Paid"),
+    ("partial", "Partially Paid"),
+    ("reversed", "Reversed"),
+    ("invoicing_legacy", "Invoicing App Legacy"),
+]
+# Fields that Odoo 18+ refuses to change on a posted move (account_move.py `_check_fiscal_lock_dates` /
+# the readonly-on-posted check); Odoo 17 lets them through RPC.
+POSTED_READONLY = ("invoice_line_ids", "line_ids", "partner_id", "invoice_date", "date", "journal_id", "currency_id")
+
+
+class MoveLine(Model):
+    _name = "account.move.line"
+    move_id = Many2one("account.move", required=True)
+    name = Char()
+    display_type = Selection(LINE_TYPES, default="product")
+    product_id = Many2one("product.product")
+    account_id = Many2one("account.account")
+    partner_id = Many2one("res.partner")
+    quantity = Float(default=Decimal(1))
+    price_unit = Float(default=Decimal(0))
+    discount = Float(default=Decimal(0))
+    tax_ids = Many2many("account.tax")
+    analytic_distribution = Json()
+    price_subtotal = Monetary(readonly=True)
+    price_total = Monetary(readonly=True)
+    debit = Monetary(readonly=True)
+    credit = Monetary(readonly=True)
+    balance = Monetary(readonly=True)
+    amount_residual = Monetary(readonly=True)
+    reconciled = Boolean(readonly=True, store=False)
+    company_id = Many2one("res.company", readonly=True)
+    currency_id = Many2one("res.currency", readonly=True)
+    date = Date(readonly=True)
+    tax_line_id = Many2one("account.tax", readonly=True)
+    parent_state = Char(readonly=True)
+
+    def compute_display_name(self, row: Row) -> str:
+        return str(row.get("name") or "")
+
+    @rpc
+    def write(self, ids: list[int], values: Row) -> bool:
+        rows = self.browse(ids)
+        moves = self.env["account.move"]
+        assert isinstance(moves, Move)
+        if self.env.version >= 18:
+            for row in rows:
+                if moves.table[row["move_id"]]["state"] == "posted":
+                    labels = ", ".join(self._fields[n].describe()["string"] for n in values if n in self._fields)
+                    raise UserError(f"You cannot modify the following readonly fields on a posted move: {labels}")
+        super().write(ids, values)
+        for move_id in dict.fromkeys(row["move_id"] for row in rows):
+            moves.recompute(move_id)
+        return True
+
+    def read_row(self, row: Row, fields: list[str] | None) -> Row:
+        out = super().read_row(row, fields)
+        if "reconciled" in out:
+            out["reconciled"] = bool(row.get("reconcile_with")) and row.get("amount_residual") == 0
+        return out
+
+
+class Move(Model):
+    _name = "account.move"
+    _order = "date desc, name desc, id desc"
+    name = Char()
+    move_type = Selection(MOVE_TYPES, default="entry")
+    state = Selection([("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")], default="draft")
+    partner_id = Many2one("res.partner")
+    journal_id = Many2one("account.journal")
+    company_id = Many2one("res.company")
+    currency_id = Many2one("res.currency")
+    invoice_date = Date()
+    invoice_date_due = Date()
+    date = Date()
+    ref = Char()
+    payment_reference = Char()
+    narration = Text()
+    invoice_origin = Char()
+    invoice_line_ids = One2many(
+        "account.move.line", "move_id", domain=[("display_type", "in", ["product", "line_section", "line_note"])]
+    )
+    line_ids = One2many("account.move.line", "move_id")
+    amount_untaxed = Monetary(readonly=True)
+    amount_tax = Monetary(readonly=True)
+    amount_total = Monetary(readonly=True)
+    amount_residual = Monetary(readonly=True)
+    payment_state = Selection(PAYMENT_STATES, default="not_paid", readonly=True)
+    reversed_entry_id = Many2one("account.move")
+
+    def compute_display_name(self, row: Row) -> str:
+        if row.get("name") and row["name"] != "/":
+            return str(row["name"])
+        label = dict(MOVE_TYPES)[row["move_type"]]
+        return f"Draft {label} ({row['id']})" if row["move_type"] != "entry" else "Draft Entry"
+
+    # --- create and write ---
+
+    def prepare_create(self, values: Row) -> Row:
+        row = super().prepare_create(values)
+        move_type = row.get("move_type") or "entry"
+        journal = self._journal(row, move_type)
+        row["journal_id"] = journal["id"]
+        row["company_id"] = row.get("company_id") or journal["company_id"]
+        company = self.env.db.table("res.company")[row["company_id"]]
+        row["currency_id"] = row.get("currency_id") or journal.get("currency_id") or company["currency_id"]
+        row["date"] = row.get("date") or row.get("invoice_date") or context_today(self.env)
+        # A draft has no number: "/" up to 17, empty from 18 (account_move.py _compute_name).
+        row["name"] = row.get("name") or ("/" if self.env.version <= 17 else None)
+        row["state"] = "draft"
+        return row
+
+    def _journal(self, row: Row, move_type: str) -> Row:
+        journals = self.env.db.table("account.journal")
+        if row.get("journal_id"):
+            journal = journals[row["journal_id"]]
+        else:
+            wanted = "sale" if move_type in SALE_TYPES else "purchase" if move_type in INVOICE_TYPES else "general"
+            company = row.get("company_id") or self.env.company_id
+            candidates = [j for j in journals.values() if j["type"] == wanted and j["company_id"] == company]
+            if not candidates:
+                raise UserError(f"No journal could be found in company for any of those types: {wanted}")
+            journal = candidates[0]
+        if row.get("company_id") and journal["company_id"] != row["company_id"]:
+            raise UserError(self._incompatible("journal_id", journal))
+        return journal
+
+    def _incompatible(self, field: str, target: Row) -> str:
+        # models.py _check_company: "Incompatible companies on records" with each offending record named.
+        return (
+            "Incompatible companies on records:\n"
+            f"- '{self.describe_model()}' belongs to company and '{field}' ({target.get('name')}) "
+            "belongs to another company."
+        )
+
+    def after_create(self, record_id: int, values: Row) -> None:
+        self._apply_line_commands(record_id, values.get("invoice_line_ids") or values.get("line_ids") or [])
+        self.recompute(record_id)
+
+    @rpc
+    def write(self, ids: list[int], values: Row) -> bool:
+        rows = self.browse(ids)
+        touched = [name for name in POSTED_READONLY if name in values]
+        if self.env.version >= 18 and touched:
+            posted = [row for row in rows if row["state"] == "posted"]
+            if posted:
+                labels = ", ".join(self._fields[name].describe()["string"] for name in touched)
+                raise UserError(f"You cannot modify the following readonly fields on a posted move: {labels}")
+        super().write(ids, values)
+        for row in rows:
+            commands = values.get("invoice_line_ids") or values.get("line_ids")
+            if commands:
+                self._apply_line_commands(row["id"], commands)
+            self.recompute(row["id"])
+        return True
+
+    def _apply_line_commands(self, move_id: int, commands: list[Any]) -> None:
+        lines = self.env["account.move.line"]
+        if not isinstance(commands, list):
+            raise ValidationError("invoice_line_ids takes a list of commands")
+        for command in commands:
+            if not isinstance(command, list | tuple) or not command:
+                raise ValidationError(f"Invalid x2many command {command!r}")
+            code = command[0]
+            if code == 0:
+                lines.create({**command[2], "move_id": move_id})
+            elif code == 1:
+                self._own_lines(move_id, [command[1]])
+                lines.write([command[1]], command[2])
+            elif code in (2, 3):
+                self._own_lines(move_id, [command[1]])
+                lines.unlink([command[1]])
+            elif code == 5:
+                lines.unlink(self._product_lines(move_id))
+            elif code == 6:
+                keep = set(command[2])
+                lines.unlink([i for i in self._product_lines(move_id) if i not in keep])
+            else:
+                raise ValidationError(f"Unsupported x2many command {command!r}")
+
+    def _own_lines(self, move_id: int, ids: list[int]) -> None:
+        for row in self.env["account.move.line"].browse(ids):
+            if row["move_id"] != move_id:
+                raise UserError(f"Line {row['id']} does not belong to move {move_id}")
+
+    def _product_lines(self, move_id: int) -> list[int]:
+        return [
+            row["id"]
+            for row in self.env.db.table("account.move.line").values()
+            if row["move_id"] == move_id and row.get("display_type") in ("product", "line_section", "line_note", None)
+        ]
+
+    # --- the dynamic lines and the totals ---
+
+    def recompute(self, move_id: int) -> None:
+        db = self.env.db
+        move = self.table[move_id]
+        if move["move_type"] not in INVOICE_TYPES:
+            self._recompute_entry(move)
+            return
+        company = db.table("res.company")[move["company_id"]]
+        rounding = db.table("res.currency")[move["currency_id"]]["rounding"]
+        method = company.get("tax_calculation_rounding_method") or "round_per_line"
+        sign = PRODUCT_SIGN[move["move_type"]]
+        all_lines = [row for row in db.table("account.move.line").values() if row["move_id"] == move_id]
+        product_lines = [row for row in all_lines if row.get("display_type") == "product"]
+        computed: list[LineTaxes] = []
+        for line in product_lines:
+            result = compute_line(
+                line["price_unit"],
+                line["quantity"],
+                discount=line["discount"],
+                taxes=self._tax_rules(line, move),
+                rounding=rounding,
+                method=method,
+            )
+            computed.append(result)
+            balance = sign * result.subtotal
+            db.update(
+                "account.move.line",
+                line["id"],
+                {
+                    "price_subtotal": result.subtotal,
+                    "price_total": round_to(result.total, rounding),
+                    **self._amounts(balance),
+                    "amount_residual": Decimal(0),
+                    "company_id": move["company_id"],
+                    "currency_id": move["currency_id"],
+                    "partner_id": move.get("partner_id"),
+                    "date": move["date"],
+                    "account_id": line.get("account_id") or self._default_account(move, line),
+                    "parent_state": move["state"],
+                },
+            )
+        for line in all_lines:
+            if line.get("display_type") in ("tax", "payment_term"):
+                db.delete("account.move.line", line["id"])
+        summed = totals(computed, rounding)
+        for tax_id, amount in summed.by_tax.items():
+            if amount:
+                tax = db.table("account.tax")[tax_id]
+                self._add_line(
+                    move,
+                    tax["name"],
+                    kind="tax",
+                    account=tax.get("repartition_account_id"),
+                    balance=sign * amount,
+                    tax_id=tax_id,
+                )
+        total = summed.amount_total
+        counterpart = self._counterpart_account(move)
+        label = move.get("payment_reference") or move.get("name") or ""
+        term = self._add_line(move, label, kind="payment_term", account=counterpart, balance=-sign * total)
+        residual = abs(term["amount_residual"])
+        db.update(
+            "account.move",
+            move_id,
+            {
+                "amount_untaxed": summed.amount_untaxed,
+                "amount_tax": summed.amount_tax,
+                "amount_total": total,
+                "amount_residual": residual if move["state"] == "posted" else total,
+            },
+        )
+        self._update_payment_state(move_id)
+
+    def _recompute_entry(self, move: Row) -> None:
+        lines = [row for row in self.env.db.table("account.move.line").values() if row["move_id"] == move["id"]]
+        total = sum((row["debit"] for row in lines), Decimal(0))
+        self.env.db.update("account.move", move["id"], {"amount_total": total, "amount_untaxed": total})
+
+    @staticmethod
+    def _amounts(balance: Decimal) -> Row:
+        return {"balance": balance, "debit": max(balance, Decimal(0)), "credit": max(-balance, Decimal(0))}
+
+    def _add_line(
+        self, move: Row, label: str, *, kind: str, account: int | None, balance: Decimal, tax_id: int | None = None
+    ) -> Row:
+        row = {
+            "move_id": move["id"],
+            "name": label,
+            "display_type": kind,
+            "account_id": account,
+            "partner_id": move.get("partner_id"),
+            "quantity": Decimal(1),
+            "price_unit": Decimal(0),
+            "discount": Decimal(0),
+            "tax_ids": (),
+            "price_subtotal": Decimal(0),
+            "price_total": Decimal(0),
+            **self._amounts(balance),
+            "amount_residual": balance if kind == "payment_term" else Decimal(0),
+            "company_id": move["company_id"],
+            "currency_id": move["currency_id"],
+            "date": move["date"],
+            "tax_line_id": tax_id,
+            "parent_state": move["state"],
+            "reconcile_with": [],
+        }
+        line_id = self.env.db.insert("account.move.line", row)
+        return self.env.db.table("account.move.line")[line_id]
+
+    def _tax_rules(self, line: Row, move: Row) -> list[TaxRule]:
+        rules = []
+        for tax in self.env["account.tax"].browse(line.get("tax_ids") or ()):
+            if tax["company_id"] != move["company_id"]:
+                raise UserError(self._incompatible("tax_ids", tax))
+            included = tax.get("price_include") or tax.get("price_include_override") == "tax_included"
+            rules.append(TaxRule(tax["id"], tax["amount"], bool(included)))
+        return rules
+
+    def _default_account(self, move: Row, line: Row) -> int | None:
+        journal = self.env.db.table("account.journal")[move["journal_id"]]
+        if line.get("product_id"):
+            product = self.env.db.table("product.product")[line["product_id"]]
+            key = "property_account_income_id" if move["move_type"] in SALE_TYPES else "property_account_expense_id"
+            if product.get(key):
+                return int(product[key])
+        return journal.get("default_account_id")
+
+    def _counterpart_account(self, move: Row) -> int | None:
+        wanted = "asset_receivable" if move["move_type"] in SALE_TYPES else "liability_payable"
+        for account in self.env.db.table("account.account").values():
+            companies = account.get("company_ids") or (account.get("company_id"),)
+            if account["account_type"] == wanted and move["company_id"] in companies:
+                return int(account["id"])
+        return None
+
+    def _update_payment_state(self, move_id: int) -> None:
+        move = self.table[move_id]
+        state = "not_paid"
+        if move["state"] == "posted" and move["move_type"] in INVOICE_TYPES:
+            if move["amount_residual"] == 0 and move["amount_total"] != 0:
+                reversed_by = [
+                    m for m in self.table.values() if m.get("reversed_entry_id") == move_id and m["state"] == "posted"
+                ]
+                state = "reversed" if reversed_by else "paid"
+            elif move["amount_residual"] != move["amount_total"]:
+                state = "partial"
+        self.env.db.update("account.move", move_id, {"payment_state": state})
+
+    # --- the state machine ---
+
+    @rpc
+    def action_post(self, ids: list[int]) -> bool:
+        for move in self.browse(ids):
+            self._post(move)
+        return False
+
+    def _post(self, move: Row) -> None:
+        db = self.env.db
+        if move["state"] == "posted":
+            raise UserError("The entry {} (id {}) is already posted.".format(move["name"], move["id"]))
+        lines = [row for row in db.table("account.move.line").values() if row["move_id"] == move["id"]]
+        if move["move_type"] in INVOICE_TYPES:
+            if not [row for row in lines if row.get("display_type") == "product"]:
+                raise UserError("You need to add a line before posting.")
+            if not move.get("partner_id"):
+                role = "Customer" if move["move_type"] in SALE_TYPES else "Vendor"
+                label = dict(MOVE_TYPES)[move["move_type"]]
+                raise UserError(f"The field '{role}' is required, please complete it to validate the {label}.")
+        changes: Row = {"state": "posted"}
+        if move["move_type"] in INVOICE_TYPES and not move.get("invoice_date"):
+            changes["invoice_date"] = context_today(self.env)
+            changes["date"] = changes["invoice_date"]
+        if not move.get("name") or move["name"] == "/":
+            changes["name"] = self._next_name(move, changes.get("date") or move["date"])
+        db.update("account.move", move["id"], changes)
+        for line in lines:
+            db.update("account.move.line", line["id"], {"parent_state": "posted"})
+        self.recompute(move["id"])
+
+    def _next_name(self, move: Row, date: dt.date) -> str:
+        journal = self.env.db.table("account.journal")[move["journal_id"]]
+        prefix = f"{SEQUENCE_PREFIX.get(move['move_type'], '')}{journal['code']}/{date.year}/"
+        taken = [m["name"] for m in self.table.values() if (m.get("name") or "").startswith(prefix)]
+        number = max((int(name.rsplit("/", 1)[1]) for name in taken), default=0) + 1
+        return f"{prefix}{number:05d}"
+
+    @rpc
+    def button_draft(self, ids: list[int]) -> bool:
+        for move in self.browse(ids):
+            if move["state"] not in ("posted", "cancel"):
+                raise UserError("Only posted/cancelled journal entries can be reset to draft.")
+            if move.get("amount_residual") != move.get("amount_total") and move["move_type"] in INVOICE_TYPES:
+                raise UserError("You cannot reset to draft an entry having a reconciled line.")
+            self.env.db.update("account.move", move["id"], {"state": "draft"})
+            self.recompute(move["id"])
+        return False
+
+    @rpc
+    def button_cancel(self, ids: list[int]) -> bool:
+        for move in self.browse(ids):
+            if move["state"] != "draft":
+                raise UserError("Only draft journal entries can be cancelled.")
+            self.env.db.update("account.move", move["id"], {"state": "cancel"})
+            self.recompute(move["id"])
+        return False
+
+
+MODELS: list[type[Model]] = [MoveLine, Move]
