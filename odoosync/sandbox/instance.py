@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from odoosync.sandbox import errors
-from odoosync.sandbox.models import accounting, base, moves
+from odoosync.sandbox.models import accounting, base, moves, payments
 from odoosync.sandbox.orm import Database, Env, Model
 
 VERSIONS = (16, 17, 18, 19)
@@ -44,7 +44,7 @@ class OdooInstance:
             raise ValueError(f"the sandbox imitates Odoo {', '.join(map(str, VERSIONS))}, not {version}")
         self.version = version
         self.db = Database(database, version)
-        for model in [*base.MODELS, *accounting.MODELS, *moves.MODELS]:
+        for model in [*base.MODELS, *accounting.MODELS, *moves.MODELS, *payments.MODELS]:
             self.db.registry[model._name] = model.for_version(version)
         self.logins: dict[str, Login] = {}
         self.calls: list[Call] = []

@@ -1,0 +1,458 @@
+"""account.payment, the payment register wizard, and the reversal (credit note) wizard."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from odoosync.sandbox.errors import UserError
+from odoosync.sandbox.models.moves import SALE_TYPES, Move, context_today
+from odoosync.sandbox.orm import (
+    Boolean,
+    Char,
+    Date,
+    Many2many,
+    Many2one,
+    Model,
+    Monetary,
+    Row,
+    Selection,
+    rpc,
+)
+
+# account_payment.py: up to 17 a payment is its journal entry (_inherits account.move) and shares its state;
+# from 18 it has states of its own and a posted payment waits "in process" until matched with the bank.
+STATES_UP_TO_17 = [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")]
+STATES_FROM_18 = [
+    ("draft", "Draft"),
+    ("in_process", "In Process"),
+    ("paid", "Paid"),
+    ("canceled", "Canceled"),
+    ("rejected", "Rejected"),
+]
+
+
+def _posted_state(version: int) -> str:
+    return "posted" if version <= 17 else "in_process"
+
+
+def _cancelled_state(version: int) -> str:
+    return "cancel" if version <= 17 else "canceled"
+
+
+class Payment(Model):
+    _name = "account.payment"
+    _order = "date desc, name desc"
+    name = Char(readonly=True)
+    payment_type = Selection([("outbound", "Send"), ("inbound", "Receive")], required=True, default="inbound")
+    partner_type = Selection([("customer", "Customer"), ("supplier", "Vendor")], default="customer")
+    partner_id = Many2one("res.partner")
+    amount = Monetary()
+    currency_id = Many2one("res.currency")
+    journal_id = Many2one("account.journal")
+    payment_method_line_id = Many2one("account.payment.method.line")
+    date = Date()
+    ref = Char(until=17)
+    memo = Char(since=18)
+    state = Selection(STATES_UP_TO_17, default="draft", until=17, readonly=True)
+    state_18 = Selection(STATES_FROM_18, default="draft", since=18, readonly=True)
+    company_id = Many2one("res.company", readonly=True)
+    move_id = Many2one("account.move", readonly=True)
+    is_reconciled = Boolean(readonly=True)
+
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        # One `state` field whose values depend on the version: expose the right one under that name.
+        model = super().for_version(version)
+        fields = dict(model._fields)
+        if version >= 18:
+            state = fields.pop("state_18")
+            state.name = "state"
+            fields["state"] = state
+        model._fields = fields
+        return model
+
+    def prepare_create(self, values: Row) -> Row:
+        row = super().prepare_create(values)
+        journal = self._journal(row)
+        row["journal_id"] = journal["id"]
+        row["company_id"] = journal["company_id"]
+        company = self.env.db.table("res.company")[journal["company_id"]]
+        row["currency_id"] = row.get("currency_id") or journal.get("currency_id") or company["currency_id"]
+        row["date"] = row.get("date") or context_today(self.env)
+        if not row.get("payment_method_line_id"):
+            lines = self.env.db.table("account.payment.method.line").values()
+            match = [
+                line
+                for line in lines
+                if line["journal_id"] == journal["id"] and line["payment_type"] == row["payment_type"]
+            ]
+            if not match:
+                raise UserError(f"Please define a payment method line on your journal {journal['name']}.")
+            row["payment_method_line_id"] = match[0]["id"]
+        row["state"] = "draft"
+        row["name"] = "/" if self.env.version <= 17 else None
+        if row["amount"] < 0:
+            raise UserError("The payment amount cannot be negative.")
+        return row
+
+    def _journal(self, row: Row) -> Row:
+        journals = self.env.db.table("account.journal")
+        if row.get("journal_id"):
+            journal = journals[row["journal_id"]]
+            if journal["type"] not in ("bank", "cash"):
+                raise UserError("A payment must belong to a bank or cash journal.")
+            return journal
+        company = self.env.company_id
+        for journal in journals.values():
+            if journal["type"] in ("bank", "cash") and journal["company_id"] == company:
+                return journal
+        raise UserError("No bank or cash journal found in this company.")
+
+    def read_row(self, row: Row, fields: list[str] | None) -> Row:
+        out = super().read_row(row, fields)
+        if "state" in out:
+            out["state"] = row["state"]
+        return out
+
+    # --- the state machine ---
+
+    @rpc
+    def action_post(self, ids: list[int]) -> None:
+        for payment in self.browse(ids):
+            if payment["state"] != "draft":
+                raise UserError("Only a draft payment can be posted.")
+            if payment["amount"] == 0:
+                raise UserError("The payment amount cannot be zero.")
+            move_id = payment.get("move_id") or self._make_entry(payment)
+            moves = self._moves()
+            moves._post(moves.table[move_id])
+            name = moves.table[move_id]["name"]
+            self.env.db.update(
+                "account.payment",
+                payment["id"],
+                {"state": _posted_state(self.env.version), "move_id": move_id, "name": name},
+            )
+        # account_payment.py action_post returns None: JSON-RPC then answers without a `result` key.
+
+    def _moves(self) -> Move:
+        moves = self.env["account.move"]
+        assert isinstance(moves, Move)
+        return moves
+
+    def _make_entry(self, payment: Row) -> int:
+        """The payment's journal entry: the outstanding account against the partner's receivable/payable."""
+        db = self.env.db
+        method_line = db.table("account.payment.method.line")[payment["payment_method_line_id"]]
+        journal = db.table("account.journal")[payment["journal_id"]]
+        liquidity = method_line.get("payment_account_id") or journal.get("default_account_id")
+        wanted = "asset_receivable" if payment["partner_type"] == "customer" else "liability_payable"
+        counterpart = next(
+            a["id"]
+            for a in db.table("account.account").values()
+            if a["account_type"] == wanted and payment["company_id"] in (a.get("company_ids") or (a.get("company_id"),))
+        )
+        sign = Decimal(1) if payment["payment_type"] == "inbound" else Decimal(-1)
+        amount = payment["amount"] * sign
+        move_id = db.insert(
+            "account.move",
+            {
+                "name": "/" if self.env.version <= 17 else None,
+                "move_type": "entry",
+                "state": "draft",
+                "partner_id": payment.get("partner_id"),
+                "journal_id": journal["id"],
+                "company_id": payment["company_id"],
+                "currency_id": payment["currency_id"],
+                "date": payment["date"],
+                "ref": payment.get("ref") or payment.get("memo"),
+                "amount_total": abs(amount),
+                "amount_untaxed": abs(amount),
+                "amount_tax": Decimal(0),
+                "amount_residual": Decimal(0),
+                "payment_state": "not_paid",
+                "payment_id": payment["id"],
+            },
+        )
+        moves = self._moves()
+        move = moves.table[move_id]
+        label = payment.get("ref") or payment.get("memo") or ""
+        moves._add_line(move, label, kind="product", account=liquidity, balance=amount)
+        moves._add_line(move, label, kind="payment_term", account=counterpart, balance=-amount)
+        return move_id
+
+    @rpc
+    def action_draft(self, ids: list[int]) -> None:
+        for payment in self.browse(ids):
+            if payment.get("is_reconciled"):
+                raise UserError("You cannot reset to draft a payment that is reconciled.")
+            if payment.get("move_id"):
+                self.env.db.update("account.move", payment["move_id"], {"state": "draft"})
+            self.env.db.update("account.payment", payment["id"], {"state": "draft"})
+
+    @rpc
+    def action_cancel(self, ids: list[int]) -> None:
+        for payment in self.browse(ids):
+            if payment.get("move_id"):
+                self.env.db.update("account.move", payment["move_id"], {"state": "cancel"})
+            self.env.db.update("account.payment", payment["id"], {"state": _cancelled_state(self.env.version)})
+
+
+class PaymentRegister(Model):
+    """The "Register Payment" wizard: created over the invoices in `active_ids`, then action_create_payments."""
+
+    _name = "account.payment.register"
+    journal_id = Many2one("account.journal")
+    payment_method_line_id = Many2one("account.payment.method.line")
+    payment_date = Date()
+    communication = Char()
+    group_payment = Boolean(default=False)
+    amount = Monetary()
+    line_ids = Many2many("account.move.line")
+
+    def prepare_create(self, values: Row) -> Row:
+        row = super().prepare_create(values)
+        if self.env.context.get("active_model") not in ("account.move", "account.move.line"):
+            raise UserError(
+                "The register payment wizard should only be called on account.move or account.move.line records."
+            )
+        moves = self.env["account.move"].browse(self.env.context.get("active_ids") or [])
+        if not moves:
+            raise UserError("There is nothing left to pay.")
+        for move in moves:
+            if move["state"] != "posted":
+                raise UserError("You can only register payment for posted journal entries.")
+        lines = [
+            line["id"]
+            for line in self.env.db.table("account.move.line").values()
+            if line["move_id"] in {m["id"] for m in moves}
+            and line.get("display_type") == "payment_term"
+            and line["amount_residual"] != 0
+        ]
+        if not lines:
+            raise UserError(
+                "You can't register a payment because there is nothing left to pay on the selected journal items."
+            )
+        row["line_ids"] = tuple(lines)
+        row["payment_date"] = row.get("payment_date") or context_today(self.env)
+        return row
+
+    @rpc
+    def action_create_payments(self, ids: list[int]) -> Any:
+        payments_model = self.env["account.payment"]
+        assert isinstance(payments_model, Payment)
+        created: list[int] = []
+        for wizard in self.browse(ids):
+            lines = self.env["account.move.line"].browse(wizard["line_ids"])
+            groups: dict[Any, list[Row]] = {}
+            for line in lines:
+                key = line["partner_id"] if wizard["group_payment"] else line["id"]
+                groups.setdefault(key, []).append(line)
+            for group in groups.values():
+                created.append(self._pay(wizard, group, payments_model, single=len(groups) == 1))
+        if len(created) == 1:
+            return {
+                "name": "Payments",
+                "type": "ir.actions.act_window",
+                "res_model": "account.payment",
+                "context": {"create": False},
+                "view_mode": "form",
+                "res_id": created[0],
+            }
+        return {
+            "name": "Payments",
+            "type": "ir.actions.act_window",
+            "res_model": "account.payment",
+            "context": {"create": False},
+            "view_mode": "list,form",
+            "domain": [["id", "in", created]],
+        }
+
+    def _pay(self, wizard: Row, lines: list[Row], payments: Payment, *, single: bool) -> int:
+        db = self.env.db
+        moves = [db.table("account.move")[line["move_id"]] for line in lines]
+        sale = moves[0]["move_type"] in SALE_TYPES
+        residual = sum((line["amount_residual"] for line in lines), Decimal(0))
+        amount = wizard["amount"] if single and wizard.get("amount") else abs(residual)
+        inbound = residual > 0
+        memo_field = "ref" if self.env.version <= 17 else "memo"
+        values = {
+            "payment_type": "inbound" if inbound else "outbound",
+            "partner_type": "customer" if sale else "supplier",
+            "partner_id": lines[0]["partner_id"],
+            "amount": amount,
+            "date": wizard["payment_date"],
+            memo_field: wizard.get("communication") or ", ".join(str(m["name"]) for m in moves),
+        }
+        if wizard.get("journal_id"):
+            values["journal_id"] = wizard["journal_id"]
+        if wizard.get("payment_method_line_id"):
+            values["payment_method_line_id"] = wizard["payment_method_line_id"]
+        payment_id = payments.create(values)
+        assert isinstance(payment_id, int)
+        payments.action_post([payment_id])
+        payment = payments.table[payment_id]
+        counterpart = next(
+            line
+            for line in db.table("account.move.line").values()
+            if line["move_id"] == payment["move_id"] and line.get("display_type") == "payment_term"
+        )
+        for line in lines:
+            reconcile(self.env.db, line, counterpart)
+        self._moves_after_payment({m["id"] for m in moves})
+        db.update("account.payment", payment_id, {"is_reconciled": counterpart["amount_residual"] == 0})
+        return payment_id
+
+    def _moves_after_payment(self, move_ids: set[int]) -> None:
+        moves = self.env["account.move"]
+        assert isinstance(moves, Move)
+        for move_id in move_ids:
+            lines = [
+                line
+                for line in self.env.db.table("account.move.line").values()
+                if line["move_id"] == move_id and line.get("display_type") == "payment_term"
+            ]
+            residual = abs(sum((line["amount_residual"] for line in lines), Decimal(0)))
+            self.env.db.update("account.move", move_id, {"amount_residual": residual})
+            moves._update_payment_state(move_id)
+
+
+def reconcile(db: Any, first: Row, second: Row) -> None:
+    """Match two open items of opposite signs by the smaller of their residuals."""
+    amount = min(abs(first["amount_residual"]), abs(second["amount_residual"]))
+    if not amount or (first["amount_residual"] > 0) == (second["amount_residual"] > 0):
+        return
+    for line in (first, second):
+        step = amount if line["amount_residual"] > 0 else -amount
+        db.update(
+            "account.move.line",
+            line["id"],
+            {
+                "amount_residual": line["amount_residual"] - step,
+                "reconcile_with": [*line.get("reconcile_with", []), (second if line is first else first)["id"]],
+            },
+        )
+
+
+class MoveReversal(Model):
+    """The credit note wizard: reverses posted invoices or bills."""
+
+    _name = "account.move.reversal"
+    move_ids = Many2many("account.move")
+    reason = Char()
+    date = Date()
+    journal_id = Many2one("account.journal")
+    refund_method = Selection(
+        [("refund", "Partial Refund"), ("cancel", "Full Refund"), ("modify", "Full refund and new draft invoice")],
+        default="refund",
+        until=16,
+    )
+    company_id = Many2one("res.company")
+
+    def prepare_create(self, values: Row) -> Row:
+        row = super().prepare_create(values)
+        if not row.get("move_ids") and self.env.context.get("active_model") == "account.move":
+            row["move_ids"] = tuple(self.env.context.get("active_ids") or ())
+        moves = self.env["account.move"].browse(row.get("move_ids") or ())
+        if not moves:
+            raise UserError("There is no move to reverse.")
+        for move in moves:
+            if move["state"] != "posted":
+                raise UserError("You can only reverse posted moves.")
+        row["company_id"] = moves[0]["company_id"]
+        row["date"] = row.get("date") or context_today(self.env)
+        return row
+
+    @rpc
+    def reverse_moves(self, ids: list[int], is_modify: bool = False) -> Any:
+        created: list[int] = []
+        for wizard in self.browse(ids):
+            cancel = is_modify or wizard.get("refund_method") in ("cancel", "modify")
+            for move in self.env["account.move"].browse(wizard["move_ids"]):
+                created.append(self._reverse(wizard, move, cancel=cancel))
+        return (
+            {
+                "name": "Reverse Moves",
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "view_mode": "form",
+                "res_id": created[0],
+            }
+            if len(created) == 1
+            else {
+                "name": "Reverse Moves",
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "view_mode": "list,form",
+                "domain": [["id", "in", created]],
+            }
+        )
+
+    @rpc
+    def refund_moves(self, ids: list[int]) -> Any:
+        return self.reverse_moves(ids, is_modify=False)
+
+    @rpc
+    def modify_moves(self, ids: list[int]) -> Any:
+        return self.reverse_moves(ids, is_modify=True)
+
+    def _reverse(self, wizard: Row, move: Row, *, cancel: bool) -> int:
+        db = self.env.db
+        moves = self.env["account.move"]
+        assert isinstance(moves, Move)
+        refund_type = {
+            "out_invoice": "out_refund",
+            "in_invoice": "in_refund",
+            "out_refund": "out_invoice",
+            "in_refund": "in_invoice",
+        }.get(move["move_type"], "entry")
+        reason = wizard.get("reason")
+        ref = f"Reversal of: {move['name']}, {reason}" if reason else f"Reversal of: {move['name']}"
+        lines = [
+            (
+                0,
+                0,
+                {
+                    "name": line.get("name"),
+                    "product_id": line.get("product_id"),
+                    "account_id": line.get("account_id"),
+                    "quantity": float(line["quantity"]),
+                    "price_unit": float(line["price_unit"]),
+                    "discount": float(line["discount"]),
+                    "tax_ids": [(6, 0, list(line.get("tax_ids") or ()))],
+                    "analytic_distribution": line.get("analytic_distribution") or False,
+                },
+            )
+            for line in db.table("account.move.line").values()
+            if line["move_id"] == move["id"] and line.get("display_type") == "product"
+        ]
+        reversal = moves.create(
+            {
+                "move_type": refund_type,
+                "partner_id": move.get("partner_id"),
+                "journal_id": wizard.get("journal_id") or move["journal_id"],
+                "invoice_date": wizard["date"],
+                "date": wizard["date"],
+                "ref": ref,
+                "reversed_entry_id": move["id"],
+                "invoice_line_ids": lines,
+            }
+        )
+        assert isinstance(reversal, int)
+        if cancel:
+            moves._post(moves.table[reversal])
+            terms = [
+                line
+                for line in db.table("account.move.line").values()
+                if line["move_id"] in (move["id"], reversal) and line.get("display_type") == "payment_term"
+            ]
+            if len(terms) == 2:
+                reconcile(db, terms[0], terms[1])
+            for move_id in (move["id"], reversal):
+                residual = abs(sum((t["amount_residual"] for t in terms if t["move_id"] == move_id), Decimal(0)))
+                db.update("account.move", move_id, {"amount_residual": residual})
+                moves._update_payment_state(move_id)
+        return reversal
+
+
+MODELS: list[type[Model]] = [Payment, PaymentRegister, MoveReversal]
