@@ -1,0 +1,231 @@
+"""The accounting facts measured on real Odoo that odoosync depends on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from odoosync.sandbox import Sandbox
+from tests.contract.client import OdooFault, RpcClient
+from tests.contract.conftest import Target
+
+
+def customer(odoo: Target, name: str = "customer") -> int:
+    created = odoo.client.call("res.partner", "create", {"name": f"{odoo.prefix} {name}"})
+    assert isinstance(created, int)
+    return created
+
+
+def tax(odoo: Target, use: str = "sale", name: str = "15%") -> int:
+    found = odoo.client.call("account.tax", "search", [["type_tax_use", "=", use], ["name", "=", name]], limit=1)
+    assert found, f"no {use} tax named {name}"
+    return int(found[0])
+
+
+def journal(odoo: Target, kind: str) -> int:
+    found = odoo.client.call("account.journal", "search", [["type", "=", kind]], limit=1)
+    assert found, f"no {kind} journal"
+    return int(found[0])
+
+
+def invoice_values(odoo: Target, partner: int, price: float, move_type: str = "out_invoice") -> dict[str, Any]:
+    use = "sale" if move_type.startswith("out") else "purchase"
+    return {
+        "move_type": move_type,
+        "partner_id": partner,
+        "invoice_date": "2026-03-03",
+        "ref": f"{odoo.prefix} ref",
+        "invoice_line_ids": [
+            (
+                0,
+                0,
+                {
+                    "name": f"{odoo.prefix} line",
+                    "quantity": 1,
+                    "price_unit": price,
+                    "tax_ids": [(6, 0, [tax(odoo, use)])],
+                },
+            )
+        ],
+    }
+
+
+def read(odoo: Target, model: str, ids: list[int], *fields: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = odoo.client.call(model, "read", ids, fields=list(fields))
+    return rows
+
+
+@pytest.mark.parametrize(("price", "tax_amount", "total"), [(869.57, 130.44, 1000.01), (869.56, 130.43, 999.99)])
+def test_fifteen_percent_rounds_per_line(odoo: Target, price: float, tax_amount: float, total: float) -> None:
+    move = odoo.client.call("account.move", "create", invoice_values(odoo, customer(odoo), price))
+    [row] = read(odoo, "account.move", [move], "amount_untaxed", "amount_tax", "amount_total")
+    assert (row["amount_untaxed"], row["amount_tax"], row["amount_total"]) == (price, tax_amount, total)
+
+
+def test_one_create_with_three_invoices_returns_three_ids(odoo: Target) -> None:
+    partner = customer(odoo)
+    ids = odoo.client.call("account.move", "create", [invoice_values(odoo, partner, 100.0) for _ in range(3)])
+    assert isinstance(ids, list)
+    assert len(set(ids)) == 3
+
+
+def test_a_create_naming_a_missing_partner_fails_whole(odoo: Target) -> None:
+    partner = customer(odoo)
+    values = [invoice_values(odoo, partner, 100.0), invoice_values(odoo, 2_000_000_000, 100.0)]
+    with pytest.raises(OdooFault) as caught:
+        odoo.client.call("account.move", "create", values)
+    assert caught.value.name == "odoo.exceptions.MissingError"
+    assert odoo.client.call("account.move", "search_count", [["ref", "=", f"{odoo.prefix} ref"]]) == 0
+
+
+def test_a_draft_has_no_number_and_posting_gives_one(odoo: Target) -> None:
+    move = odoo.client.call("account.move", "create", invoice_values(odoo, customer(odoo), 100.0))
+    [draft] = read(odoo, "account.move", [move], "name", "state")
+    assert draft["state"] == "draft"
+    assert draft["name"] == ("/" if odoo.version <= 17 else False)
+    assert odoo.client.call("account.move", "action_post", [move]) is False
+    [posted] = read(odoo, "account.move", [move], "name", "state", "payment_state")
+    assert posted["state"] == "posted"
+    assert posted["name"].startswith("INV/2026/")
+    assert posted["payment_state"] == "not_paid"
+
+
+def test_registering_payments_for_three_invoices_leaves_them_paid(odoo: Target) -> None:
+    partner = customer(odoo)
+    ids = odoo.client.call("account.move", "create", [invoice_values(odoo, partner, 869.57) for _ in range(3)])
+    odoo.client.call("account.move", "action_post", ids)
+    wizard = odoo.client.call(
+        "account.payment.register",
+        "create",
+        {
+            "journal_id": journal(odoo, "bank"),
+            "group_payment": False,
+            "payment_date": "2026-03-03",
+            "communication": f"{odoo.prefix} TRX",
+        },
+        context={"active_model": "account.move", "active_ids": ids},
+    )
+    odoo.client.call("account.payment.register", "action_create_payments", [wizard])
+    rows = read(odoo, "account.move", ids, "payment_state", "amount_residual")
+    assert [(row["payment_state"], row["amount_residual"]) for row in rows] == [("paid", 0.0)] * 3
+
+
+def test_posting_a_payment_answers_without_a_result_key(odoo: Target) -> None:
+    memo = "ref" if odoo.version <= 17 else "memo"
+    payment = odoo.client.call(
+        "account.payment",
+        "create",
+        {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": customer(odoo),
+            "amount": 10000.0,
+            "journal_id": journal(odoo, "bank"),
+            "date": "2026-03-01",
+            memo: f"{odoo.prefix} DP-12",
+        },
+    )
+    client = odoo.client
+    answer = client.jsonrpc(
+        "object",
+        "execute_kw",
+        client.database,
+        client.uid,
+        client.key,
+        "account.payment",
+        "action_post",
+        [[payment]],
+        {},
+    )
+    assert "error" not in answer
+    assert "result" not in answer
+    [row] = read(odoo, "account.payment", [payment], "state", "move_id")
+    assert row["state"] == ("posted" if odoo.version <= 17 else "in_process")
+    assert row["move_id"]
+
+
+def test_a_posted_invoice_line_price_is_writable_on_17_and_refused_from_18(odoo: Target) -> None:
+    move = odoo.client.call("account.move", "create", invoice_values(odoo, customer(odoo), 869.57))
+    odoo.client.call("account.move", "action_post", [move])
+    [row] = read(odoo, "account.move", [move], "invoice_line_ids")
+    command = [(1, row["invoice_line_ids"][0], {"price_unit": 1.0})]
+    if odoo.version <= 17:
+        assert odoo.client.call("account.move", "write", [move], {"invoice_line_ids": command}) is True
+        assert read(odoo, "account.move", [move], "amount_total")[0]["amount_total"] == 1.15
+    else:
+        with pytest.raises(OdooFault) as caught:
+            odoo.client.call("account.move", "write", [move], {"invoice_line_ids": command})
+        assert caught.value.name == "odoo.exceptions.UserError"
+        assert "You cannot modify the following readonly fields" in caught.value.message
+        assert read(odoo, "account.move", [move], "amount_total")[0]["amount_total"] == 1000.01
+
+
+def test_two_bills_of_one_vendor_with_the_same_reference_both_post(odoo: Target) -> None:
+    vendor = customer(odoo, "vendor")
+    ids = odoo.client.call("account.move", "create", [invoice_values(odoo, vendor, 230.0, "in_invoice")] * 2)
+    odoo.client.call("account.move", "action_post", ids)
+    assert [row["state"] for row in read(odoo, "account.move", ids, "state")] == ["posted", "posted"]
+
+
+def test_the_saudi_chart_has_a_cash_journal_up_to_18_only(odoo: Target) -> None:
+    codes = {row["code"] for row in odoo.client.call("account.journal", "search_read", [], fields=["code"])}
+    assert ("CSH1" in codes) == (odoo.version <= 18)
+
+
+def test_a_credit_note_reverses_a_posted_invoice(odoo: Target) -> None:
+    move = odoo.client.call("account.move", "create", invoice_values(odoo, customer(odoo), 500.0))
+    odoo.client.call("account.move", "action_post", [move])
+    wizard = odoo.client.call(
+        "account.move.reversal",
+        "create",
+        {"reason": f"{odoo.prefix} corrected", "journal_id": journal(odoo, "sale")},
+        context={"active_model": "account.move", "active_ids": [move]},
+    )
+    method = "refund_moves" if odoo.version >= 17 else "reverse_moves"
+    action = odoo.client.call("account.move.reversal", method, [wizard])
+    [refund] = read(odoo, "account.move", [action["res_id"]], "move_type", "reversed_entry_id", "amount_total", "ref")
+    assert refund["move_type"] == "out_refund"
+    assert refund["reversed_entry_id"][0] == move
+    assert refund["amount_total"] == 575.0
+    assert "Reversal of" in refund["ref"]
+
+
+def test_draft_cancel_and_back(odoo: Target) -> None:
+    move = odoo.client.call("account.move", "create", invoice_values(odoo, customer(odoo), 100.0))
+    odoo.client.call("account.move", "button_cancel", [move])
+    assert read(odoo, "account.move", [move], "state")[0]["state"] == "cancel"
+    odoo.client.call("account.move", "button_draft", [move])
+    odoo.client.call("account.move", "action_post", [move])
+    odoo.client.call("account.move", "button_draft", [move])
+    assert read(odoo, "account.move", [move], "state")[0]["state"] == "draft"
+
+
+@pytest.mark.parametrize("version", [17, 18])
+def test_a_tax_of_another_company_is_refused(version: int) -> None:
+    """Sandbox only: it needs two companies, which the sandbox seeds on request."""
+    with Sandbox(version, companies=2) as sandbox:
+        client = RpcClient(sandbox.url, sandbox.database, sandbox.login, sandbox.api_key)
+        other_tax = client.call(
+            "account.tax",
+            "search",
+            [["company_id", "=", 2], ["type_tax_use", "=", "sale"]],
+            context={"allowed_company_ids": [2]},
+            limit=1,
+        )
+        partner = client.call("res.partner", "create", {"name": "ODOOSYNC-TEST company"})
+        with pytest.raises(OdooFault) as caught:
+            client.call(
+                "account.move",
+                "create",
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner,
+                    "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1.0, "tax_ids": [(6, 0, other_tax)]})],
+                },
+                context={"allowed_company_ids": [1, 2]},
+            )
+        assert caught.value.name == "odoo.exceptions.UserError"
+        assert "Incompatible companies on records" in caught.value.message
+        assert client.call("account.move", "search_count", [], context={"allowed_company_ids": [1, 2]}) == 0
+        client.close()
