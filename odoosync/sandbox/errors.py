@@ -40,7 +40,7 @@ class AccessError(OdooError):
 
 class AccessDenied(OdooError):
     name = "odoo.exceptions.AccessDenied"
-    http_status = 401
+    http_status = 403
 
     def __init__(self, message: str = "Access Denied") -> None:
         super().__init__(message)
@@ -59,6 +59,18 @@ class ServerError(OdooError):
     def __init__(self, exception_name: str, message: str) -> None:
         super().__init__(message)
         self.name = exception_name
+
+
+class HttpError(OdooError):
+    """A werkzeug HTTP exception as JSON-2 reports it: `arguments` holds the description and the status."""
+
+    def __init__(self, kind: str, status: int, message: str) -> None:
+        super().__init__(message)
+        self.name = f"werkzeug.exceptions.{kind}"
+        self.http_status = status
+
+    def data(self, context: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {**super().data(context), "arguments": [self.message, self.http_status]}
 
 
 class ConcurrencyError(OdooError):

@@ -52,6 +52,11 @@ class OdooInstance:
 
     # --- common ---
 
+    @property
+    def error_code(self) -> int:
+        """The JSON-RPC error `code`: 200 up to 18, 0 from 19 (odoo/http.py JsonRPCDispatcher.handle_error)."""
+        return 200 if self.version <= 18 else 0
+
     def version_info(self) -> dict[str, Any]:
         serie = f"{self.version}.0"
         return {
@@ -108,16 +113,22 @@ class OdooInstance:
         context = kwargs.pop("context", None) or {}
         if not isinstance(context, dict):
             raise errors.ServerError("builtins.TypeError", "context must be a dict")
-        if method.startswith("_"):
-            raise errors.AccessError(f"Private methods (such as '{model}.{method}') cannot be called remotely.")
         cls = self.db.registry.get(model)
         if cls is None:
-            raise errors.ServerError("builtins.KeyError", repr(model))
+            if protocol == "json2":
+                raise errors.HttpError("NotFound", 404, f"the model {model!r} does not exist")
+            raise errors.UserError(f"Object {model} doesn't exist")
+        if method.startswith("_"):
+            # odoo/service/model.py (16/17: the bare method name) and models.py get_public_method (18+).
+            shown = method if self.version <= 17 else f"'{model}.{method}'"
+            raise errors.AccessError(f"Private methods (such as {shown}) cannot be called remotely.")
         env = Env(self.db, uid, context)
         target = getattr(cls(env), method, None)
         kind = getattr(target, "_rpc", None)
         if target is None or kind is None:
-            raise errors.ServerError("builtins.AttributeError", f"The method '{model}.{method}' does not exist")
+            if protocol == "json2":
+                raise errors.HttpError("NotFound", 404, f"The method '{model}.{method}' does not exist")
+            raise errors.ServerError("builtins.AttributeError", self._no_method(model, method))
         records = self._count(kind, method, args, kwargs)
         self._log(Call(protocol, model, method, records, tuple(env.company_ids)))
         with self.db.transaction():
@@ -131,8 +142,19 @@ class OdooInstance:
                 return target(*args, **kwargs)
             except errors.OdooError:
                 raise
-            except (TypeError, ValueError, KeyError) as error:
+            except TypeError as error:
+                if protocol == "json2":  # json2.py binds the arguments first: 422 UnprocessableEntity
+                    raise errors.HttpError("UnprocessableEntity", 422, str(error)) from None
+                raise errors.ServerError("builtins.TypeError", str(error)) from None
+            except (ValueError, KeyError) as error:
                 raise errors.ServerError(f"builtins.{type(error).__name__}", str(error)) from None
+
+    def _no_method(self, model: str, method: str) -> str:
+        if self.version == 16:
+            return f"type object '{model}' has no attribute '{method}'"
+        if self.version == 17:
+            return f"The method '{method}' does not exist on the model '{model}'"
+        return f"The method '{model}.{method}' does not exist"
 
     @staticmethod
     def _count(kind: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> int:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import quote
 
 from odoosync.sandbox import errors
 from odoosync.sandbox.instance import JSON2_SINCE, OdooInstance
@@ -127,7 +128,8 @@ class Handler(BaseHTTPRequestHandler):
     # --- routes ---
 
     def do_GET(self) -> None:
-        if self.path.rstrip("/") == "/web/version":
+        # /web/version arrived with the rpc addon of 19; earlier versions answer 404.
+        if self.path.rstrip("/") in ("/web/version", "/json/version") and self.server.instance.version >= JSON2_SINCE:
             info = self.server.instance.version_info()
             self._send(200, dumps({"version_info": info["server_version_info"], "version": info["server_version"]}))
         else:
@@ -137,9 +139,13 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = self._body()
         except (ValueError, UnicodeDecodeError):
-            self._send(400, b"Bad Request: the body is not JSON", "text/plain")
+            # odoo/http.py: a plain-text 400, not a JSON-RPC envelope.
+            self._send(400, b"Invalid JSON data", "text/plain")
             return
         if self.path == "/jsonrpc":
+            if not isinstance(body, dict):
+                self._send(400, b"Invalid JSON-RPC data", "text/plain")
+                return
             self._jsonrpc(body)
         elif self.path.startswith("/json/2/"):
             self._json2(body)
@@ -165,7 +171,11 @@ class Handler(BaseHTTPRequestHandler):
             response = {
                 "jsonrpc": "2.0",
                 "id": request_id,
-                "error": {"code": 200, "message": "Odoo Server Error", "data": error.data()},
+                "error": {
+                    "code": self.server.instance.error_code,
+                    "message": "Odoo Server Error",
+                    "data": error.data(),
+                },
             }
         if fault == "timeout":
             time.sleep(self.server.faults.slow_seconds)
@@ -180,9 +190,12 @@ class Handler(BaseHTTPRequestHandler):
                 if len(args) < 3:
                     raise errors.ServerError("builtins.TypeError", f"{method}() missing required arguments")
                 return instance.authenticate(args[0], args[1], args[2])
+            raise errors.ServerError("builtins.Exception", f"Method not found: {method}")
         if service == "db" and method == "list":
             return [instance.db.name]
-        if service == "object" and method in ("execute_kw", "execute"):
+        if service == "object" and method not in ("execute_kw", "execute"):
+            raise errors.ServerError("builtins.NameError", f"Method not available {method}")
+        if service == "object":
             if len(args) < 5:
                 raise errors.ServerError("builtins.TypeError", f"{method}() missing required arguments")
             database, uid, secret, model, name = args[:5]
@@ -192,15 +205,15 @@ class Handler(BaseHTTPRequestHandler):
             return instance.execute_kw(
                 uid, model, name, args[5] if len(args) > 5 else [], args[6] if len(args) > 6 else {}
             )
-        raise errors.ServerError("builtins.KeyError", f"unknown service/method {service}.{method}")
+        raise errors.ServerError("builtins.KeyError", repr(service))
 
     # --- JSON-2 ---
 
     def _json2(self, body: Any) -> None:
         instance = self.server.instance
         if instance.version < JSON2_SINCE:
-            # Odoo 18 and earlier have no such route: the web client's catch-all redirects.
-            self._send(303, b"", "text/html", Location="/web/login")
+            # Odoo 18 and earlier have no such route: /json/<path> needs a session, so the web layer redirects.
+            self._send(303, b"", "text/html", Location=f"/web/login?redirect={quote(self.path, safe='')}")
             return
         fault, answered = self._fault()
         if answered:
@@ -208,40 +221,33 @@ class Handler(BaseHTTPRequestHandler):
         scheme, _, key = (self.headers.get("Authorization") or "").partition(" ")
         uid = instance.uid_for_key(key.strip()) if scheme.lower() == "bearer" else None
         if uid is None:
-            self._json2_error(errors.AccessDenied("Invalid apikey"), 401)
+            self._json2_error(errors.HttpError("Unauthorized", 401, "Invalid apikey"))
             return
         database = self.headers.get("X-Odoo-Database")
-        if database and database != instance.db.name:
-            self._json2_error(errors.AccessDenied("Invalid database"), 401)
-            return
         parts = self.path.split("?", 1)[0].split("/")
-        if len(parts) != 5 or not parts[3] or not parts[4]:
-            self._send(404, b"Not Found", "text/plain")
+        if (database and database != instance.db.name) or len(parts) != 5 or not parts[3] or not parts[4]:
+            self._json2_error(errors.HttpError("NotFound", 404, "Did you mean POST /json/2/<model>/<method>?"))
             return
         model, method = parts[3], parts[4]
         if not isinstance(body, dict):
-            self._json2_error(errors.ServerError("builtins.TypeError", "the body must be a JSON object"), 422)
-            return
+            body = {}  # json2.py ignores a body that is not an object
         kwargs = dict(body)
         ids = kwargs.pop("ids", None)
         args = [ids] if ids is not None else []
         try:
             if fault == "concurrency":
                 raise errors.ConcurrencyError()
-            if model not in instance.db.registry:
-                self._json2_error(errors.ServerError("werkzeug.exceptions.NotFound", f"Model {model!r} not found"), 404)
-                return
             result = instance.execute_kw(uid, model, method, args, kwargs, protocol="json2")
-        except errors.ServerError as error:
-            status = 404 if "does not exist" in error.message else 422
-            self._json2_error(error, status)
-            return
         except errors.OdooError as error:
-            self._json2_error(error, error.http_status)
+            self._json2_error(error)
             return
+        if method == "create" and isinstance(result, int):
+            result = [result]  # json2.py turns every recordset into its ids: create always answers a list
         if fault == "timeout":
             time.sleep(self.server.faults.slow_seconds)
         self._send(200, dumps(result))
 
-    def _json2_error(self, error: errors.OdooError, status: int) -> None:
+    def _json2_error(self, error: errors.OdooError) -> None:
+        # Odoo's own exceptions carry their status; any other Python error is a 500 (http.py Json2Dispatcher).
+        status = 500 if isinstance(error, errors.ServerError | errors.ConcurrencyError) else error.http_status
         self._send(status, dumps(error.data()))
