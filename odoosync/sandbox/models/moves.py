@@ -16,6 +16,7 @@ from odoosync.sandbox.errors import UserError, ValidationError
 from odoosync.sandbox.orm import (
     Boolean,
     Char,
+    Database,
     Date,
     Env,
     Float,
@@ -80,7 +81,38 @@ PAYMENT_STATES = [
 ]
 # Fields that Odoo 18+ refuses to change on a posted move (account_move.py `_check_fiscal_lock_dates` /
 # the readonly-on-posted check); Odoo 17 lets them through RPC.
-POSTED_READONLY = ("invoice_line_ids", "line_ids", "partner_id", "invoice_date", "date", "journal_id", "currency_id")
+# account_move.py write (18, 19): these keys of `vals` are refused on a posted move; 17 has no such check.
+POSTED_READONLY = (
+    "invoice_line_ids",
+    "line_ids",
+    "invoice_date",
+    "date",
+    "partner_id",
+    "partner_bank_id",
+    "invoice_payment_term_id",
+    "currency_id",
+    "fiscal_position_id",
+    "invoice_cash_rounding_id",
+)
+# _get_starting_sequence: sale, bank and cash journals number per year, the others per month.
+YEARLY_JOURNALS = ("sale", "bank", "cash")
+
+
+def reconcile(db: Database, first: Row, second: Row) -> None:
+    """Match two open items of opposite signs by the smaller of their residuals."""
+    amount = min(abs(first["amount_residual"]), abs(second["amount_residual"]))
+    if not amount or (first["amount_residual"] > 0) == (second["amount_residual"] > 0):
+        return
+    for line, other in ((first, second), (second, first)):
+        step = amount if line["amount_residual"] > 0 else -amount
+        db.update(
+            "account.move.line",
+            line["id"],
+            {
+                "amount_residual": line["amount_residual"] - step,
+                "reconcile_with": [*line.get("reconcile_with", []), other["id"]],
+            },
+        )
 
 
 class MoveLine(Model):
@@ -179,10 +211,19 @@ class Move(Model):
         company = self.env.db.table("res.company")[row["company_id"]]
         row["currency_id"] = row.get("currency_id") or journal.get("currency_id") or company["currency_id"]
         row["date"] = row.get("date") or row.get("invoice_date") or context_today(self.env)
-        # A draft has no number: "/" up to 17, empty from 18 (account_move.py _compute_name).
-        row["name"] = row.get("name") or ("/" if self.env.version <= 17 else None)
         row["state"] = "draft"
+        row["name"] = row.get("name") or self._draft_name(row)
         return row
+
+    def _draft_name(self, row: Row) -> str | None:
+        """_compute_name up to 17: the first move of its journal and period takes its number while still a draft,
+        later drafts show "/". From 18 a draft has no name until posted (measured on 18 and 19)."""
+        if self.env.version >= 18:
+            return None
+        prefix = self._sequence_prefix(row, row["date"])
+        if any((m.get("name") or "").startswith(prefix) for m in self.table.values()):
+            return "/"
+        return self._next_name(row, row["date"])
 
     def _journal(self, row: Row, move_type: str) -> Row:
         journals = self.env.db.table("account.journal")
@@ -214,12 +255,9 @@ class Move(Model):
     @rpc
     def write(self, ids: list[int], values: Row) -> bool:
         rows = self.browse(ids)
-        touched = [name for name in POSTED_READONLY if name in values]
-        if self.env.version >= 18 and touched:
-            posted = [row for row in rows if row["state"] == "posted"]
-            if posted:
-                labels = ", ".join(self._fields[name].describe()["string"] for name in touched)
-                raise UserError(f"You cannot modify the following readonly fields on a posted move: {labels}")
+        touched = [name for name in values if name in POSTED_READONLY]
+        if self.env.version >= 18 and touched and any(row["state"] == "posted" for row in rows):
+            raise UserError(f"You cannot modify the following readonly fields on a posted move: {', '.join(touched)}")
         super().write(ids, values)
         for row in rows:
             commands = values.get("invoice_line_ids") or values.get("line_ids")
@@ -423,8 +461,8 @@ class Move(Model):
 
     def _post(self, move: Row) -> None:
         db = self.env.db
-        if move["state"] == "posted":
-            raise UserError("The entry {} (id {}) is already posted.".format(move["name"], move["id"]))
+        if move["state"] != "draft":
+            raise UserError(f"The entry {move['name']} (id {move['id']}) must be in draft.")
         lines = [row for row in db.table("account.move.line").values() if row["move_id"] == move["id"]]
         if move["move_type"] in INVOICE_TYPES:
             if not [row for row in lines if row.get("display_type") == "product"]:
@@ -433,8 +471,15 @@ class Move(Model):
                 role = "Customer" if move["move_type"] in SALE_TYPES else "Vendor"
                 label = dict(MOVE_TYPES)[move["move_type"]]
                 raise UserError(f"The field '{role}' is required, please complete it to validate the {label}.")
+            if move["amount_total"] < 0:
+                raise UserError(
+                    "You cannot validate an invoice with a negative total amount. You should create a credit note "
+                    "instead. Use the action menu to transform it into a credit note or refund."
+                )
         changes: Row = {"state": "posted"}
         if move["move_type"] in INVOICE_TYPES and not move.get("invoice_date"):
+            if move["move_type"] not in SALE_TYPES:
+                raise UserError("The Bill/Refund date is required to validate this document.")
             changes["invoice_date"] = context_today(self.env)
             changes["date"] = changes["invoice_date"]
         if not move.get("name") or move["name"] == "/":
@@ -443,13 +488,45 @@ class Move(Model):
         for line in lines:
             db.update("account.move.line", line["id"], {"parent_state": "posted"})
         self.recompute(move["id"])
+        if move["move_type"] in INVOICE_TYPES and move.get("partner_id"):
+            rank = "customer_rank" if move["move_type"] in SALE_TYPES else "supplier_rank"
+            partner = db.table("res.partner")[move["partner_id"]]
+            db.update("res.partner", partner["id"], {rank: (partner.get(rank) or 0) + 1})
+        if move.get("reversed_entry_id"):
+            self._reconcile_with_origin(move)
+
+    def _reconcile_with_origin(self, move: Row) -> None:
+        """_reconcile_reversed_moves: a posted credit note is matched with the invoice it reverses."""
+        origin = self.table[move["reversed_entry_id"]]
+        if origin["state"] != "posted":
+            return
+        terms = [
+            line
+            for line in self.env.db.table("account.move.line").values()
+            if line["move_id"] in (origin["id"], move["id"]) and line.get("display_type") == "payment_term"
+        ]
+        mine = [line for line in terms if line["move_id"] == move["id"]]
+        theirs = [line for line in terms if line["move_id"] == origin["id"]]
+        if mine and theirs:
+            reconcile(self.env.db, theirs[0], mine[0])
+        for target in (origin, move):
+            residual = abs(sum((t["amount_residual"] for t in terms if t["move_id"] == target["id"]), Decimal(0)))
+            self.env.db.update("account.move", target["id"], {"amount_residual": residual})
+            self._update_payment_state(target["id"])
+
+    def _sequence_prefix(self, move: Row, date: dt.date) -> str:
+        journal = self.env.db.table("account.journal")[move["journal_id"]]
+        # Refunds and payments have their own sequences (journal refund_sequence / payment_sequence).
+        letter = "P" if move.get("payment_id") else SEQUENCE_PREFIX.get(move["move_type"], "")
+        period = f"{date.year}/" if journal["type"] in YEARLY_JOURNALS else f"{date.year}/{date.month:02d}/"
+        return f"{letter}{journal['code']}/{period}"
 
     def _next_name(self, move: Row, date: dt.date) -> str:
         journal = self.env.db.table("account.journal")[move["journal_id"]]
-        prefix = f"{SEQUENCE_PREFIX.get(move['move_type'], '')}{journal['code']}/{date.year}/"
+        prefix = self._sequence_prefix(move, date)
         taken = [m["name"] for m in self.table.values() if (m.get("name") or "").startswith(prefix)]
         number = max((int(name.rsplit("/", 1)[1]) for name in taken), default=0) + 1
-        return f"{prefix}{number:05d}"
+        return f"{prefix}{number:0{5 if journal['type'] in YEARLY_JOURNALS else 4}d}"
 
     @rpc
     def button_draft(self, ids: list[int]) -> bool:
@@ -463,13 +540,14 @@ class Move(Model):
         return False
 
     @rpc
-    def button_cancel(self, ids: list[int]) -> bool:
+    def button_cancel(self, ids: list[int]) -> None:
         for move in self.browse(ids):
+            if move["state"] == "posted":  # a posted move is first reset to draft (account_move.py, 18)
+                self.button_draft([move["id"]])
             if move["state"] != "draft":
                 raise UserError("Only draft journal entries can be cancelled.")
             self.env.db.update("account.move", move["id"], {"state": "cancel"})
             self.recompute(move["id"])
-        return False
 
 
 MODELS: list[type[Model]] = [MoveLine, Move]

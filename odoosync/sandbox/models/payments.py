@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from odoosync.sandbox.errors import UserError
-from odoosync.sandbox.models.moves import SALE_TYPES, Move, context_today
+from odoosync.sandbox.errors import ServerError, UserError
+from odoosync.sandbox.models.moves import SALE_TYPES, Move, context_today, reconcile
 from odoosync.sandbox.orm import (
     Boolean,
     Char,
@@ -264,7 +264,7 @@ class PaymentRegister(Model):
             "type": "ir.actions.act_window",
             "res_model": "account.payment",
             "context": {"create": False},
-            "view_mode": "list,form",
+            "view_mode": "tree,form" if self.env.version <= 17 else "list,form",
             "domain": [["id", "in", created]],
         }
 
@@ -317,23 +317,6 @@ class PaymentRegister(Model):
             moves._update_payment_state(move_id)
 
 
-def reconcile(db: Any, first: Row, second: Row) -> None:
-    """Match two open items of opposite signs by the smaller of their residuals."""
-    amount = min(abs(first["amount_residual"]), abs(second["amount_residual"]))
-    if not amount or (first["amount_residual"] > 0) == (second["amount_residual"] > 0):
-        return
-    for line in (first, second):
-        step = amount if line["amount_residual"] > 0 else -amount
-        db.update(
-            "account.move.line",
-            line["id"],
-            {
-                "amount_residual": line["amount_residual"] - step,
-                "reconcile_with": [*line.get("reconcile_with", []), (second if line is first else first)["id"]],
-            },
-        )
-
-
 class MoveReversal(Model):
     """The credit note wizard: reverses posted invoices or bills."""
 
@@ -367,9 +350,12 @@ class MoveReversal(Model):
     def reverse_moves(self, ids: list[int], is_modify: bool = False) -> Any:
         created: list[int] = []
         for wizard in self.browse(ids):
-            cancel = is_modify or wizard.get("refund_method") in ("cancel", "modify")
+            modify = is_modify or wizard.get("refund_method") == "modify"
+            cancel = modify or wizard.get("refund_method") == "cancel"
             for move in self.env["account.move"].browse(wizard["move_ids"]):
-                created.append(self._reverse(wizard, move, cancel=cancel))
+                reversal = self._reverse(wizard, move, cancel=cancel)
+                # "Full refund and new draft invoice": the action opens the new draft, not the credit note.
+                created.append(self._draft_copy(move) if modify else reversal)
         return (
             {
                 "name": "Reverse Moves",
@@ -377,38 +363,39 @@ class MoveReversal(Model):
                 "res_model": "account.move",
                 "view_mode": "form",
                 "res_id": created[0],
+                "context": self._action_context(created[0]),
             }
             if len(created) == 1
             else {
                 "name": "Reverse Moves",
                 "type": "ir.actions.act_window",
                 "res_model": "account.move",
-                "view_mode": "list,form",
+                "view_mode": "tree,form" if self.env.version <= 17 else "list,form",
                 "domain": [["id", "in", created]],
+                "context": self._action_context(created[0]),
             }
         )
 
     @rpc
     def refund_moves(self, ids: list[int]) -> Any:
+        self._since_17("refund_moves")
         return self.reverse_moves(ids, is_modify=False)
 
     @rpc
     def modify_moves(self, ids: list[int]) -> Any:
+        self._since_17("modify_moves")
         return self.reverse_moves(ids, is_modify=True)
 
-    def _reverse(self, wizard: Row, move: Row, *, cancel: bool) -> int:
-        db = self.env.db
-        moves = self.env["account.move"]
-        assert isinstance(moves, Move)
-        refund_type = {
-            "out_invoice": "out_refund",
-            "in_invoice": "in_refund",
-            "out_refund": "out_invoice",
-            "in_refund": "in_invoice",
-        }.get(move["move_type"], "entry")
-        reason = wizard.get("reason")
-        ref = f"Reversal of: {move['name']}, {reason}" if reason else f"Reversal of: {move['name']}"
-        lines = [
+    def _action_context(self, move_id: int) -> dict[str, str]:
+        return {"default_move_type": self.env.db.table("account.move")[move_id]["move_type"]}
+
+    def _since_17(self, method: str) -> None:
+        # 16 has one button and a refund_method field; 17 replaced them with refund_moves and modify_moves.
+        if self.env.version < 17:
+            raise ServerError("builtins.AttributeError", f"type object '{self._name}' has no attribute '{method}'")
+
+    def _product_line_commands(self, move: Row) -> list[Any]:
+        return [
             (
                 0,
                 0,
@@ -423,9 +410,35 @@ class MoveReversal(Model):
                     "analytic_distribution": line.get("analytic_distribution") or False,
                 },
             )
-            for line in db.table("account.move.line").values()
+            for line in self.env.db.table("account.move.line").values()
             if line["move_id"] == move["id"] and line.get("display_type") == "product"
         ]
+
+    def _draft_copy(self, move: Row) -> int:
+        copy = self.env["account.move"].create(
+            {
+                "move_type": move["move_type"],
+                "partner_id": move.get("partner_id"),
+                "journal_id": move["journal_id"],
+                "ref": move.get("ref"),
+                "invoice_line_ids": self._product_line_commands(move),
+            }
+        )
+        assert isinstance(copy, int)
+        return copy
+
+    def _reverse(self, wizard: Row, move: Row, *, cancel: bool) -> int:
+        moves = self.env["account.move"]
+        assert isinstance(moves, Move)
+        refund_type = {
+            "out_invoice": "out_refund",
+            "in_invoice": "in_refund",
+            "out_refund": "out_invoice",
+            "in_refund": "in_invoice",
+        }.get(move["move_type"], "entry")
+        reason = wizard.get("reason")
+        ref = f"Reversal of: {move['name']}, {reason}" if reason else f"Reversal of: {move['name']}"
+        lines = self._product_line_commands(move)
         reversal = moves.create(
             {
                 "move_type": refund_type,
@@ -440,18 +453,8 @@ class MoveReversal(Model):
         )
         assert isinstance(reversal, int)
         if cancel:
+            # Posting a credit note matches it with the invoice it reverses (Move._post).
             moves._post(moves.table[reversal])
-            terms = [
-                line
-                for line in db.table("account.move.line").values()
-                if line["move_id"] in (move["id"], reversal) and line.get("display_type") == "payment_term"
-            ]
-            if len(terms) == 2:
-                reconcile(db, terms[0], terms[1])
-            for move_id in (move["id"], reversal):
-                residual = abs(sum((t["amount_residual"] for t in terms if t["move_id"] == move_id), Decimal(0)))
-                db.update("account.move", move_id, {"amount_residual": residual})
-                moves._update_payment_state(move_id)
         return reversal
 
 
