@@ -257,7 +257,17 @@ class Many2many(Field):
 
 
 class Database:
-    """All tables of one Odoo database, one lock, and the undo log of the call in progress."""
+    """All tables of one Odoo database, one lock, the undo log of the call in progress, and the indexes that
+    keep lookups by a parent (lines of a move) from scanning whole tables as the database grows."""
+
+    # (model, field) pairs looked up by equality on hot paths.
+    INDEXED: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("account.move.line", "move_id"),
+        ("account.move", "reversed_entry_id"),
+        ("account.move", "name"),
+        ("account.payment.method.line", "journal_id"),
+        ("_sequence", "prefix"),
+    )
 
     def __init__(self, name: str, version: int) -> None:
         self.name = name
@@ -267,9 +277,50 @@ class Database:
         self.lock = threading.RLock()
         self._undo: list[Callable[[], None]] | None = None
         self.registry: dict[str, type[Model]] = {}
+        self.indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
+        for model, field in self.INDEXED:
+            self.indexes.setdefault(model, {})[field] = {}
 
     def table(self, model: str) -> dict[int, Row]:
         return self.tables.setdefault(model, {})
+
+    def lookup(self, model: str, field: str, value: Any) -> set[int]:
+        """Ids of the rows whose indexed `field` equals `value`."""
+        return self.indexes[model][field].get(value, set())
+
+    def children(self, model: str, field: str, parent_ids: Iterable[int]) -> list[Row]:
+        """The rows of `model` whose indexed `field` points at one of `parent_ids`, in id order."""
+        table = self.table(model)
+        ids: set[int] = set()
+        for parent in parent_ids:
+            ids |= self.lookup(model, field, parent)
+        return [table[i] for i in sorted(ids)]
+
+    def next_number(self, prefix: str) -> int:
+        """The next number of a gap-less sequence; kept in a table so that a rolled-back call gives it back."""
+        found = self.lookup("_sequence", "prefix", prefix)
+        if found:
+            row = self.table("_sequence")[next(iter(found))]
+            self.update("_sequence", row["id"], {"number": row["number"] + 1})
+            return int(row["number"])
+        self.insert("_sequence", {"prefix": prefix, "number": 1})
+        return 1
+
+    def sequence_used(self, prefix: str) -> bool:
+        return bool(self.lookup("_sequence", "prefix", prefix))
+
+    def is_indexed(self, model: str, field: str) -> bool:
+        return field in self.indexes.get(model, {})
+
+    def _index(self, model: str, row: Row, *, add: bool) -> None:
+        for field, index in self.indexes.get(model, {}).items():
+            value = row.get(field)
+            if value is None:
+                continue
+            if add:
+                index.setdefault(value, set()).add(row["id"])
+            else:
+                index.get(value, set()).discard(row["id"])
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -293,13 +344,19 @@ class Database:
         self.next_id[model] = new_id + 1
         row["id"] = new_id
         table[new_id] = row
+        self._index(model, row, add=True)
         if self._undo is not None:
-            self._undo.append(lambda: self._forget(table, new_id))
+            self._undo.append(lambda: self._forget(model, new_id))
         return new_id
 
-    @staticmethod
-    def _forget(table: dict[int, Row], record_id: int) -> None:
-        table.pop(record_id, None)
+    def _forget(self, model: str, record_id: int) -> None:
+        row = self.table(model).pop(record_id, None)
+        if row is not None:
+            self._index(model, row, add=False)
+
+    def _restore(self, model: str, row: Row) -> None:
+        self.table(model)[row["id"]] = row
+        self._index(model, row, add=True)
 
     def update(self, model: str, record_id: int, changes: Row) -> None:
         row = self.table(model)[record_id]
@@ -308,18 +365,22 @@ class Database:
             absent = [key for key in changes if key not in row]
 
             def undo() -> None:
+                self._index(model, row, add=False)
                 row.update(before)
                 for key in absent:
                     row.pop(key, None)
+                self._index(model, row, add=True)
 
             self._undo.append(undo)
+        self._index(model, row, add=False)
         row.update(changes)
+        self._index(model, row, add=True)
 
     def delete(self, model: str, record_id: int) -> None:
-        table = self.table(model)
-        row = table.pop(record_id)
+        row = self.table(model).pop(record_id)
+        self._index(model, row, add=False)
         if self._undo is not None:
-            self._undo.append(lambda: table.__setitem__(record_id, row))
+            self._undo.append(lambda: self._restore(model, row))
 
 
 class Env:
@@ -553,7 +614,7 @@ class Model:
     def search(
         self, domain: Domain | None = None, offset: int = 0, limit: int | None = None, order: str | None = None
     ) -> list[int]:
-        rows = [row for row in self.visible_rows() if self.matches(row, domain or [])]
+        rows = [row for row in self.visible_rows(domain) if self.matches(row, domain or [])]
         rows = self.sort(rows, order or self._order)
         end = None if limit is None or limit is False else offset + limit
         return [row["id"] for row in rows[offset:end]]
@@ -610,14 +671,28 @@ class Model:
 
     # --- searching ---
 
-    def visible_rows(self) -> Iterable[Row]:
-        """Rows the caller may see: Odoo's multi-company record rule (own companies or none)."""
+    def visible_rows(self, domain: Domain | None = None) -> Iterable[Row]:
+        """Rows the caller may see (Odoo's multi-company record rule: own companies or none), narrowed first by an
+        index when the domain is a plain conjunction holding an equality on an indexed field."""
+        rows: Iterable[Row] = self.table.values()
+        db = self.env.db
+        if domain and "|" not in domain and "!" not in domain:
+            for leaf in domain:
+                if (
+                    isinstance(leaf, list | tuple)
+                    and len(leaf) == 3
+                    and leaf[1] == "="
+                    and isinstance(leaf[0], str)
+                    and db.is_indexed(self._name, leaf[0])
+                ):
+                    rows = [self.table[i] for i in sorted(db.lookup(self._name, leaf[0], leaf[2]))]
+                    break
         allowed = set(self.env.company_ids)
         if "company_id" in self._fields:
-            return (r for r in self.table.values() if r.get("company_id") in allowed or not r.get("company_id"))
+            return (r for r in rows if r.get("company_id") in allowed or not r.get("company_id"))
         if "company_ids" in self._fields:
-            return (r for r in self.table.values() if not r.get("company_ids") or allowed & set(r["company_ids"]))
-        return self.table.values()
+            return (r for r in rows if not r.get("company_ids") or allowed & set(r["company_ids"]))
+        return rows
 
     def matches(self, row: Row, domain: Domain) -> bool:
         filters_archived = "active" in self._fields and self.env.context.get("active_test", True)

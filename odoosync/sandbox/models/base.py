@@ -9,6 +9,7 @@ from odoosync.sandbox.errors import UserError
 from odoosync.sandbox.orm import (
     Boolean,
     Char,
+    Domain,
     Float,
     Integer,
     Many2many,
@@ -66,7 +67,7 @@ class Company(Model):
         [("round_per_line", "Round per Line"), ("round_globally", "Round Globally")], default="round_per_line"
     )
 
-    def visible_rows(self) -> Any:
+    def visible_rows(self, domain: Domain | None = None) -> Any:
         allowed = set(self.env.user.get("company_ids") or ())
         return (row for row in self.table.values() if row["id"] in allowed)
 
@@ -114,7 +115,7 @@ class Users(Model):
     tz = Char(default="Asia/Riyadh")
     active = Boolean(default=True)
 
-    def visible_rows(self) -> Any:
+    def visible_rows(self, domain: Domain | None = None) -> Any:
         return self.table.values()
 
     @rpc_model

@@ -221,7 +221,7 @@ class Move(Model):
         if self.env.version >= 18:
             return None
         prefix = self._sequence_prefix(row, row["date"])
-        if any((m.get("name") or "").startswith(prefix) for m in self.table.values()):
+        if self.env.db.sequence_used(prefix):
             return "/"
         return self._next_name(row, row["date"])
 
@@ -298,8 +298,8 @@ class Move(Model):
     def _product_lines(self, move_id: int) -> list[int]:
         return [
             row["id"]
-            for row in self.env.db.table("account.move.line").values()
-            if row["move_id"] == move_id and row.get("display_type") in ("product", "line_section", "line_note", None)
+            for row in self.env.db.children("account.move.line", "move_id", [move_id])
+            if row.get("display_type") in ("product", "line_section", "line_note", None)
         ]
 
     # --- the dynamic lines and the totals ---
@@ -314,7 +314,7 @@ class Move(Model):
         rounding = db.table("res.currency")[move["currency_id"]]["rounding"]
         method = company.get("tax_calculation_rounding_method") or "round_per_line"
         sign = PRODUCT_SIGN[move["move_type"]]
-        all_lines = [row for row in db.table("account.move.line").values() if row["move_id"] == move_id]
+        all_lines = db.children("account.move.line", "move_id", [move_id])
         product_lines = [row for row in all_lines if row.get("display_type") == "product"]
         computed: list[LineTaxes] = []
         for line in product_lines:
@@ -377,7 +377,7 @@ class Move(Model):
         self._update_payment_state(move_id)
 
     def _recompute_entry(self, move: Row) -> None:
-        lines = [row for row in self.env.db.table("account.move.line").values() if row["move_id"] == move["id"]]
+        lines = self.env.db.children("account.move.line", "move_id", [move["id"]])
         total = sum((row["debit"] for row in lines), Decimal(0))
         self.env.db.update("account.move", move["id"], {"amount_total": total, "amount_untaxed": total})
 
@@ -444,7 +444,9 @@ class Move(Model):
         if move["state"] == "posted" and move["move_type"] in INVOICE_TYPES:
             if move["amount_residual"] == 0 and move["amount_total"] != 0:
                 reversed_by = [
-                    m for m in self.table.values() if m.get("reversed_entry_id") == move_id and m["state"] == "posted"
+                    m
+                    for m in self.env.db.children("account.move", "reversed_entry_id", [move_id])
+                    if m["state"] == "posted"
                 ]
                 state = "reversed" if reversed_by else "paid"
             elif move["amount_residual"] != move["amount_total"]:
@@ -463,7 +465,7 @@ class Move(Model):
         db = self.env.db
         if move["state"] != "draft":
             raise UserError(f"The entry {move['name']} (id {move['id']}) must be in draft.")
-        lines = [row for row in db.table("account.move.line").values() if row["move_id"] == move["id"]]
+        lines = db.children("account.move.line", "move_id", [move["id"]])
         if move["move_type"] in INVOICE_TYPES:
             if not [row for row in lines if row.get("display_type") == "product"]:
                 raise UserError("You need to add a line before posting.")
@@ -502,8 +504,8 @@ class Move(Model):
             return
         terms = [
             line
-            for line in self.env.db.table("account.move.line").values()
-            if line["move_id"] in (origin["id"], move["id"]) and line.get("display_type") == "payment_term"
+            for line in self.env.db.children("account.move.line", "move_id", [origin["id"], move["id"]])
+            if line.get("display_type") == "payment_term"
         ]
         mine = [line for line in terms if line["move_id"] == move["id"]]
         theirs = [line for line in terms if line["move_id"] == origin["id"]]
@@ -524,8 +526,7 @@ class Move(Model):
     def _next_name(self, move: Row, date: dt.date) -> str:
         journal = self.env.db.table("account.journal")[move["journal_id"]]
         prefix = self._sequence_prefix(move, date)
-        taken = [m["name"] for m in self.table.values() if (m.get("name") or "").startswith(prefix)]
-        number = max((int(name.rsplit("/", 1)[1]) for name in taken), default=0) + 1
+        number = self.env.db.next_number(prefix)
         return f"{prefix}{number:0{5 if journal['type'] in YEARLY_JOURNALS else 4}d}"
 
     @rpc

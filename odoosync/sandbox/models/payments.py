@@ -224,10 +224,8 @@ class PaymentRegister(Model):
                 raise UserError("You can only register payment for posted journal entries.")
         lines = [
             line["id"]
-            for line in self.env.db.table("account.move.line").values()
-            if line["move_id"] in {m["id"] for m in moves}
-            and line.get("display_type") == "payment_term"
-            and line["amount_residual"] != 0
+            for line in self.env.db.children("account.move.line", "move_id", [m["id"] for m in moves])
+            if line.get("display_type") == "payment_term" and line["amount_residual"] != 0
         ]
         if not lines:
             raise UserError(
@@ -294,8 +292,8 @@ class PaymentRegister(Model):
         payment = payments.table[payment_id]
         counterpart = next(
             line
-            for line in db.table("account.move.line").values()
-            if line["move_id"] == payment["move_id"] and line.get("display_type") == "payment_term"
+            for line in db.children("account.move.line", "move_id", [payment["move_id"]])
+            if line.get("display_type") == "payment_term"
         )
         for line in lines:
             reconcile(self.env.db, line, counterpart)
@@ -309,8 +307,8 @@ class PaymentRegister(Model):
         for move_id in move_ids:
             lines = [
                 line
-                for line in self.env.db.table("account.move.line").values()
-                if line["move_id"] == move_id and line.get("display_type") == "payment_term"
+                for line in self.env.db.children("account.move.line", "move_id", [move_id])
+                if line.get("display_type") == "payment_term"
             ]
             residual = abs(sum((line["amount_residual"] for line in lines), Decimal(0)))
             self.env.db.update("account.move", move_id, {"amount_residual": residual})
@@ -410,8 +408,8 @@ class MoveReversal(Model):
                     "analytic_distribution": line.get("analytic_distribution") or False,
                 },
             )
-            for line in self.env.db.table("account.move.line").values()
-            if line["move_id"] == move["id"] and line.get("display_type") == "product"
+            for line in self.env.db.children("account.move.line", "move_id", [move["id"]])
+            if line.get("display_type") == "product"
         ]
 
     def _draft_copy(self, move: Row) -> int:
