@@ -805,7 +805,7 @@ def compare(actual: Any, operator: str, value: Any, field: Field | None) -> bool
         return hit if operator == "in" else not hit
     if operator in ("like", "ilike", "not like", "not ilike", "=like", "=ilike"):
         text = "" if empty else str(actual)
-        hit = _like(str(value), text, case_sensitive="i" not in operator, anchored=operator.startswith("="))
+        hit = _like(str(value), text, case_sensitive="ilike" not in operator, anchored=operator.startswith("="))
         return not hit if operator.startswith("not") else hit
     if operator in ("<", ">", "<=", ">="):
         if empty:

@@ -12,12 +12,17 @@ def test_a_rolled_back_call_leaves_rows_indexes_and_sequences_as_they_were() -> 
     with db.transaction():
         kept = db.insert("account.move.line", {"move_id": 1, "name": "kept"})
         assert db.next_number("INV/2026/") == 1
-    with pytest.raises(RuntimeError), db.transaction():
-        db.insert("account.move.line", {"move_id": 1, "name": "dropped"})
-        db.update("account.move.line", kept, {"move_id": 2})
-        assert db.next_number("INV/2026/") == 2
-        db.delete("account.move.line", kept)
-        raise RuntimeError("the call fails")
+
+    def failing_call() -> None:
+        with db.transaction():
+            db.insert("account.move.line", {"move_id": 1, "name": "dropped"})
+            db.update("account.move.line", kept, {"move_id": 2})
+            assert db.next_number("INV/2026/") == 2
+            db.delete("account.move.line", kept)
+            raise RuntimeError("the call fails")
+
+    with pytest.raises(RuntimeError):
+        failing_call()
     assert [row["name"] for row in db.children("account.move.line", "move_id", [1])] == ["kept"]
     assert db.children("account.move.line", "move_id", [2]) == []
     with db.transaction():
