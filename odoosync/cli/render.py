@@ -213,4 +213,6 @@ def print_sandbox(details: dict[str, Any]) -> None:
     out.print(f"  login     {details['login']}")
     # The sandbox's own throwaway key, printed once so that a person can connect to it.
     out.print(f"  API key   {details['api_key']}")
+    if details.get("ca_file"):
+        out.print(f"  TLS       trust {details['ca_file']} (self-signed, made at start)")
     out.print("[dim]Ctrl-C stops it; everything it holds is in memory and goes with it.[/]")

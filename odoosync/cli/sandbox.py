@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
@@ -27,6 +28,13 @@ def serve(
         typer.Option(help=f"Fault to inject, repeatable: {', '.join(FAULTS)} (default: all).", metavar="FAULT"),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the fault generator, to replay a run.")] = 0,
+    tls: Annotated[
+        bool, typer.Option("--tls", help="Serve HTTPS with a self-signed certificate made at start.")
+    ] = False,
+    latency_ms: Annotated[
+        float,
+        typer.Option(help="Behave like a server this many ms away (every round trip, connect and TLS too).", min=0),
+    ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the connection details as one JSON line.")] = False,
 ) -> None:
     """Start an emulated Odoo with a ready Saudi company; prints the URL, database, login and API key.
@@ -46,6 +54,8 @@ def serve(
         fail_rate=fail_rate,
         faults=tuple(fault or FAULTS),
         seed_value=seed,
+        tls=tls,
+        latency_ms=latency_ms,
     )
     details = {
         "url": sandbox.url,
@@ -53,12 +63,14 @@ def serve(
         "login": sandbox.login,
         "api_key": sandbox.api_key,
         "version": sandbox.version,
+        "ca_file": str(sandbox.ca_file) if sandbox.ca_file else None,
     }
     if as_json:
         render.print_json_line(details)
     else:
         render.print_sandbox(details)
-    try:
-        sandbox.serve_forever()
-    except KeyboardInterrupt:
-        render.err.print("sandbox stopped")
+    with sandbox:
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            render.err.print("sandbox stopped")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import tempfile
 import threading
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from odoosync.sandbox.instance import Call, OdooInstance
+from odoosync.sandbox.network import LatencyProxy, self_signed_certificate
 from odoosync.sandbox.seed import ADMIN_LOGIN, seed
 from odoosync.sandbox.server import FAULTS, FaultPlan, SandboxHTTPServer
 
@@ -26,13 +31,27 @@ class Sandbox:
         faults: tuple[str, ...] = FAULTS,
         seed_value: int = 0,
         slow_seconds: float = 5.0,
+        tls: bool = False,
+        latency_ms: float = 0.0,
     ) -> None:
         self.instance = OdooInstance(version, database)
         self.api_key = seed(self.instance, companies)
         self.login = ADMIN_LOGIN
         self.database = database
         self.faults = FaultPlan(rate=fail_rate, kinds=faults, seed=seed_value, slow_seconds=slow_seconds)
-        self._server = SandboxHTTPServer((host, port), self.instance, self.faults)
+        self._workdir: Path | None = None
+        self.ca_file: Path | None = None
+        context = None
+        if tls:
+            self._workdir = Path(tempfile.mkdtemp(prefix="odoosync-sandbox-"))
+            self.ca_file, key_file = self_signed_certificate(self._workdir, host)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.ca_file, key_file)
+        # With latency the server hides behind the delaying proxy, which takes the address asked for.
+        self._server = SandboxHTTPServer((host, 0 if latency_ms else port), self.instance, self.faults, context)
+        inner_host, inner_port = self._server.server_address[:2]
+        upstream = (str(inner_host), int(inner_port))
+        self._proxy = LatencyProxy(host, port, upstream, latency_ms) if latency_ms else None
         self._thread: threading.Thread | None = None
 
     @property
@@ -41,8 +60,9 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        host, port = self._proxy.address if self._proxy else self._server.server_address[:2]
+        scheme = "https" if self.ca_file else "http"
+        return f"{scheme}://{host!s}:{port}"
 
     @property
     def calls(self) -> list[Call]:
@@ -57,16 +77,19 @@ class Sandbox:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="odoo-sandbox", daemon=True
         )
         self._thread.start()
+        if self._proxy:
+            self._proxy.start()
         return self
 
     def stop(self) -> None:
+        if self._proxy:
+            self._proxy.stop()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:
         return self.start()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -70,10 +72,45 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], instance: OdooInstance, faults: FaultPlan) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        instance: OdooInstance,
+        faults: FaultPlan,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__(address, Handler)
         self.instance = instance
         self.faults = faults
+        self.tls = tls
+        self._open: set[Any] = set()
+        self._open_lock = threading.Lock()
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # The TLS handshake happens here, in the connection's own thread, so a slow client cannot hold up accept.
+        if self.tls is not None:
+            try:
+                request = self.tls.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+            request.close()
+
+    def server_close(self) -> None:
+        """Close the listening socket and every connection still kept alive by a client."""
+        super().server_close()
+        with self._open_lock:
+            for connection in self._open:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+            self._open.clear()
 
 
 class Handler(BaseHTTPRequestHandler):
