@@ -15,6 +15,7 @@ import ipaddress
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
@@ -120,6 +121,14 @@ class _DelayedPipe:
             self.on_done.wait(timeout=60)
 
 
+def _closer(*sockets: socket.socket) -> Callable[[], None]:
+    def close() -> None:
+        for sock in sockets:
+            sock.close()
+
+    return close
+
+
 class LatencyProxy:
     """Listens on `host:port` and forwards to `upstream`, adding `latency_ms` to every round trip."""
 
@@ -151,7 +160,7 @@ class LatencyProxy:
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             server = socket.create_connection(self.upstream)
             server.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            done = threading.Barrier(2, action=lambda c=client, s=server: (c.close(), s.close()))
+            done = threading.Barrier(2, action=_closer(client, server))
             # The first bytes of a new connection also pay the TCP handshake's round trip.
             _DelayedPipe(client, server, self.half, first_extra=2 * self.half, on_done=done).start()
             _DelayedPipe(server, client, self.half, first_extra=0.0, on_done=done).start()
