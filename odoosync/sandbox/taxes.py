@@ -41,6 +41,7 @@ class TaxRule:
 class LineTaxes:
     subtotal: Decimal  # price_subtotal: the base, rounded to the currency
     taxes: tuple[tuple[int, Decimal], ...]  # per tax, at the line's working precision
+    raw_subtotal: Decimal = Decimal(0)  # the base before rounding to the currency
 
     @property
     def total(self) -> Decimal:
@@ -73,7 +74,7 @@ def compute_line(
             first = next(i for i, (t, _) in enumerate(amounts) if t in included_ids)
             tax_id, amount = amounts[first]
             amounts[first] = (tax_id, amount + owed)
-    return LineTaxes(subtotal=round_to(base, rounding), taxes=tuple(amounts))
+    return LineTaxes(subtotal=round_to(base, rounding), taxes=tuple(amounts), raw_subtotal=base)
 
 
 @dataclass
@@ -87,13 +88,20 @@ class Totals:
         return self.amount_untaxed + self.amount_tax
 
 
-def totals(lines: Iterable[LineTaxes], rounding: Decimal) -> Totals:
+def totals(lines: Iterable[LineTaxes], rounding: Decimal, *, spread_base: bool = False) -> Totals:
+    """Sum the lines. With `spread_base` (the tax engine of 18+ rounding globally, account_tax.py
+    _round_tax_details_base_lines) the untaxed amount is the rounded sum of the unrounded bases, so it can differ
+    from the sum of the line subtotals by a few units; the difference goes into one line's balance."""
     result = Totals()
     raw: dict[int, Decimal] = {}
+    raw_base = Decimal(0)
     for line in lines:
+        raw_base += line.raw_subtotal
         result.amount_untaxed += line.subtotal
         for tax_id, amount in line.taxes:
             raw[tax_id] = raw.get(tax_id, Decimal(0)) + amount
+    if spread_base:
+        result.amount_untaxed = round_to(raw_base, rounding)
     result.by_tax = {tax_id: round_to(amount, rounding) for tax_id, amount in raw.items()}
     result.amount_tax = sum(result.by_tax.values(), Decimal(0))
     return result

@@ -31,7 +31,7 @@ from odoosync.sandbox.orm import (
     Text,
     rpc,
 )
-from odoosync.sandbox.taxes import LineTaxes, TaxRule, compute_line, round_to, totals
+from odoosync.sandbox.taxes import ROUND_GLOBALLY, LineTaxes, TaxRule, compute_line, round_to, totals
 
 
 def context_today(env: Env) -> dt.date:
@@ -237,14 +237,17 @@ class Move(Model):
                 raise UserError(f"No journal could be found in company for any of those types: {wanted}")
             journal = candidates[0]
         if row.get("company_id") and journal["company_id"] != row["company_id"]:
-            raise UserError(self._incompatible("journal_id", journal))
+            label = dict(MOVE_TYPES)[move_type]
+            raise UserError(self._incompatible(f"Draft {label}", row["company_id"], "journal_id", journal))
         return journal
 
-    def _incompatible(self, field: str, target: Row) -> str:
-        # models.py _check_company: "Incompatible companies on records" with each offending record named.
+    def _incompatible(self, record: str, company_id: int, field: str, target: Row) -> str:
+        """models.py _check_company: the record, its company, the field's label and name, the linked value."""
+        company = self.env.db.table("res.company")[company_id]["name"]
+        labels = {"journal_id": "Journal", "tax_ids": "Taxes"}
         return (
             "Incompatible companies on records:\n"
-            f"- '{self.describe_model()}' belongs to company and '{field}' ({target.get('name')}) "
+            f"- {record!r} belongs to company {company!r} and {labels[field]!r} ({field}: {target['name']!r}) "
             "belongs to another company."
         )
 
@@ -347,7 +350,14 @@ class Move(Model):
         for line in all_lines:
             if line.get("display_type") in ("tax", "payment_term"):
                 db.delete("account.move.line", line["id"])
-        summed = totals(computed, rounding)
+        spread = self.env.version >= 18 and method == ROUND_GLOBALLY
+        summed = totals(computed, rounding, spread_base=spread)
+        delta = summed.amount_untaxed - sum((c.subtotal for c in computed), Decimal(0))
+        if delta and product_lines:
+            # The 18+ engine puts the base's rounding difference on the line with the largest amount; its
+            # price_subtotal stays as computed, only its balance moves.
+            largest = max(zip(product_lines, computed, strict=True), key=lambda pair: abs(pair[1].raw_subtotal))[0]
+            db.update("account.move.line", largest["id"], self._amounts(largest["balance"] + sign * delta))
         for tax_id, amount in summed.by_tax.items():
             if amount:
                 tax = db.table("account.tax")[tax_id]
@@ -416,7 +426,8 @@ class Move(Model):
         rules = []
         for tax in self.env["account.tax"].browse(line.get("tax_ids") or ()):
             if tax["company_id"] != move["company_id"]:
-                raise UserError(self._incompatible("tax_ids", tax))
+                record = str(line.get("name") or "")
+                raise UserError(self._incompatible(record, move["company_id"], "tax_ids", tax))
             included = tax.get("price_include") or tax.get("price_include_override") == "tax_included"
             rules.append(TaxRule(tax["id"], tax["amount"], bool(included)))
         return rules
