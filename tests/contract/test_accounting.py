@@ -256,6 +256,21 @@ def test_a_tax_of_another_company_is_refused(version: int) -> None:
             "Incompatible companies on records:\n- 'x' belongs to company 'Saudi Test Co' and 'Taxes' "
             "(tax_ids: '15%') belongs to another company."
         )
+        other_account = client.call(
+            "account.account", "search", [["code", "=", "400001"]], context={"allowed_company_ids": [2]}, limit=1
+        )
+        with pytest.raises(OdooFault) as caught:
+            client.call(
+                "account.move",
+                "create",
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner,
+                    "invoice_line_ids": [(0, 0, {"name": "y", "price_unit": 1.0, "account_id": other_account[0]})],
+                },
+                context={"allowed_company_ids": [1, 2]},
+            )
+        assert "'Account' (account_id: '400001 Rental Income') belongs to another company" in caught.value.message
         assert client.call("account.move", "search_count", [], context={"allowed_company_ids": [1, 2]}) == 0
         client.close()
 

@@ -244,7 +244,7 @@ class Move(Model):
     def _incompatible(self, record: str, company_id: int, field: str, target: Row) -> str:
         """models.py _check_company: the record, its company, the field's label and name, the linked value."""
         company = self.env.db.table("res.company")[company_id]["name"]
-        labels = {"journal_id": "Journal", "tax_ids": "Taxes"}
+        labels = {"journal_id": "Journal", "tax_ids": "Taxes", "account_id": "Account"}
         return (
             "Incompatible companies on records:\n"
             f"- {record!r} belongs to company {company!r} and {labels[field]!r} ({field}: {target['name']!r}) "
@@ -330,6 +330,7 @@ class Move(Model):
                 method=method,
             )
             computed.append(result)
+            self._check_account_company(line, move)
             balance = sign * result.subtotal
             db.update(
                 "account.move.line",
@@ -421,6 +422,16 @@ class Move(Model):
         }
         line_id = self.env.db.insert("account.move.line", row)
         return self.env.db.table("account.move.line")[line_id]
+
+    def _check_account_company(self, line: Row, move: Row) -> None:
+        if not line.get("account_id"):
+            return
+        account = self.env.db.table("account.account")[line["account_id"]]
+        companies = account.get("company_ids") or (account.get("company_id"),)
+        if move["company_id"] not in companies:
+            record = str(line.get("name") or "")
+            target = {"name": f"{account['code']} {account['name']}"}
+            raise UserError(self._incompatible(record, move["company_id"], "account_id", target))
 
     def _tax_rules(self, line: Row, move: Row) -> list[TaxRule]:
         rules = []
