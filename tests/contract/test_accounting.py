@@ -298,3 +298,14 @@ def test_rounding_globally_and_the_base_difference_of_18(odoo: Target) -> None:
     assert row["amount_tax"] == 67.57
     assert row["amount_untaxed"] == (293.78 if odoo.version <= 17 else 293.79)
     assert row["amount_total"] == round(row["amount_untaxed"] + 67.57, 2)
+
+
+def test_invoice_lines_carry_an_analytic_distribution(odoo: Target) -> None:
+    [plan] = odoo.client.call("account.analytic.plan", "search", [], limit=1)
+    analytic = odoo.client.call("account.analytic.account", "create", {"name": f"{odoo.prefix} owner", "plan_id": plan})
+    values = invoice_values(odoo, customer(odoo), 100.0)
+    values["invoice_line_ids"][0][2]["analytic_distribution"] = {str(analytic): 100}
+    move = odoo.client.call("account.move", "create", values)
+    [row] = read(odoo, "account.move", [move], "invoice_line_ids")
+    [line] = read(odoo, "account.move.line", row["invoice_line_ids"], "analytic_distribution")
+    assert line["analytic_distribution"] == {str(analytic): 100}

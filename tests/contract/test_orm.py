@@ -132,3 +132,17 @@ def test_users_context_get(odoo: Target) -> None:
     context = odoo.client.call("res.users", "context_get")
     assert "lang" in context
     assert "tz" in context
+
+
+def test_arabic_is_installable_and_then_usable_as_a_partner_language(odoo: Target) -> None:
+    [arabic] = odoo.client.call("res.lang", "search", [["code", "=", "ar_001"]], context={"active_test": False})
+    if odoo.sandbox is not None:  # a fresh database has only English active
+        with pytest.raises(OdooFault) as caught:
+            odoo.client.call("res.partner", "create", {"name": f"{odoo.prefix} ar", "lang": "ar_001"})
+        assert caught.value.name == "builtins.ValueError"
+    if odoo.sandbox is not None:
+        odoo.client.call("res.lang", "write", [arabic], {"active": True})
+    elif not odoo.client.call("res.lang", "read", [arabic], fields=["active"])[0]["active"]:
+        pytest.skip("Arabic is not installed on the live database, and a contract test must not install it")
+    partner = odoo.client.call("res.partner", "create", {"name": f"{odoo.prefix} ar", "lang": "ar_001"})
+    assert odoo.client.call("res.partner", "read", [partner], fields=["lang"])[0]["lang"] == "ar_001"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from odoosync.sandbox.errors import UserError
+from odoosync.sandbox.errors import ServerError
 from odoosync.sandbox.orm import (
     Boolean,
     Char,
@@ -100,8 +100,8 @@ class Partner(Model):
         if lang:
             active = {r["code"] for r in self.env.db.table("res.lang").values() if r.get("active")}
             if lang not in active:
-                # res_partner.py: lang is a selection of the active languages.
-                raise UserError(f"Wrong value for res.partner.lang: '{lang}'")
+                # res_partner.py: lang is a selection of the active languages; fields.py rejects other values.
+                raise ServerError("builtins.ValueError", f"Wrong value for res.partner.lang: '{lang}'")
 
 
 class Users(Model):
