@@ -15,8 +15,6 @@ class JobState(StrEnum):
     CANCELLED = "cancelled"
 
 
-OPEN_STATES = frozenset({JobState.PENDING, JobState.RUNNING})
-
 # The design's graph; nothing else is allowed.
 TRANSITIONS: frozenset[tuple[JobState, JobState]] = frozenset(
     {

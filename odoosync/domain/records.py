@@ -37,15 +37,6 @@ class RecordType(StrEnum):
     DEPOSIT = "deposit"
 
 
-# Dependency order: what a transaction references must exist first (backfill and sync follow it).
-DEPENDENCY_ORDER: tuple[RecordType, ...] = (
-    RecordType.CONTACT,
-    RecordType.EXPENSE,
-    RecordType.DEPOSIT,
-    RecordType.RENT_PAYMENT,
-)
-
-
 class Problem(BaseModel):
     """One thing wrong with a document: the field (dotted path, `""` for the whole document) and why."""
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from odoosync.sandbox.errors import MissingError, ServerError, UserError, ValidationError
+from odoosync.sandbox.errors import MissingError, ServerError, ValidationError
 
 Row = dict[str, Any]
 Domain = list[Any]
@@ -660,15 +660,6 @@ class Model:
             described[name] = {k: v for k, v in info.items() if not attributes or k in attributes}
         return described
 
-    @rpc_model
-    def default_get(self, fields_list: list[str]) -> Row:
-        defaults = self.defaults()
-        return {
-            name: self._fields[name].convert_to_read(defaults[name], self.env)
-            for name in fields_list
-            if name in defaults
-        }
-
     # --- searching ---
 
     def visible_rows(self, domain: Domain | None = None) -> Iterable[Row]:
@@ -818,8 +809,3 @@ def compare(actual: Any, operator: str, value: Any, field: Field | None) -> bool
         }
         return ops[operator](actual, value)
     raise ValueError(f"Invalid operator {operator!r}")
-
-
-def check_user_error(condition: bool, message: str) -> None:
-    if not condition:
-        raise UserError(message)

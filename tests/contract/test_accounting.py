@@ -228,50 +228,30 @@ def test_draft_cancel_and_back(odoo: Target) -> None:
 
 
 @pytest.mark.parametrize("version", [17, 18])
-def test_a_tax_of_another_company_is_refused(version: int) -> None:
+def test_taxes_and_accounts_of_another_company_are_refused(version: int) -> None:
     """Sandbox only: it needs two companies, which the sandbox seeds on request."""
     with Sandbox(version, companies=2) as sandbox:
         client = RpcClient(sandbox.url, sandbox.database, sandbox.login, sandbox.api_key)
-        other_tax = client.call(
-            "account.tax",
-            "search",
-            [["company_id", "=", 2], ["type_tax_use", "=", "sale"]],
-            context={"allowed_company_ids": [2]},
-            limit=1,
-        )
+        both = {"allowed_company_ids": [1, 2]}
+        second = {"allowed_company_ids": [2]}
         partner = client.call("res.partner", "create", {"name": "ODOOSYNC-TEST company"})
-        with pytest.raises(OdooFault) as caught:
-            client.call(
-                "account.move",
-                "create",
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner,
-                    "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1.0, "tax_ids": [(6, 0, other_tax)]})],
-                },
-                context={"allowed_company_ids": [1, 2]},
-            )
-        assert caught.value.name == "odoo.exceptions.UserError"
-        assert caught.value.message == (
+
+        def refused(line: dict[str, Any]) -> str:
+            values = {"move_type": "out_invoice", "partner_id": partner, "invoice_line_ids": [(0, 0, line)]}
+            with pytest.raises(OdooFault) as caught:
+                client.call("account.move", "create", values, context=both)
+            assert caught.value.name == "odoo.exceptions.UserError"
+            return caught.value.message
+
+        other_tax = client.call("account.tax", "search", [["type_tax_use", "=", "sale"]], context=second, limit=1)
+        assert refused({"name": "x", "price_unit": 1.0, "tax_ids": [(6, 0, other_tax)]}) == (
             "Incompatible companies on records:\n- 'x' belongs to company 'Saudi Test Co' and 'Taxes' "
             "(tax_ids: '15%') belongs to another company."
         )
-        other_account = client.call(
-            "account.account", "search", [["code", "=", "400001"]], context={"allowed_company_ids": [2]}, limit=1
-        )
-        with pytest.raises(OdooFault) as caught:
-            client.call(
-                "account.move",
-                "create",
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner,
-                    "invoice_line_ids": [(0, 0, {"name": "y", "price_unit": 1.0, "account_id": other_account[0]})],
-                },
-                context={"allowed_company_ids": [1, 2]},
-            )
-        assert "'Account' (account_id: '400001 Rental Income') belongs to another company" in caught.value.message
-        assert client.call("account.move", "search_count", [], context={"allowed_company_ids": [1, 2]}) == 0
+        other_account = client.call("account.account", "search", [["code", "=", "400001"]], context=second)
+        message = refused({"name": "y", "price_unit": 1.0, "account_id": other_account[0]})
+        assert "'Account' (account_id: '400001 Rental Income') belongs to another company" in message
+        assert client.call("account.move", "search_count", [], context=both) == 0
         client.close()
 
 
