@@ -116,6 +116,20 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
                 "active": True,
             },
         )
+        # XML ids of base data as Odoo names them (base/data/res_country_data.xml, res_currency_data.xml, …).
+        external_ids = [
+            *(("base", code.lower(), "res.country", country) for code, country in countries.items()),
+            *(("base", code, "res.currency", currency) for code, currency in currencies.items()),
+            ("base", "main_company", "res.company", company_ids[0]),
+            ("base", "user_admin", "res.users", ADMIN_UID),
+            ("base", "lang_en", "res.lang", 1),
+            ("base", "lang_ar", "res.lang", 2),
+        ]
+        for module, name, model, res_id in external_ids:
+            db.insert(
+                "ir.model.data",
+                {"module": module, "name": name, "complete_name": f"{module}.{name}", "model": model, "res_id": res_id},
+            )
         methods = {
             direction: db.insert(
                 "account.payment.method", {"name": "Manual Payment", "code": "manual", "payment_type": direction}

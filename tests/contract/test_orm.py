@@ -146,3 +146,11 @@ def test_arabic_is_installable_and_then_usable_as_a_partner_language(odoo: Targe
         pytest.skip("Arabic is not installed on the live database, and a contract test must not install it")
     partner = odoo.client.call("res.partner", "create", {"name": f"{odoo.prefix} ar", "lang": "ar_001"})
     assert odoo.client.call("res.partner", "read", [partner], fields=["lang"])[0]["lang"] == "ar_001"
+
+
+def test_xml_ids_of_base_data_resolve_through_ir_model_data(odoo: Target) -> None:
+    [row] = odoo.client.call(
+        "ir.model.data", "search_read", [["module", "=", "base"], ["name", "=", "sa"]], fields=["model", "res_id"]
+    )
+    assert row["model"] == "res.country"
+    assert odoo.client.call("res.country", "read", [row["res_id"]], fields=["code"])[0]["code"] == "SA"
