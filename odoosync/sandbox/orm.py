@@ -571,7 +571,8 @@ class Model:
         return ids[0] if single else ids
 
     @rpc
-    def write(self, ids: list[int], values: Row) -> bool:
+    def write(self, ids: list[int], vals: Row) -> bool:
+        values = vals
         rows = self.browse(ids)
         changes = self.convert(values)
         for row in rows:

@@ -145,7 +145,8 @@ class MoveLine(Model):
         return str(row.get("name") or "")
 
     @rpc
-    def write(self, ids: list[int], values: Row) -> bool:
+    def write(self, ids: list[int], vals: Row) -> bool:
+        values = vals
         rows = self.browse(ids)
         moves = self.env["account.move"]
         assert isinstance(moves, Move)
@@ -256,7 +257,8 @@ class Move(Model):
         self.recompute(record_id)
 
     @rpc
-    def write(self, ids: list[int], values: Row) -> bool:
+    def write(self, ids: list[int], vals: Row) -> bool:
+        values = vals
         rows = self.browse(ids)
         touched = [name for name in values if name in POSTED_READONLY]
         if self.env.version >= 18 and touched and any(row["state"] == "posted" for row in rows):

@@ -1,0 +1,257 @@
+"""The Odoo client every part of odoosync uses: typed operations over JSON-RPC or JSON-2, retried safely.
+
+Reads are retried on transient errors with exponential backoff and jitter, within a bounded time, honouring
+Retry-After. Calls that change data are retried only when the server certainly did not act on them (it could not
+be reached, it answered 429/503, or Odoo rolled back a concurrency conflict); when a change was sent and no answer
+came, `OutcomeUnknown` goes up to the caller, who must look before sending it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+from tenacity.wait import wait_exponential_jitter
+
+from odoosync.odoo import errors
+from odoosync.odoo.transport import Endpoint, Json2Transport, JsonRpcTransport, Transport, http_client
+from odoosync.odoo.versions import OdooVersion
+
+log = logging.getLogger("odoosync.odoo")
+
+Protocol = Literal["auto", "jsonrpc", "json2"]
+T = TypeVar("T")
+
+# Methods that only read: safe to send again whatever happened to the first try.
+READ_METHODS = frozenset(
+    {"search", "search_read", "read", "search_count", "fields_get", "name_search", "context_get", "default_get"}
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    max_seconds: float = 60.0
+    initial_wait: float = 0.5
+    max_wait: float = 10.0
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who odoosync is in Odoo."""
+
+    uid: int
+    name: str
+    login: str
+    company_id: int
+    company_ids: tuple[int, ...]
+    lang: str
+
+
+def _retryable_read(error: BaseException) -> bool:
+    # A read has no unknown outcome: sending it again is always safe.
+    return isinstance(error, errors.TransientError | errors.OutcomeUnknown)
+
+
+def _retryable_write(error: BaseException) -> bool:
+    # The transport raises TransientError for a change only when the server certainly did not act on it.
+    return isinstance(error, errors.TransientError)
+
+
+def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
+    backoff = wait_exponential_jitter(initial=policy.initial_wait, max=policy.max_wait)
+
+    def wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        after = getattr(error, "retry_after", None)
+        return max(float(after), backoff(state)) if after else backoff(state)
+
+    return wait
+
+
+class OdooClient:
+    """A connection to one Odoo database as one user. Use `OdooClient.connect(...)`; close it when done."""
+
+    def __init__(self, transport: Transport, version: OdooVersion, policy: RetryPolicy | None = None) -> None:
+        self.transport = transport
+        self.version = version
+        self.policy = policy or RetryPolicy()
+
+    def __repr__(self) -> str:
+        return f"OdooClient({self.transport.endpoint.url!r}, Odoo {self.version.label}, {self.protocol})"
+
+    @property
+    def protocol(self) -> str:
+        return self.transport.protocol
+
+    @property
+    def calls(self) -> int:
+        """How many HTTP calls this client made (retries included)."""
+        return self.transport.calls
+
+    @classmethod
+    def connect(
+        cls,
+        endpoint: Endpoint,
+        api_key: str,
+        *,
+        protocol: Protocol = "auto",
+        policy: RetryPolicy | None = None,
+    ) -> OdooClient:
+        """Ask the server its version, choose the protocol (JSON-2 from 19 when "auto"), and check the key."""
+        http = http_client(endpoint)
+        try:
+            probe = JsonRpcTransport(endpoint, api_key, http)
+            client = cls(probe, OdooVersion(0, "?"), policy)
+            info = client._with_retries(lambda: probe.rpc("common", "version"), read=True)
+            if not isinstance(info, dict) or "server_version_info" not in info:
+                raise errors.ConnectionProblem(f"{endpoint.url} did not answer as an Odoo server", None)
+            version = OdooVersion.from_info(info)
+            use_json2 = protocol == "json2" or (protocol == "auto" and version.has_json2)
+            if protocol == "json2" and not version.has_json2:
+                raise errors.ConnectionProblem(
+                    f"Odoo {version.label} has no JSON-2 API (it arrived in Odoo 19)",
+                    'Set odoo.protocol = "auto" or "jsonrpc".',
+                )
+            transport: Transport = Json2Transport(endpoint, api_key, http) if use_json2 else probe
+            client = cls(transport, version, policy)
+            if isinstance(transport, JsonRpcTransport):
+                client._with_retries(transport.authenticate, read=True)
+            return client
+        except BaseException:
+            http.close()
+            raise
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> OdooClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- retries ---
+
+    def _with_retries(self, call: Callable[[], T], *, read: bool) -> T:
+        retrying = Retrying(
+            retry=retry_if_exception(_retryable_read if read else _retryable_write),
+            stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.policy.max_seconds),
+            wait=_wait(self.policy),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return call()
+        except errors.OutcomeUnknown as error:
+            if read:
+                raise errors.TransientError(
+                    error.reason, "Odoo did not answer in time; odoosync retries later."
+                ) from None
+            raise
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    # --- operations ---
+
+    def call(
+        self,
+        model: str,
+        method: str,
+        ids: Sequence[int] | None = None,
+        *,
+        context: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Call any public method; `ids` for methods on records, named arguments only (as JSON-2 wants)."""
+        if context:
+            kwargs["context"] = dict(context)
+        id_list = None if ids is None else list(ids)
+        started_reading = method in READ_METHODS
+        log.debug("%s.%s(%s) via %s", model, method, "" if id_list is None else f"{len(id_list)} ids", self.protocol)
+        return self._with_retries(
+            lambda: self.transport.execute(model, method, id_list, dict(kwargs)), read=started_reading
+        )
+
+    def search_read(
+        self,
+        model: str,
+        domain: Sequence[Any] = (),
+        fields: Sequence[str] | None = None,
+        *,
+        limit: int | None = None,
+        order: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        kwargs: dict[str, Any] = {"domain": list(domain)}
+        if fields is not None:
+            kwargs["fields"] = list(fields)
+        if limit is not None:
+            kwargs["limit"] = limit
+        if order is not None:
+            kwargs["order"] = order
+        rows: list[dict[str, Any]] = self.call(model, "search_read", context=context, **kwargs)
+        return rows
+
+    def search(
+        self,
+        model: str,
+        domain: Sequence[Any] = (),
+        *,
+        limit: int | None = None,
+        order: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> list[int]:
+        kwargs: dict[str, Any] = {"domain": list(domain)}
+        if limit is not None:
+            kwargs["limit"] = limit
+        if order is not None:
+            kwargs["order"] = order
+        ids: list[int] = self.call(model, "search", context=context, **kwargs)
+        return ids
+
+    def read(
+        self,
+        model: str,
+        ids: Sequence[int],
+        fields: Sequence[str],
+        *,
+        context: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.call(model, "read", ids, fields=list(fields), context=context)
+        return rows
+
+    def create(
+        self, model: str, values: Sequence[Mapping[str, Any]], *, context: Mapping[str, Any] | None = None
+    ) -> list[int]:
+        """Create many records in one call; their ids in the same order."""
+        created = self.call(model, "create", vals_list=[dict(v) for v in values], context=context)
+        return [created] if isinstance(created, int) else list(created)
+
+    def write(
+        self,
+        model: str,
+        ids: Sequence[int],
+        values: Mapping[str, Any],
+        *,
+        context: Mapping[str, Any] | None = None,
+    ) -> bool:
+        return bool(self.call(model, "write", ids, vals=dict(values), context=context))
+
+    def whoami(self) -> Identity:
+        """The user behind the key: its uid, name, login, companies and language."""
+        context = self.call("res.users", "context_get")
+        uid = int(context.get("uid") or getattr(self.transport, "uid", 0) or 0)
+        [user] = self.read("res.users", [uid], ["name", "login", "company_id", "company_ids", "lang"])
+        company = user["company_id"]
+        return Identity(
+            uid=uid,
+            name=str(user["name"]),
+            login=str(user["login"]),
+            company_id=int(company[0]) if company else 0,
+            company_ids=tuple(int(c) for c in user.get("company_ids") or ()),
+            lang=str(user.get("lang") or context.get("lang") or "en_US"),
+        )

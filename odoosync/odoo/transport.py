@@ -1,0 +1,269 @@
+"""The wire: JSON-RPC (`/jsonrpc`, every version) and JSON-2 (`/json/2/…`, 19+) over one keep-alive httpx client.
+
+A transport sends one call and turns every failure into an error of odoo/errors.py, telling apart what happened
+before the request left (safe to send again) from what happened after (a write's outcome is then unknown).
+Retrying is the client's business, not the transport's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import ssl
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from odoosync import __version__
+from odoosync.odoo import errors
+
+log = logging.getLogger("odoosync.odoo")
+
+USER_AGENT = f"odoosync/{__version__} (+https://github.com/odoosync)"
+
+# Odoo's exception classes → ours. Anything not listed is a ServerError.
+ODOO_ERRORS: dict[str, type[errors.OdooError]] = {
+    "odoo.exceptions.AccessDenied": errors.AuthError,
+    "werkzeug.exceptions.Unauthorized": errors.AuthError,
+    "odoo.exceptions.AccessError": errors.AccessError,
+    "odoo.exceptions.MissingError": errors.MissingRecord,
+    "odoo.exceptions.ValidationError": errors.ValidationError,
+    "odoo.exceptions.UserError": errors.UserError,
+    "odoo.exceptions.RedirectWarning": errors.UserError,
+    # Odoo retries these five times itself (odoo/service/model.py retrying); what comes through is transient.
+    "psycopg2.errors.SerializationFailure": errors.TransientError,
+    "psycopg2.errors.LockNotAvailable": errors.TransientError,
+    "psycopg2.errors.DeadlockDetected": errors.TransientError,
+    "psycopg2.extensions.TransactionRollbackError": errors.TransientError,
+    "odoo.exceptions.ConcurrencyError": errors.TransientError,
+    "odoo.exceptions.LockError": errors.TransientError,
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where Odoo is and how to talk to it; the API key is held by the transport, never here."""
+
+    url: str
+    database: str
+    login: str
+    verify_tls: bool | Path = True
+    timeout_seconds: float = 30.0
+
+
+def _verify(setting: bool | Path) -> bool | ssl.SSLContext:
+    if isinstance(setting, Path):
+        return ssl.create_default_context(cafile=str(setting))
+    return setting
+
+
+def http_client(endpoint: Endpoint) -> httpx.Client:
+    """One persistent client per run: keep-alive and pooled connections save a TCP and TLS set-up per call."""
+    return httpx.Client(
+        base_url=endpoint.url.rstrip("/"),
+        verify=_verify(endpoint.verify_tls),
+        timeout=httpx.Timeout(endpoint.timeout_seconds, connect=min(endpoint.timeout_seconds, 10.0)),
+        headers={"User-Agent": USER_AGENT},
+        limits=httpx.Limits(max_keepalive_connections=8, max_connections=16),
+        follow_redirects=False,
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        try:
+            return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
+        except (TypeError, ValueError):
+            return None
+
+
+def _connection_failure(error: httpx.TransportError, endpoint: Endpoint, *, sent: bool) -> errors.OdooError:
+    """An httpx failure as odoosync's error. `sent`: whether the request may have reached the server."""
+    text = str(error)
+    where = endpoint.url
+    if isinstance(error, httpx.ConnectError):
+        if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
+            detail = text.rsplit("]", maxsplit=1)[-1].strip() or "verification failed"
+            return errors.ConnectionProblem(
+                f"the TLS certificate of {where} is not trusted ({detail})",
+                "If the server uses a private certificate authority, set odoo.verify_tls to the path of its CA "
+                "bundle; turn verification off (verify_tls = false) only for a test server.",
+            )
+        if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+            return errors.ConnectionProblem(
+                f"the host of {where} cannot be found (DNS)", "Check the spelling of the URL (odoo.url)."
+            )
+        return errors.TransientError(
+            f"cannot connect to {where}: {text or 'connection refused'}",
+            "Check that the server is running and the URL and port are right; odoosync retries later.",
+        )
+    if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return errors.TransientError(f"connecting to {where} timed out", "The server or network is slow or down.")
+    kind = "timed out" if isinstance(error, httpx.TimeoutException) else f"failed ({type(error).__name__})"
+    if sent:
+        return errors.OutcomeUnknown(
+            f"the call to {where} {kind} after it was sent: it may or may not have been done",
+            "odoosync looks for the record in Odoo before trying again.",
+        )
+    return errors.TransientError(f"the call to {where} {kind}", "odoosync retries later.")
+
+
+def odoo_error(data: dict[str, Any], *, status: int | None = None) -> errors.OdooError:
+    """Odoo's error payload ({name, message, …}) as one of our errors, Odoo's message kept verbatim."""
+    name = str(data.get("name") or "")
+    message = str(data.get("message") or name or "Odoo reported an error without a message")
+    kind = ODOO_ERRORS.get(name, errors.ServerError)
+    instruction = {
+        errors.AuthError: "Check the login and API key (odoosync connect), and that the key has not expired.",
+        errors.AccessError: "Give the Odoo user the access rights this needs (e.g. Accounting / Billing).",
+        errors.TransientError: "Odoo was busy with a conflicting change; odoosync retries later.",
+    }.get(kind)
+    if kind is errors.TransientError:
+        return errors.TransientError(message, instruction, odoo_name=name)
+    return kind(message, instruction, odoo_name=name)
+
+
+class Transport:
+    """What the client needs from a protocol."""
+
+    protocol = ""
+
+    def __init__(self, endpoint: Endpoint, api_key: str, client: httpx.Client | None = None) -> None:
+        self.endpoint = endpoint
+        self._key = api_key
+        self.http = client or http_client(endpoint)
+        self.calls = 0
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.endpoint.url!r}, database={self.endpoint.database!r}, key=****)"
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _post(self, path: str, payload: Any, headers: dict[str, str] | None = None) -> httpx.Response:
+        self.calls += 1
+        started = time.perf_counter()
+        try:
+            response = self.http.post(path, json=payload, headers=headers)
+        except httpx.TransportError as error:
+            sent = not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+            raise _connection_failure(error, self.endpoint, sent=sent) from None
+        log.debug("POST %s → %s in %.0f ms", path, response.status_code, (time.perf_counter() - started) * 1000)
+        if response.status_code in {429, 503}:
+            # Refused before any work was done: safe to send again, after Retry-After when given.
+            raise errors.TransientError(
+                f"{self.endpoint.url} is overloaded (HTTP {response.status_code})",
+                "odoosync waits and retries.",
+                retry_after=_retry_after(response),
+            )
+        if response.status_code in (502, 504):
+            # A gateway gave up on the server, which may still have done the work.
+            raise errors.OutcomeUnknown(
+                f"{self.endpoint.url} answered HTTP {response.status_code} (a gateway gave up waiting)",
+                "odoosync looks for the record in Odoo before trying again.",
+            )
+        return response
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise errors.ConnectionProblem(
+                f"{self.endpoint.url} did not answer as an Odoo server (HTTP {response.status_code}, "
+                f"{response.headers.get('content-type', 'no content type')})",
+                "Check odoo.url: it should be the address you open Odoo with, e.g. https://example.odoo.com.",
+            ) from None
+
+    def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+class JsonRpcTransport(Transport):
+    """`/jsonrpc` with `execute_kw`: every version, the key sent as the password of each call."""
+
+    protocol = "jsonrpc"
+
+    def __init__(self, endpoint: Endpoint, api_key: str, client: httpx.Client | None = None) -> None:
+        super().__init__(endpoint, api_key, client)
+        self._ids = itertools.count(1)
+        self.uid: int | None = None
+
+    def rpc(self, service: str, method: str, *args: Any) -> Any:
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"service": service, "method": method, "args": list(args)},
+            "id": next(self._ids),
+        }
+        response = self._post("/jsonrpc", payload)
+        if response.status_code == 404:
+            raise errors.ConnectionProblem(
+                f"{self.endpoint.url} has no /jsonrpc endpoint (HTTP 404): not an Odoo server, or RPC is disabled",
+                'Check odoo.url; on Odoo 20+ use protocol = "json2".',
+            )
+        answer = self._json(response)
+        if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer and "id" not in answer):
+            raise errors.ConnectionProblem(f"{self.endpoint.url} did not answer as an Odoo server", None)
+        if "error" in answer:
+            raise odoo_error((answer["error"] or {}).get("data") or {"message": answer["error"].get("message")})
+        # A method returning None comes back with no `result` key at all.
+        return answer.get("result")
+
+    def authenticate(self) -> int:
+        uid = self.rpc("common", "authenticate", self.endpoint.database, self.endpoint.login, self._key, {})
+        if not uid:
+            raise errors.AuthError(
+                f"Odoo refused the login {self.endpoint.login!r} with this API key on database "
+                f"{self.endpoint.database!r}",
+                "Check the login (the user's email), the database name and the API key; create a new key in Odoo "
+                "under Preferences → Account Security if it expired.",
+            )
+        self.uid = int(uid)
+        return self.uid
+
+    def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
+        if self.uid is None:
+            self.authenticate()
+        args: list[Any] = [] if ids is None else [ids]
+        if method == "create" and "vals_list" in kwargs:
+            # Odoo 16/17 tell a single create from a batch by the first positional argument.
+            kwargs = dict(kwargs)
+            args.append(kwargs.pop("vals_list"))
+        return self.rpc(
+            "object", "execute_kw", self.endpoint.database, self.uid, self._key, model, method, args, kwargs
+        )
+
+
+class Json2Transport(Transport):
+    """`/json/2/<model>/<method>` (Odoo 19+): named arguments, a bearer key, bare JSON results."""
+
+    protocol = "json2"
+
+    def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
+        body = dict(kwargs)
+        if ids is not None:
+            body["ids"] = ids
+        headers = {"Authorization": f"bearer {self._key}", "X-Odoo-Database": self.endpoint.database}
+        response = self._post(f"/json/2/{model}/{method}", body, headers)
+        if response.status_code in (301, 302, 303, 307, 308):
+            raise errors.ConnectionProblem(
+                f"{self.endpoint.url} has no JSON-2 API (it redirected): it is older than Odoo 19",
+                'Set odoo.protocol = "jsonrpc" (or "auto").',
+            )
+        if response.status_code == 200:
+            return self._json(response)
+        data = self._json(response)
+        if not isinstance(data, dict):
+            raise errors.ServerError(f"Odoo answered HTTP {response.status_code}", None)
+        if response.status_code == 404 and str(data.get("name", "")).startswith("werkzeug"):
+            raise errors.ServerError(str(data.get("message")), "Is the Odoo app that provides it installed?")
+        raise odoo_error(data, status=response.status_code)
