@@ -62,7 +62,7 @@ def _retryable_write(error: BaseException) -> bool:
 
 
 def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
-    backoff = wait_exponential_jitter(initial=policy.initial_wait, max=policy.max_wait)
+    backoff = wait_exponential_jitter(multiplier=policy.initial_wait, max=policy.max_wait, jitter=policy.initial_wait)
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
@@ -120,7 +120,17 @@ class OdooClient:
             client = cls(transport, version, policy)
             if isinstance(transport, JsonRpcTransport):
                 client._with_retries(transport.authenticate, read=True)
+            else:
+                client.call("res.users", "context_get")  # JSON-2 has no login: the first call proves the key
             return client
+        except errors.ServerError as error:
+            http.close()
+            if "database" in error.reason and "does not exist" in error.reason:
+                raise errors.ConnectionProblem(
+                    f"the database {endpoint.database!r} does not exist on {endpoint.url}",
+                    "Check odoo.database: on Odoo Online it is usually the name before .odoo.com.",
+                ) from None
+            raise
         except BaseException:
             http.close()
             raise

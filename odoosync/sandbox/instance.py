@@ -73,9 +73,11 @@ class OdooInstance:
         return key
 
     def authenticate(self, database: str, login: str, secret: str) -> int | bool:
-        """The uid, or False for wrong credentials (odoo/service/common.py answers False, not an error)."""
+        """The uid, or False for wrong credentials (odoo/service/common.py answers False, not an error); an
+        unknown database is an error."""
         if database != self.db.name:
-            return False
+            # odoo.registry(db) fails before any credential is looked at.
+            raise errors.ServerError("psycopg2.OperationalError", f'FATAL:  database "{database}" does not exist')
         found = self.logins.get(login)
         if found is None or (secret != found.password and secret not in found.api_keys):
             return False
