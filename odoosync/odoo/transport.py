@@ -13,17 +13,20 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from odoosync import __version__
 from odoosync.odoo import errors
 
 log = logging.getLogger("odoosync.odoo")
 
-USER_AGENT = f"odoosync/{__version__} (+https://github.com/odoosync)"
+try:
+    USER_AGENT = f"odoosync/{metadata.version('odoosync')}"
+except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+    USER_AGENT = "odoosync"
 
 # Odoo's exception classes → ours. Anything not listed is a ServerError.
 ODOO_ERRORS: dict[str, type[errors.OdooError]] = {
