@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from odoosync import __version__
 from odoosync.cli import config as config_commands
+from odoosync.cli import connection as connection_commands
 from odoosync.cli import ingest as ingest_commands
 from odoosync.cli import queue as queue_commands
 from odoosync.cli import render
@@ -86,6 +87,7 @@ def main_options(
 
 
 ingest_commands.register(app)
+connection_commands.register(app)
 status_commands.register(app)
 app.add_typer(queue_commands.app, name="queue")
 app.add_typer(config_commands.app, name="config")

@@ -14,6 +14,7 @@ from odoosync.domain.errors import (
     SchemaError,
     StoreUnavailable,
 )
+from odoosync.odoo import errors as odoo_errors
 
 
 class ExitCode(IntEnum):
@@ -23,7 +24,9 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # the record or job named does not exist
     INVALID_INPUT = 65  # EX_DATAERR: the input has invalid records; nothing was stored
     NO_INPUT = 66  # EX_NOINPUT: an input file cannot be read
-    UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database cannot be reached
+    UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database or Odoo cannot be reached or used
+    TEMPORARY = 75  # EX_TEMPFAIL: Odoo is unreachable or overloaded for now; try again later
+    NO_PERMISSION = 77  # EX_NOPERM: Odoo refused the login/key, or the user lacks rights
     CONFIG = 78  # EX_CONFIG: the configuration is invalid or unsafe
     INTERRUPTED = 130
 
@@ -38,6 +41,11 @@ def exit_code_for(error: OdoosyncError) -> ExitCode:
         (SchemaError, ExitCode.UNAVAILABLE),
         (NotFound, ExitCode.NOT_FOUND),
         (IllegalTransition, ExitCode.ERROR),
+        (odoo_errors.AuthError, ExitCode.NO_PERMISSION),
+        (odoo_errors.AccessError, ExitCode.NO_PERMISSION),
+        (odoo_errors.TransientError, ExitCode.TEMPORARY),
+        (odoo_errors.OutcomeUnknown, ExitCode.TEMPORARY),
+        (odoo_errors.ConnectionProblem, ExitCode.UNAVAILABLE),
     ]
     for kind, code in table:
         if isinstance(error, kind):

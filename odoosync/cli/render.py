@@ -25,6 +25,7 @@ from rich.table import Table
 from odoosync.config import ConfigEntry
 from odoosync.domain.errors import OdoosyncError
 from odoosync.store.jobs import Job
+from odoosync.sync.connection import ConnectionReport, DisconnectReport
 from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.status import Chip, RecordStatus
 
@@ -216,3 +217,33 @@ def print_sandbox(details: dict[str, Any]) -> None:
     if details.get("ca_file"):
         out.print(f"  TLS       trust {details['ca_file']} (self-signed, made at start)")
     out.print("[dim]Ctrl-C stops it; everything it holds is in memory and goes with it.[/]")
+
+
+# --- connection ---------------------------------------------------------------------------------------------
+
+
+def print_connection(report: ConnectionReport, *, saved: bool) -> None:
+    out.print(f"[green]✓[/] Connected to Odoo {escape(report.odoo_version)} at {escape(report.url)}")
+    out.print(f"  database   {escape(report.database)}")
+    out.print(f"  user       {escape(report.user)} ({escape(report.login)}, uid {report.uid})")
+    out.print(f"  protocol   {report.protocol}")
+    companies = ", ".join(f"{escape(name)} ({cid})" for cid, name in report.companies)
+    out.print(f"  companies  {companies}")
+    if report.company:
+        out.print(f"  default    company {escape(report.company[1])}", end="")
+        if report.sale_journal:
+            out.print(f", sale journal {escape(report.sale_journal[1])} ({escape(report.sale_journal[2])})")
+        else:
+            out.print()
+    out.print(f"  API key    from {escape(report.key_source)} (never stored in odoosync's database)")
+    if saved and report.saved_to:
+        out.print(f"[dim]Saved to {escape(str(report.saved_to))}.[/]")
+
+
+def print_disconnect(report: DisconnectReport) -> None:
+    if report.url:
+        out.print(f"Disconnected from {escape(report.url)} (database {escape(str(report.database))}).")
+    else:
+        out.print("odoosync was not connected.")
+    out.print(f"  {report.mappings_removed} mapping(s) removed; {report.links_kept} link(s) kept, so reconnecting to")
+    out.print("  the same database will not duplicate anything. Nothing in Odoo was changed.")

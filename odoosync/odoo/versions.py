@@ -74,6 +74,11 @@ class OdooVersion:
         return "reverse_moves" if self.major <= 16 else "refund_moves"
 
     @property
+    def has_group_on_records(self) -> bool:
+        """res.users.has_group: an @api.model method in 16 (no ids), a method of the user record from 17."""
+        return self.major >= 17
+
+    @property
     def name_search_domain(self) -> str:
         """name_search's domain keyword: `args` up to 18, `domain` from 19."""
         return "args" if self.major <= 18 else "domain"

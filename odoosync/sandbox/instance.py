@@ -39,12 +39,16 @@ class Login:
 
 
 class OdooInstance:
-    def __init__(self, version: int = 17, database: str = "sandbox") -> None:
+    def __init__(self, version: int = 17, database: str = "sandbox", *, accounting_app: bool = True) -> None:
         if version not in VERSIONS:
             raise ValueError(f"the sandbox imitates Odoo {', '.join(map(str, VERSIONS))}, not {version}")
         self.version = version
+        self.accounting_app = accounting_app
         self.db = Database(database, version)
-        for model in [*base.MODELS, *accounting.MODELS, *moves.MODELS, *payments.MODELS]:
+        models = [*base.MODELS]
+        if accounting_app:  # a database without the Invoicing/Accounting app has none of these models
+            models += [*accounting.MODELS, *moves.MODELS, *payments.MODELS]
+        for model in models:
             self.db.registry[model._name] = model.for_version(version)
         self.logins: dict[str, Login] = {}
         self.calls: list[Call] = []

@@ -12,7 +12,7 @@ from typing import Any
 
 from odoosync.sandbox.instance import Call, OdooInstance
 from odoosync.sandbox.network import LatencyProxy, self_signed_certificate
-from odoosync.sandbox.seed import ADMIN_LOGIN, seed
+from odoosync.sandbox.seed import ADMIN_GROUPS, ADMIN_LOGIN, BASE_GROUPS, add_user, seed
 from odoosync.sandbox.server import FAULTS, FaultPlan, SandboxHTTPServer
 
 
@@ -33,8 +33,9 @@ class Sandbox:
         slow_seconds: float = 5.0,
         tls: bool = False,
         latency_ms: float = 0.0,
+        accounting_app: bool = True,
     ) -> None:
-        self.instance = OdooInstance(version, database)
+        self.instance = OdooInstance(version, database, accounting_app=accounting_app)
         self.api_key = seed(self.instance, companies)
         self.login = ADMIN_LOGIN
         self.database = database
@@ -63,6 +64,11 @@ class Sandbox:
         host, port = self._proxy.address if self._proxy else self._server.server_address[:2]
         scheme = "https" if self.ca_file else "http"
         return f"{scheme}://{host!s}:{port}"
+
+    def add_user(self, login: str, name: str, *, accounting_rights: bool = False) -> str:
+        """Another user with an API key (by default without accounting rights); returns the key."""
+        groups = ADMIN_GROUPS if accounting_rights else BASE_GROUPS
+        return add_user(self.instance, login, name, groups)
 
     @property
     def calls(self) -> list[Call]:

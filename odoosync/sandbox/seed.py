@@ -11,6 +11,10 @@ ADMIN_UID = 2  # uid 1 is the superuser (OdooBot); the admin created with a data
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"  # noqa: S105 - the sandbox's own throwaway admin, as a fresh Odoo has
 
+BASE_GROUPS = frozenset({"base.group_user", "base.group_system"})
+# The admin of a database with Invoicing/Accounting: billing and accounting rights.
+ADMIN_GROUPS = BASE_GROUPS | {"account.group_account_invoice", "account.group_account_manager"}
+
 # (code, name, account_type, reconcile)
 CHART: list[tuple[str, str, str, bool]] = [
     ("101001", "Bank", "asset_cash", False),
@@ -46,6 +50,28 @@ def _create(instance: OdooInstance, model: str, values: dict[str, Any], company:
     created = instance.model(model, ADMIN_UID, **context).create(values)
     assert isinstance(created, int)
     return created
+
+
+def add_user(instance: OdooInstance, login: str, name: str, groups: frozenset[str] = BASE_GROUPS) -> str:
+    """Another user (e.g. one without accounting rights) with an API key; returns the key."""
+    db = instance.db
+    with db.transaction():
+        partner = db.insert("res.partner", {"name": name, "active": True, "is_company": False})
+        uid = db.insert(
+            "res.users",
+            {
+                "name": name,
+                "login": login,
+                "partner_id": partner,
+                "company_id": 1,
+                "company_ids": (1,),
+                "lang": "en_US",
+                "tz": "Asia/Riyadh",
+                "active": True,
+                "groups": groups,
+            },
+        )
+    return instance.add_login(uid, login, f"{login}-password")
 
 
 def seed(instance: OdooInstance, companies: int = 1) -> str:
@@ -114,6 +140,7 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
                 "lang": "en_US",
                 "tz": "Asia/Riyadh",
                 "active": True,
+                "groups": ADMIN_GROUPS if instance.accounting_app else BASE_GROUPS,
             },
         )
         # XML ids of base data as Odoo names them (base/data/res_country_data.xml, res_currency_data.xml, …).
@@ -130,6 +157,8 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
                 "ir.model.data",
                 {"module": module, "name": name, "complete_name": f"{module}.{name}", "model": model, "res_id": res_id},
             )
+        if not instance.accounting_app:
+            return instance.add_login(ADMIN_UID, ADMIN_LOGIN, ADMIN_PASSWORD)
         methods = {
             direction: db.insert(
                 "account.payment.method", {"name": "Manual Payment", "code": "manual", "payment_type": direction}

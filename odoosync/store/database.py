@@ -16,6 +16,7 @@ from odoosync.domain.errors import StoreUnavailable
 from odoosync.domain.secrets import redact_url
 from odoosync.store import schema
 from odoosync.store.jobs import JobRepository
+from odoosync.store.links import LinkRepository, MappingRepository
 from odoosync.store.records import RecordRepository
 
 CONNECT_TIMEOUT_SECONDS = 10
@@ -72,6 +73,8 @@ class Store:
         self.engine = engine
         self.records = RecordRepository(engine)
         self.jobs = JobRepository(engine)
+        self.links = LinkRepository(engine)
+        self.mappings = MappingRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:

@@ -17,6 +17,7 @@ from odoosync.sandbox.orm import (
     Model,
     Row,
     Selection,
+    rpc,
     rpc_model,
 )
 
@@ -122,6 +123,23 @@ class Users(Model):
     def context_get(self) -> dict[str, Any]:
         user = self.env.user
         return {"lang": user.get("lang") or "en_US", "tz": user.get("tz") or False, "uid": self.env.uid}
+
+    @rpc
+    def has_group(self, ids: list[int], group_ext_id: str) -> bool:
+        """res_users.py has_group (17+: on the user record); the user's groups by XML id."""
+        [user] = self.browse(ids)
+        return group_ext_id in (user.get("groups") or ())
+
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        model = super().for_version(version)
+        if version <= 16:
+            # 16: has_group is an @api.model method, answering for the calling user (no ids).
+            def has_group(self: Users, group_ext_id: str) -> bool:
+                return group_ext_id in (self.env.user.get("groups") or ())
+
+            model.has_group = rpc_model(has_group)  # type: ignore[attr-defined]
+        return model
 
 
 class ModelData(Model):
