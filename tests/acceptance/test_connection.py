@@ -1,0 +1,236 @@
+"""odoosync connect, test and disconnect against the sandbox, as a person runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from odoosync.cli.app import app
+from odoosync.cli.exit_codes import ExitCode
+from odoosync.config import load_config
+from odoosync.sandbox import Sandbox
+from odoosync.store import Store
+from odoosync.sync.connection import KeySource, connect, database_key
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def connect_args(sandbox: Sandbox, **changes: str) -> list[str]:
+    values = {
+        "--url": sandbox.url,
+        "--database": sandbox.database,
+        "--login": sandbox.login,
+        "--api-key-env": "TEST_ODOO_KEY",
+    }
+    values.update(changes)
+    return ["connect", *(part for pair in values.items() for part in pair)]
+
+
+@pytest.fixture
+def sandbox(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    with Sandbox(17) as running:
+        monkeypatch.setenv("TEST_ODOO_KEY", running.api_key)
+        yield running
+
+
+@pytest.mark.parametrize(("version", "protocol"), [(16, "jsonrpc"), (17, "jsonrpc"), (18, "jsonrpc"), (19, "json2")])
+def test_connect_saves_the_connection_and_prefills_defaults(
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, version: int, protocol: str
+) -> None:
+    with Sandbox(version) as sandbox:
+        monkeypatch.setenv("TEST_ODOO_KEY", sandbox.api_key)
+        code, out, err = run(*connect_args(sandbox), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["odoo_version"], report["protocol"], report["user"]) == (f"{version}.0", protocol, "Administrator")
+    assert report["company"] == {"id": 1, "name": "Saudi Test Co"}
+    assert report["sale_journal"]["code"] == "INV"
+    config = load_config()
+    assert (config.odoo.url, config.odoo.database, config.odoo.login) == (sandbox.url, "sandbox", "admin")
+    assert config.odoo.api_key_env == "TEST_ODOO_KEY"
+    assert (config.defaults.company, config.defaults.sale_journal) == ("Saudi Test Co", "INV")
+    assert oct(config.path.stat().st_mode & 0o777) == "0o600"
+    assert sandbox.api_key not in config.path.read_text()
+
+
+def test_test_re_checks_the_saved_connection(sandbox: Sandbox) -> None:
+    assert run(*connect_args(sandbox))[0] == 0
+    code, out, _ = run("test")
+    assert code == 0
+    assert "Connected to Odoo 17.0" in out
+    assert "protocol   jsonrpc" in out
+
+
+def test_test_without_a_connection_says_how_to_connect(cli_env: dict[str, str]) -> None:
+    code, _, err = run("test")
+    assert code == ExitCode.CONFIG
+    assert "not connected to Odoo yet" in err
+    assert "odoosync connect --url" in err
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "fragment"),
+    [
+        ({"--database": "nope"}, ExitCode.UNAVAILABLE, "the database 'nope' does not exist"),
+        ({"--login": "someone@example.sa"}, ExitCode.NO_PERMISSION, "Odoo refused the login 'someone@example.sa'"),
+        ({"--api-key-env": "UNSET_VARIABLE"}, ExitCode.CONFIG, "UNSET_VARIABLE is not set"),
+        ({"--url": "http://odoo.invalid"}, ExitCode.UNAVAILABLE, "cannot be found (DNS)"),
+        ({"--url": "http://127.0.0.1:1"}, ExitCode.TEMPORARY, "cannot connect to http://127.0.0.1:1"),
+    ],
+)
+def test_connect_failures_say_what_is_wrong(
+    sandbox: Sandbox, changes: dict[str, str], code: int, fragment: str
+) -> None:
+    exit_code, _, err = run(*connect_args(sandbox, **changes))
+    assert exit_code == code
+    assert fragment in err
+    assert "Traceback" not in err
+    assert not load_config().exists  # nothing saved
+
+
+def test_a_wrong_key(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_ODOO_KEY", "0123456789abcdef")
+    code, out, err = run("--debug", *connect_args(sandbox))
+    assert code == ExitCode.NO_PERMISSION
+    assert "Odoo refused the login 'admin'" in err
+    assert "0123456789abcdef" not in out + err
+
+
+def test_an_untrusted_certificate(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    with Sandbox(17, tls=True) as sandbox:
+        monkeypatch.setenv("TEST_ODOO_KEY", sandbox.api_key)
+        code, _, err = run(*connect_args(sandbox))
+        assert code == ExitCode.UNAVAILABLE
+        assert "TLS certificate" in err
+        assert "verify_tls" in err
+        # Trusting the sandbox's certificate makes it work.
+        monkeypatch.setenv("ODOOSYNC_ODOO_VERIFY_TLS", str(sandbox.ca_file))
+        assert run(*connect_args(sandbox))[0] == 0
+
+
+def test_not_an_odoo_server(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_ODOO_KEY", "k")
+    with Sandbox(17) as sandbox:
+        code, _, err = run(*connect_args(sandbox, **{"--url": sandbox.url + "/web/login"}))
+    assert code == ExitCode.UNAVAILABLE
+    assert "did not answer as an Odoo server" in err or "not an Odoo server" in err
+
+
+def test_a_database_without_the_accounting_app(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    with Sandbox(17, accounting_app=False) as sandbox:
+        monkeypatch.setenv("TEST_ODOO_KEY", sandbox.api_key)
+        code, _, err = run(*connect_args(sandbox))
+    assert code == ExitCode.UNAVAILABLE
+    assert "the Invoicing/Accounting app is not installed" in err
+
+
+@pytest.mark.parametrize("version", [16, 19])
+def test_a_user_without_accounting_rights(
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, version: int
+) -> None:
+    with Sandbox(version) as sandbox:
+        monkeypatch.setenv("TEST_ODOO_KEY", sandbox.add_user("clerk@example.sa", "Clerk"))
+        code, _, err = run(*connect_args(sandbox, **{"--login": "clerk@example.sa"}))
+    assert code == ExitCode.NO_PERMISSION
+    assert "has no accounting rights" in err
+    assert "Accounting: Billing" in err
+
+
+def test_a_typed_key_is_kept_in_a_private_file(cli_env: dict[str, str]) -> None:
+    with Sandbox(17) as sandbox:
+        config = load_config()
+        report = connect(
+            config,
+            url=sandbox.url,
+            database=sandbox.database,
+            login=sandbox.login,
+            key=KeySource(typed=sandbox.api_key),
+            env={},
+        )
+    assert report.key_source == "typed at the prompt"
+    saved = load_config()
+    assert saved.api_key_file_path is not None
+    assert oct(saved.api_key_file_path.stat().st_mode & 0o777) == "0o600"
+    assert saved.api_key_file_path.read_text().strip() == sandbox.api_key
+    assert sandbox.api_key not in saved.path.read_text()
+
+
+def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox: Sandbox) -> None:
+    assert run(*connect_args(sandbox))[0] == 0
+    config = load_config()
+    key = database_key(sandbox.url, sandbox.database)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with Store.open(config.database_url) as store, store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO records (type, app_id, version, content_hash, document, received_at) "
+                "VALUES ('contact', 'C-1', 1, 'h', '{}', :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO links (record_pk, odoo_database, role, odoo_model, odoo_id, synced_version, synced_at) "
+                "VALUES (1, :key, 'document', 'res.partner', 7, 1, :now)"
+            ),
+            {"key": key, "now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO mappings (odoo_database, kind, code, company_id, odoo_model, odoo_id, odoo_name, updated_at) "
+                "VALUES (:key, 'method', 'cash', 0, 'account.journal', 4, 'Cash', :now)"
+            ),
+            {"key": key, "now": now},
+        )
+    code, out, _ = run("disconnect", "--yes", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "url": sandbox.url,
+        "database": "sandbox",
+        "mappings_removed": 1,
+        "links_kept": 1,
+        "odoo_changed": False,
+    }
+    after = load_config()
+    assert (after.odoo.url, after.odoo.login, after.defaults.company) == (None, None, None)
+    with Store.open(after.database_url) as store:
+        assert store.links.count(key) == 1
+        assert store.mappings.count(key) == 0
+
+
+def test_disconnect_asks_first_unless_told_yes(sandbox: Sandbox) -> None:
+    assert run(*connect_args(sandbox))[0] == 0
+    code, _, err = run("disconnect")
+    assert code == ExitCode.USAGE
+    assert "--yes" in err
+    assert load_config().odoo.url == sandbox.url
+
+
+def test_the_key_never_shows_even_with_debug(sandbox: Sandbox) -> None:
+    outputs = []
+    for args in (connect_args(sandbox), ["test", "--json"], connect_args(sandbox, **{"--database": "nope"})):
+        result = runner.invoke(app, ["--debug", *args])
+        outputs.append(result.stdout + result.stderr)
+    assert os.environ["TEST_ODOO_KEY"] == sandbox.api_key
+    assert all(sandbox.api_key not in output for output in outputs)
+
+
+def test_nothing_is_saved_when_the_key_file_is_readable_by_others(sandbox: Sandbox, tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text(sandbox.api_key)
+    key_file.chmod(0o644)
+    code, _, err = run(*connect_args(sandbox, **{"--api-key-env": ""})[:-2], "--api-key-file", str(key_file))
+    assert code == ExitCode.CONFIG
+    assert "chmod 600" in err
