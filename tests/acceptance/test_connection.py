@@ -189,8 +189,8 @@ def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox:
         )
         connection.execute(
             text(
-                "INSERT INTO mappings (odoo_database, kind, code, company_id, odoo_model, odoo_id, odoo_name, updated_at) "
-                "VALUES (:key, 'method', 'cash', 0, 'account.journal', 4, 'Cash', :now)"
+                "INSERT INTO mappings (odoo_database, kind, code, company_id, odoo_model, odoo_id, odoo_name, "
+                "updated_at) VALUES (:key, 'method', 'cash', 0, 'account.journal', 4, 'Cash', :now)"
             ),
             {"key": key, "now": now},
         )
