@@ -190,7 +190,7 @@ class DefaultsSettings(_Section):
     company: str | None = None
     sale_journal: str | None = None
     rent_product: str | None = None
-    language: Literal["en", "ar"] = "en"
+    language: Literal["company", "en", "ar"] = "company"
     auto_post_invoices: bool = False
     auto_post_bills: bool = False
     owner_separation: Literal["off", "by_company", "by_analytic"] = "off"

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 from odoosync import __version__
 from odoosync.cli import config as config_commands
 from odoosync.cli import connection as connection_commands
+from odoosync.cli import defaults as defaults_commands
 from odoosync.cli import ingest as ingest_commands
 from odoosync.cli import queue as queue_commands
 from odoosync.cli import render
@@ -91,6 +92,7 @@ connection_commands.register(app)
 status_commands.register(app)
 app.add_typer(queue_commands.app, name="queue")
 app.add_typer(config_commands.app, name="config")
+app.add_typer(defaults_commands.app, name="defaults")
 app.add_typer(sandbox_commands.app, name="sandbox")
 
 

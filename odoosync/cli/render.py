@@ -247,3 +247,12 @@ def print_disconnect(report: DisconnectReport) -> None:
         out.print("odoosync was not connected.")
     out.print(f"  {report.mappings_removed} mapping(s) removed; {report.links_kept} link(s) kept, so reconnecting to")
     out.print("  the same database will not duplicate anything. Nothing in Odoo was changed.")
+
+
+def print_saved(saved: dict[str, object]) -> None:
+    if not saved:
+        out.print("Nothing to change: give at least one option (see --help).")
+        return
+    for key, value in saved.items():
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        out.print(f"[green]✓[/] {escape(key)} = {escape(shown)}")

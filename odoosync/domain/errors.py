@@ -41,5 +41,9 @@ class NotFound(OdoosyncError):
     """A record, job or other named thing does not exist."""
 
 
+class InvalidChoice(OdoosyncError):
+    """A value given by a person names nothing usable, or several things; the instruction lists candidates."""
+
+
 class IllegalTransition(OdoosyncError):
     """A job was asked to move between two states the design does not connect."""

@@ -121,7 +121,7 @@ def test_missing_default_file_gives_defaults(tmp_path: Path, env: dict[str, str]
     assert config.odoo.verify_tls is True
     assert config.odoo.timeout_seconds == 30
     assert config.odoo.api_key_env == "ODOOSYNC_API_KEY"
-    assert config.defaults.language == "en"
+    assert config.defaults.language == "company"
     assert config.defaults.auto_post_invoices is False
     assert config.defaults.owner_separation == "off"
     assert config.defaults.on_posted_change == "fail"
@@ -304,7 +304,7 @@ max_concurrent_odoo_calls = -1
         "worker.max_concurrent_odoo_calls",
     ):
         assert f"\n  {key}: " in reason, key
-    assert 'defaults.language: must be one of "en", "ar", got "fr"' in reason
+    assert 'defaults.language: must be one of "company", "en", "ar", got "fr"' in reason
     assert "worker.max_attempts: must be at least 1, got 0" in reason
     assert "odoo.timeout_seconds: must be greater than 0, got 0" in reason
     assert excinfo.value.instruction is not None

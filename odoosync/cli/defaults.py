@@ -1,0 +1,69 @@
+"""odoosync defaults: the company, journal, product, language and switches odoosync uses."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from odoosync.cli import render
+from odoosync.cli.context import state
+from odoosync.config import describe, load_config
+from odoosync.sync.defaults import DefaultsChange, set_defaults
+
+app = typer.Typer(
+    help="Defaults: company, sale journal, Rent product, language, auto-post, owner separation.", no_args_is_help=True
+)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the defaults as JSON.")] = False,
+) -> None:
+    """Show the defaults and where each comes from.
+
+    Example: odoosync defaults show
+    """
+    config = load_config(state(ctx).config_path)
+    entries = [e for e in describe(config) if e.key.startswith("defaults.")]
+    if as_json:
+        render.print_json({e.key.removeprefix("defaults."): e.value for e in entries})
+    else:
+        render.print_config(str(config.path), config.exists, entries)
+
+
+@app.command("set")
+def set_command(
+    ctx: typer.Context,
+    company: Annotated[str | None, typer.Option(help="Odoo company: id or name.")] = None,
+    sale_journal: Annotated[str | None, typer.Option(help="Sale journal of the company: id, code or name.")] = None,
+    rent_product: Annotated[str | None, typer.Option(help="Service product for rent lines: id, code or name.")] = None,
+    language: Annotated[str | None, typer.Option(help="Labels in: company, en or ar.", metavar="LANG")] = None,
+    auto_post_invoices: Annotated[
+        bool | None, typer.Option("--auto-post-invoices/--no-auto-post-invoices", help="Post rent invoices.")
+    ] = None,
+    auto_post_bills: Annotated[
+        bool | None, typer.Option("--auto-post-bills/--no-auto-post-bills", help="Post vendor bills.")
+    ] = None,
+    owner_separation: Annotated[
+        str | None, typer.Option(help="off, by_company or by_analytic.", metavar="MODE")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was saved as JSON.")] = False,
+) -> None:
+    """Set defaults; Odoo objects are checked in Odoo first, and nothing is saved unless all are right.
+
+    Example: odoosync defaults set --sale-journal INV --auto-post-invoices
+    """
+    if language not in (None, "company", "en", "ar"):
+        raise typer.BadParameter("choose company, en or ar", param_hint="--language")
+    if owner_separation not in (None, "off", "by_company", "by_analytic"):
+        raise typer.BadParameter("choose off, by_company or by_analytic", param_hint="--owner-separation")
+    change = DefaultsChange(
+        company, sale_journal, rent_product, language, auto_post_invoices, auto_post_bills, owner_separation
+    )
+    saved = set_defaults(load_config(state(ctx).config_path), change)
+    if as_json:
+        render.print_json({key.removeprefix("defaults."): value for key, value in saved.items()})
+    else:
+        render.print_saved(saved)

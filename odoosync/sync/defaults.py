@@ -1,0 +1,153 @@
+"""The defaults: company, sale journal, Rent product, language, auto-post switches, owner separation.
+
+Values that name Odoo objects are given by id, code or name and checked against Odoo before they are saved
+(exists, active, in the right company, of the right type); a name that matches several objects is refused with
+the candidates listed. All given values are checked first and saved together, or none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from odoosync.config import Config, save_config_values
+from odoosync.domain.errors import InvalidChoice
+from odoosync.odoo.client import OdooClient
+from odoosync.sync.connection import open_client
+
+ARABIC = "ar_001"
+MAX_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class Target:
+    """An Odoo object a setting points at."""
+
+    model: str
+    id: int
+    name: str
+    code: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """What the config keeps: the code when the object has one, else its name."""
+        return self.code or self.name
+
+
+def _label(row: Mapping[str, Any], code_field: str | None) -> str:
+    code = row.get(code_field) if code_field else None
+    return f"{code} {row['name']}" if code else str(row["name"])
+
+
+def resolve(
+    client: OdooClient,
+    model: str,
+    given: str,
+    *,
+    what: str,
+    domain: Sequence[Any] = (),
+    code_field: str | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> Target:
+    """The one object of `model` that `given` names (an id, a code or a name) among those `domain` allows."""
+    fields = ["name", *([code_field] if code_field else [])]
+    text = given.strip()
+    if text.isdigit():
+        matches = client.search_read(model, [("id", "=", int(text)), *domain], fields, context=context)
+    else:
+        matches = []
+        if code_field:
+            matches = client.search_read(model, [(code_field, "=", text), *domain], fields, context=context)
+        if not matches:
+            matches = client.search_read(model, [("name", "=ilike", text), *domain], fields, context=context)
+    if len(matches) == 1:
+        row = matches[0]
+        code = str(row[code_field]) if code_field and row.get(code_field) else None
+        return Target(model, int(row["id"]), str(row["name"]), code)
+    if matches:
+        listed = "; ".join(f"{_label(r, code_field)} (id {r['id']})" for r in matches[:MAX_CANDIDATES])
+        raise InvalidChoice(
+            f"{given!r} is ambiguous: {len(matches)} match ({what}): {listed}",
+            "Give the id or the code instead of the name.",
+        )
+    candidates = client.search_read(model, list(domain), fields, limit=MAX_CANDIDATES, context=context)
+    listed = "; ".join(f"{_label(r, code_field)} (id {r['id']})" for r in candidates) or "none"
+    raise InvalidChoice(f"no usable {what} is named {given!r}", f"Candidates: {listed}.")
+
+
+@dataclass(frozen=True)
+class DefaultsChange:
+    company: str | None = None
+    sale_journal: str | None = None
+    rent_product: str | None = None
+    language: str | None = None
+    auto_post_invoices: bool | None = None
+    auto_post_bills: bool | None = None
+    owner_separation: str | None = None
+
+    @property
+    def needs_odoo(self) -> bool:
+        return any(v is not None for v in (self.company, self.sale_journal, self.rent_product)) or (
+            self.language == "ar"
+        )
+
+
+def company_target(client: OdooClient, reference: str) -> Target:
+    return resolve(client, "res.company", reference, what="company")
+
+
+def sale_journal_target(client: OdooClient, reference: str, company: Target) -> Target:
+    return resolve(
+        client,
+        "account.journal",
+        reference,
+        what=f"sale journal of {company.name}",
+        domain=[("type", "=", "sale"), ("company_id", "=", company.id)],
+        code_field="code",
+        context={"allowed_company_ids": [company.id]},
+    )
+
+
+def rent_product_target(client: OdooClient, reference: str) -> Target:
+    return resolve(
+        client,
+        "product.product",
+        reference,
+        what="service product that can be sold",
+        domain=[(client.version.product_type, "=", "service"), ("sale_ok", "=", True)],
+        code_field="default_code",
+    )
+
+
+def arabic_is_active(client: OdooClient) -> bool:
+    return bool(client.search("res.lang", [("code", "=", ARABIC)], limit=1))
+
+
+def set_defaults(config: Config, change: DefaultsChange) -> dict[str, object]:
+    """Check every given value, then save them together; returns what was saved."""
+    updates: dict[str, object] = {}
+    if change.needs_odoo:
+        with open_client(config) as client:
+            company_ref = change.company or config.defaults.company
+            company = company_target(client, company_ref) if company_ref else None
+            if change.company is not None and company is not None:
+                updates["defaults.company"] = company.reference
+            if change.sale_journal is not None:
+                if company is None:
+                    raise InvalidChoice("a sale journal belongs to a company, and none is set", "Add --company.")
+                updates["defaults.sale_journal"] = sale_journal_target(client, change.sale_journal, company).reference
+            if change.rent_product is not None:
+                updates["defaults.rent_product"] = rent_product_target(client, change.rent_product).reference
+            if change.language == "ar" and not arabic_is_active(client):
+                raise InvalidChoice(
+                    "Arabic is not active in this Odoo database",
+                    "Run: odoosync setup language ar (it installs Arabic through Odoo), then set the language again.",
+                )
+    for key in ("language", "auto_post_invoices", "auto_post_bills", "owner_separation"):
+        value = getattr(change, key)
+        if value is not None:
+            updates[f"defaults.{key}"] = value
+    if updates:
+        save_config_values(config.path, updates)
+    return updates
