@@ -16,6 +16,7 @@ from odoosync.cli import ingest as ingest_commands
 from odoosync.cli import queue as queue_commands
 from odoosync.cli import render
 from odoosync.cli import sandbox as sandbox_commands
+from odoosync.cli import setup as setup_commands
 from odoosync.cli import status as status_commands
 from odoosync.cli.context import AppState
 from odoosync.cli.exit_codes import ExitCode, exit_code_for
@@ -93,6 +94,7 @@ status_commands.register(app)
 app.add_typer(queue_commands.app, name="queue")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(defaults_commands.app, name="defaults")
+app.add_typer(setup_commands.app, name="setup")
 app.add_typer(sandbox_commands.app, name="sandbox")
 
 

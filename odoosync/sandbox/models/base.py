@@ -157,4 +157,26 @@ class ModelData(Model):
         return row
 
 
-MODELS: list[type[Model]] = [Currency, Country, CountryState, Lang, Company, Partner, Users, ModelData]
+class LanguageInstall(Model):
+    """base.language.install: how Odoo activates a language (16: one `lang` code; 17+: `lang_ids` records)."""
+
+    _name = "base.language.install"
+    lang = Char(until=16)
+    lang_ids = Many2many("res.lang", since=17)
+    overwrite = Boolean(default=False)
+
+    @rpc
+    def lang_install(self, ids: list[int]) -> dict[str, Any]:
+        langs = self.env.db.table("res.lang")
+        for wizard in self.browse(ids):
+            codes = {wizard["lang"]} if wizard.get("lang") else {langs[i]["code"] for i in wizard.get("lang_ids") or ()}
+            unknown = codes - {row["code"] for row in langs.values()}
+            if unknown or not codes:
+                raise ServerError("builtins.ValueError", f"No language with code {', '.join(sorted(unknown))}")
+            for row in langs.values():
+                if row["code"] in codes:
+                    self.env.db.update("res.lang", row["id"], {"active": True})
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+
+MODELS: list[type[Model]] = [Currency, Country, CountryState, Lang, Company, Partner, Users, ModelData, LanguageInstall]
