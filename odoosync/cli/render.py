@@ -27,6 +27,7 @@ from odoosync.domain.errors import OdoosyncError
 from odoosync.store.jobs import Job
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
 from odoosync.sync.ingest import IngestReport, ProgressCallback
+from odoosync.sync.owners import Owner
 from odoosync.sync.status import Chip, RecordStatus
 
 # soft_wrap: a message stays one line in logs and pipes, whatever the width.
@@ -256,3 +257,20 @@ def print_saved(saved: dict[str, object]) -> None:
     for key, value in saved.items():
         shown = str(value).lower() if isinstance(value, bool) else str(value)
         out.print(f"[green]✓[/] {escape(key)} = {escape(shown)}")
+
+
+def print_owners(owners: Sequence[Owner], separation: str) -> None:
+    if not owners:
+        out.print("No owners yet: ingest contacts with the owner role first.")
+        return
+    table = Table(title=f"Owners (owner separation: {separation})", title_justify="left")
+    for column in ("owner", "name", "company", "analytic account"):
+        table.add_column(column, overflow="fold")
+    for owner in owners:
+        table.add_row(
+            escape(owner.id),
+            escape(owner.name),
+            escape(owner.company.odoo_name) if owner.company else "[yellow]unmapped[/]",
+            escape(owner.analytic.odoo_name) if owner.analytic else "[yellow]unmapped[/]",
+        )
+    out.print(table)

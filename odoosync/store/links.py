@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 
+from odoosync.domain.mappings import Mapping
 from odoosync.store.failures import reported_as_unavailable
 from odoosync.store.tables import LinkRow, MappingRow
 
@@ -39,3 +42,39 @@ class MappingRepository:
         with reported_as_unavailable(), self._engine.begin() as connection:
             result = connection.execute(delete(MappingRow).where(MappingRow.odoo_database == odoo_database))
             return int(result.rowcount or 0)
+
+    def set(self, odoo_database: str, mapping: Mapping) -> None:
+        """Create or replace the mapping of one code (per company)."""
+        now = datetime.now(UTC)
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            connection.execute(
+                delete(MappingRow).where(
+                    MappingRow.odoo_database == odoo_database,
+                    MappingRow.kind == mapping.kind,
+                    MappingRow.code == mapping.code,
+                    MappingRow.company_id == mapping.company_id,
+                )
+            )
+            connection.execute(
+                insert(MappingRow).values(
+                    odoo_database=odoo_database,
+                    kind=mapping.kind,
+                    code=mapping.code,
+                    company_id=mapping.company_id,
+                    odoo_model=mapping.odoo_model,
+                    odoo_id=mapping.odoo_id,
+                    odoo_name=mapping.odoo_name,
+                    updated_at=now,
+                )
+            )
+
+    def of_kind(self, odoo_database: str, kind: str) -> dict[str, Mapping]:
+        """Every mapping of one kind, by code (company 0: the mappings that are not per company)."""
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            rows = connection.execute(
+                select(MappingRow).where(MappingRow.odoo_database == odoo_database, MappingRow.kind == kind)
+            )
+            return {
+                row.code: Mapping(row.kind, row.code, row.company_id, row.odoo_model, row.odoo_id, row.odoo_name)
+                for row in rows
+            }

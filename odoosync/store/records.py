@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -145,20 +146,30 @@ class RecordRepository:
             row = connection.execute(
                 select(RecordRow).where(RecordRow.type == record_type.value, RecordRow.app_id == app_id)
             ).one_or_none()
-        if row is None:
-            return None
-        return StoredRecord(
-            pk=row.pk,
-            type=RecordType(row.type),
-            app_id=row.app_id,
-            version=row.version,
-            updated_at=row.updated_at,
-            record_date=row.record_date,
-            received_at=row.received_at,
-            document=json.loads(row.document),
-        )
+        return None if row is None else _stored(row)
+
+    def of_type(self, record_type: RecordType) -> list[StoredRecord]:
+        """Every stored record of one type (contacts are few: owners, tenants, vendors)."""
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            rows = connection.execute(
+                select(RecordRow).where(RecordRow.type == record_type.value).order_by(RecordRow.app_id)
+            )
+            return [_stored(row) for row in rows]
 
     def count_by_type(self) -> dict[RecordType, int]:
         with reported_as_unavailable(), self._engine.connect() as connection:
             rows = connection.execute(select(RecordRow.type, func.count()).group_by(RecordRow.type))
             return {RecordType(t): n for t, n in rows}
+
+
+def _stored(row: Any) -> StoredRecord:
+    return StoredRecord(
+        pk=row.pk,
+        type=RecordType(row.type),
+        app_id=row.app_id,
+        version=row.version,
+        updated_at=row.updated_at,
+        record_date=row.record_date,
+        received_at=row.received_at,
+        document=json.loads(row.document),
+    )

@@ -1,0 +1,85 @@
+"""odoosync owners list and owners map against the sandbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from odoosync.cli.app import app
+from odoosync.cli.exit_codes import ExitCode
+from odoosync.sandbox import Sandbox
+from tests.conftest import SAMPLES
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(params=[17, 18])
+def connected(
+    request: pytest.FixtureRequest, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Sandbox]:
+    with Sandbox(request.param, companies=3) as sandbox:
+        monkeypatch.setenv("ODOOSYNC_API_KEY", sandbox.api_key)
+        assert run("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0
+        code, _, err = run("connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
+        assert code == 0, err
+        yield sandbox
+
+
+def owners() -> dict[str, dict[str, object]]:
+    code, out, _ = run("owners", "list", "--json")
+    assert code == 0
+    return {row["id"]: row for row in json.loads(out)}
+
+
+def test_the_sample_owners_start_unmapped(connected: Sandbox) -> None:
+    listed = owners()
+    assert set(listed) == {"C-9001", "C-9002", "C-9003"}
+    assert listed["C-9001"] == {"id": "C-9001", "name": "Al Noor Real Estate Co.", "company": None, "analytic": None}
+    code, out, _ = run("owners", "list")
+    assert "unmapped" in out
+
+
+def test_an_owner_maps_to_a_company(connected: Sandbox) -> None:
+    code, out, err = run("owners", "map", "C-9002", "--company", "Owner Company 2", "--json")
+    assert code == 0, err
+    assert json.loads(out)["id"] == 2
+    assert owners()["C-9002"]["company"] == {"id": 2, "name": "Owner Company 2"}
+
+
+def test_an_owner_maps_to_a_new_analytic_account(connected: Sandbox) -> None:
+    code, out, err = run("owners", "map", "C-9001", "--create", "--json")
+    assert code == 0, err
+    mapping = json.loads(out)
+    assert (mapping["model"], mapping["name"]) == ("account.analytic.account", "Al Noor Real Estate Co.")
+    [account] = connected.instance.model("account.analytic.account").read([mapping["id"]], ["code", "plan_id"])
+    assert account["code"] == "C-9001"
+    assert account["plan_id"][1] == "Owners"
+    # An existing account is found by its code, not created again.
+    code, out, _ = run("owners", "map", "C-9001", "--analytic", "C-9001", "--json")
+    assert json.loads(out)["id"] == mapping["id"]
+
+
+def test_mapping_mistakes_are_explained(connected: Sandbox) -> None:
+    code, _, err = run("owners", "map", "C-1001", "--company", "1")
+    assert code == ExitCode.NOT_FOUND
+    assert "no owner with id 'C-1001'" in err
+    code, _, err = run("owners", "map", "C-9001", "--company", "No Such Co")
+    assert code == ExitCode.USAGE
+    assert "Candidates:" in err
+    code, _, err = run("owners", "map", "C-9001")
+    assert code == ExitCode.USAGE
+
+
+def test_disconnect_forgets_owner_mappings(connected: Sandbox) -> None:
+    assert run("owners", "map", "C-9002", "--company", "2")[0] == 0
+    code, out, _ = run("disconnect", "--yes", "--json")
+    assert json.loads(out)["mappings_removed"] == 1
+    assert owners()["C-9002"]["company"] is None
