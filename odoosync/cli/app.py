@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -87,6 +89,9 @@ def main_options(
     ] = False,
 ) -> None:
     ctx.obj = AppState(config_path=config, debug=debug)
+    if debug:
+        # Debug lines name calls and timings, never payloads: the API key travels in them.
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
 
 
 ingest_commands.register(app)

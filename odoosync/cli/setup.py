@@ -45,7 +45,8 @@ def rent_product(
 
     Example: odoosync setup rent-product --create
     """
-    report = setup_rent_product(load_config(state(ctx).config_path), create=create)
+    with state(ctx).workspace() as workspace:
+        report = setup_rent_product(workspace.config, workspace.store, create=create)
     product = report.product
     if as_json:
         render.print_json({"id": product.id, "name": product.name, "code": product.code, "created": report.created})

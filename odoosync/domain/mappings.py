@@ -9,6 +9,8 @@ from enum import StrEnum
 class MappingKind(StrEnum):
     OWNER_COMPANY = "owner_company"
     OWNER_ANALYTIC = "owner_analytic"
+    VAT_SALE = "vat_sale"  # VAT rate code → the sale tax
+    VAT_PURCHASE = "vat_purchase"  # VAT rate code → the purchase tax
 
 
 # Mappings that are not kept per Odoo company have company 0 (Odoo ids start at 1).

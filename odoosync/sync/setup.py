@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from odoosync.config import Config, save_config_values
 from odoosync.domain.errors import InvalidChoice
+from odoosync.domain.mappings import MappingKind
 from odoosync.odoo.client import OdooClient
-from odoosync.sync.connection import open_client
+from odoosync.store import Store
+from odoosync.sync.connection import database_key, endpoint_of, open_client
 from odoosync.sync.defaults import ARABIC, Target, arabic_is_active, rent_product_target
 
 RENT_NAMES = ("Rent", "إيجار")
@@ -59,8 +61,14 @@ def _find_rent(client: OdooClient) -> list[Target]:
     return list(found.values())
 
 
-def setup_rent_product(config: Config, *, create: bool) -> RentProductReport:
-    """Find the service product named Rent (or إيجار), or create it; then make it the default."""
+# Commercial rent is charged at the standard rate; residential rent lines get their own tax from the record.
+RENT_VAT_CODE = "15"
+
+
+def setup_rent_product(config: Config, store: Store, *, create: bool) -> RentProductReport:
+    """Find the service product named Rent (or إيجار), or create it (with the standard sale tax when the VAT
+    rate 15 is mapped); then make it the default."""
+    endpoint = endpoint_of(config)
     with open_client(config) as client:
         found = _find_rent(client)
         if len(found) > 1:
@@ -78,13 +86,16 @@ def setup_rent_product(config: Config, *, create: bool) -> RentProductReport:
                 "Run: odoosync setup rent-product --create (or choose one: odoosync defaults set --rent-product …)",
             )
         else:
-            values = {
+            values: dict[str, object] = {
                 "name": "Rent",
                 "default_code": "RENT",
                 client.version.product_type: "service",
                 "sale_ok": True,
                 "purchase_ok": False,
             }
+            vat = store.mappings.of_kind(database_key(endpoint.url, endpoint.database), MappingKind.VAT_SALE)
+            if RENT_VAT_CODE in vat:
+                values["taxes_id"] = [(6, 0, [vat[RENT_VAT_CODE].odoo_id])]
             [product_id] = client.create("product.product", [values])
             product = rent_product_target(client, str(product_id))
             created = True

@@ -43,8 +43,7 @@ def test_the_sample_owners_start_unmapped(connected: Sandbox) -> None:
     listed = owners()
     assert set(listed) == {"C-9001", "C-9002", "C-9003"}
     assert listed["C-9001"] == {"id": "C-9001", "name": "Al Noor Real Estate Co.", "company": None, "analytic": None}
-    code, out, _ = run("owners", "list")
-    assert "unmapped" in out
+    assert "unmapped" in run("owners", "list")[1]
 
 
 def test_an_owner_maps_to_a_company(connected: Sandbox) -> None:
@@ -80,6 +79,5 @@ def test_mapping_mistakes_are_explained(connected: Sandbox) -> None:
 
 def test_disconnect_forgets_owner_mappings(connected: Sandbox) -> None:
     assert run("owners", "map", "C-9002", "--company", "2")[0] == 0
-    code, out, _ = run("disconnect", "--yes", "--json")
-    assert json.loads(out)["mappings_removed"] == 1
+    assert json.loads(run("disconnect", "--yes", "--json")[1])["mappings_removed"] == 1
     assert owners()["C-9002"]["company"] is None

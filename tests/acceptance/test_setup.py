@@ -11,7 +11,10 @@ from typer.testing import CliRunner
 from odoosync.cli.app import app
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.config import load_config
+from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.sandbox import Sandbox
+from odoosync.store import Store
+from odoosync.sync.connection import database_key
 
 runner = CliRunner()
 
@@ -68,3 +71,17 @@ def test_an_arabic_rent_product_is_found(connected: Sandbox) -> None:
     code, out, _ = run("setup", "rent-product", "--json")
     assert code == 0
     assert json.loads(out)["id"] == product
+
+
+def test_a_created_rent_product_takes_the_mapped_15_percent_sale_tax(connected: Sandbox) -> None:
+    [tax] = connected.instance.model("account.tax").search([("type_tax_use", "=", "sale"), ("name", "=", "15%")])
+    config = load_config()
+    with Store.open(config.database_url) as store:
+        store.mappings.set(
+            database_key(connected.url, connected.database),
+            Mapping(MappingKind.VAT_SALE, "15", ANY_COMPANY, "account.tax", tax, "15%"),
+        )
+    code, out, err = run("setup", "rent-product", "--create", "--json")
+    assert code == 0, err
+    [row] = connected.instance.model("product.product").read([json.loads(out)["id"]], ["taxes_id"])
+    assert row["taxes_id"] == [tax]

@@ -181,11 +181,12 @@ def faulty(version: int, *faults: str, rate: float = 1.0) -> Sandbox:
     return Sandbox(version, fail_rate=rate, faults=faults, seed_value=3, slow_seconds=1.0)
 
 
-@pytest.mark.parametrize("fault", ["429", "503", "reset", "concurrency"])
-def test_reads_are_retried_until_they_succeed(fault: str) -> None:
-    patient = RetryPolicy(attempts=12, max_seconds=20, initial_wait=0.01, max_wait=0.02)
-    with faulty(17, fault, rate=0.5) as sandbox:
-        client = OdooClient.connect(endpoint_of(sandbox), sandbox.api_key, policy=patient)
+@pytest.mark.parametrize("version", [17, 19])
+@pytest.mark.parametrize("fault", ["429", "503", "reset", "concurrency", "timeout"])
+def test_reads_are_retried_until_they_succeed(fault: str, version: int) -> None:
+    patient = RetryPolicy(attempts=12, max_seconds=30, initial_wait=0.01, max_wait=0.02)
+    with faulty(version, fault, rate=0.5) as sandbox:
+        client = OdooClient.connect(endpoint_of(sandbox, timeout_seconds=0.3), sandbox.api_key, policy=patient)
         for _ in range(5):
             assert len(client.search("res.country", [("code", "=", "SA")])) == 1
         client.close()
@@ -207,8 +208,9 @@ def test_retry_after_is_honoured() -> None:
         client.close()
 
 
-def test_a_write_that_timed_out_after_sending_is_not_sent_again() -> None:
-    with faulty(17, "timeout", rate=0.0) as sandbox:
+@pytest.mark.parametrize("version", [17, 19])
+def test_a_write_that_timed_out_after_sending_is_not_sent_again(version: int) -> None:
+    with faulty(version, "timeout", rate=0.0) as sandbox:
         client = OdooClient.connect(endpoint_of(sandbox, timeout_seconds=0.3), sandbox.api_key, policy=FAST)
         sandbox.faults.rate = 1.0
         with pytest.raises(errors.OutcomeUnknown):
@@ -219,8 +221,9 @@ def test_a_write_that_timed_out_after_sending_is_not_sent_again() -> None:
         assert sum(1 for call in sandbox.calls if call.method == "create") == 1
 
 
-def test_a_write_refused_before_any_work_is_sent_again() -> None:
-    with faulty(17, "503", rate=0.0) as sandbox:
+@pytest.mark.parametrize("version", [17, 19])
+def test_a_write_refused_before_any_work_is_sent_again(version: int) -> None:
+    with faulty(version, "503", rate=0.0) as sandbox:
         client = OdooClient.connect(endpoint_of(sandbox), sandbox.api_key, policy=FAST)
         sandbox.faults.rate = 0.6
         ids = client.create("res.partner", [{"name": "eventually"}])
