@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from typing import Any
 
 import httpx
+from running_sandbox import running_sandbox
 
 GOAL_INVOICES_PER_SECOND = 1_000
 
@@ -99,32 +99,11 @@ def main() -> int:
     parser.add_argument("--version", type=int, default=17)
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoosync",
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--json",
-            "--version",
-            str(options.version),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        details = json.loads(server.stdout.readline())
+    with running_sandbox("--version", str(options.version)) as details:
         rpc = Rpc(details)
         batched = measure(rpc, options.invoices, options.batch)
         single = measure(Rpc(details), max(options.invoices // 5, 1), 1)
-        peak_mib = peak_rss_mib(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        peak_mib = peak_rss_mib(details["pid"])
     results = {
         "version": options.version,
         "batched": batched,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import odoorpc
+from running_sandbox import running_sandbox
 
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
@@ -77,36 +77,14 @@ def main() -> int:
     parser.add_argument("--version", type=int, default=17)
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoosync",
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--json",
-            "--tls",
-            "--latency-ms",
-            str(options.latency_ms),
-            "--version",
-            str(options.version),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        details = json.loads(server.stdout.readline())
+    with running_sandbox(
+        "--tls", "--latency-ms", str(options.latency_ms), "--version", str(options.version)
+    ) as details:
         endpoint = Endpoint(details["url"], details["database"], details["login"], verify_tls=Path(details["ca_file"]))
         with OdooClient.connect(endpoint, details["api_key"]) as client:
             ids = client.search("res.partner", [], limit=2)
         ours = odoosync_calls(details, options.calls, ids)
         theirs = odoorpc_calls(details, options.calls, ids)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     results = {
         "calls": options.calls,
         "latency_ms": options.latency_ms,

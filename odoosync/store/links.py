@@ -12,17 +12,18 @@ from odoosync.store.failures import reported_as_unavailable
 from odoosync.store.tables import LinkRow, MappingRow
 
 
+def _count(engine: Engine, table: type[LinkRow] | type[MappingRow], odoo_database: str) -> int:
+    with reported_as_unavailable(), engine.connect() as connection:
+        query = select(func.count()).select_from(table).where(table.odoo_database == odoo_database)
+        return int(connection.execute(query).scalar_one())
+
+
 class LinkRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
     def count(self, odoo_database: str) -> int:
-        with reported_as_unavailable(), self._engine.connect() as connection:
-            return int(
-                connection.execute(
-                    select(func.count()).select_from(LinkRow).where(LinkRow.odoo_database == odoo_database)
-                ).scalar_one()
-            )
+        return _count(self._engine, LinkRow, odoo_database)
 
 
 class MappingRepository:
@@ -30,12 +31,7 @@ class MappingRepository:
         self._engine = engine
 
     def count(self, odoo_database: str) -> int:
-        with reported_as_unavailable(), self._engine.connect() as connection:
-            return int(
-                connection.execute(
-                    select(func.count()).select_from(MappingRow).where(MappingRow.odoo_database == odoo_database)
-                ).scalar_one()
-            )
+        return _count(self._engine, MappingRow, odoo_database)
 
     def delete_all(self, odoo_database: str) -> int:
         """Forget every mapping made for one Odoo database; returns how many there were."""

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from odoosync.cli.app import app
+from odoosync.sandbox import Sandbox
 
 
 @pytest.fixture
@@ -16,3 +21,21 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    """Run odoosync through Typer's runner: (exit status, stdout, stderr)."""
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def connect_to(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Callable[[Sandbox], None]:
+    """Connect odoosync (in cli_env) to a running sandbox, its key in ODOOSYNC_API_KEY."""
+
+    def connect(sandbox: Sandbox) -> None:
+        monkeypatch.setenv("ODOOSYNC_API_KEY", sandbox.api_key)
+        code, _, err = cli("connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
+        assert code == 0, err
+
+    return connect

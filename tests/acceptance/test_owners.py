@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from typer.testing import CliRunner
 
-from odoosync.cli.app import app
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.sandbox import Sandbox
+from tests.acceptance.conftest import cli
 from tests.conftest import SAMPLES
 
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+run = cli
 
 
 @pytest.fixture(params=[17, 18])
-def connected(
-    request: pytest.FixtureRequest, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Sandbox]:
+def connected(request: pytest.FixtureRequest, connect_to: Callable[[Sandbox], None]) -> Iterator[Sandbox]:
     with Sandbox(request.param, companies=3) as sandbox:
-        monkeypatch.setenv("ODOOSYNC_API_KEY", sandbox.api_key)
         assert run("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0
-        code, _, err = run("connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
-        assert code == 0, err
+        connect_to(sandbox)
         yield sandbox
 
 

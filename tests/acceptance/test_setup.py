@@ -3,35 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from typer.testing import CliRunner
 
-from odoosync.cli.app import app
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.config import load_config
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.sync.connection import database_key
+from tests.acceptance.conftest import cli
 
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+run = cli
 
 
 @pytest.fixture(params=[16, 17, 18, 19])
-def connected(
-    request: pytest.FixtureRequest, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Sandbox]:
+def connected(request: pytest.FixtureRequest, connect_to: Callable[[Sandbox], None]) -> Iterator[Sandbox]:
     with Sandbox(request.param) as sandbox:
-        monkeypatch.setenv("ODOOSYNC_API_KEY", sandbox.api_key)
-        code, _, err = run("connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
-        assert code == 0, err
+        connect_to(sandbox)
         yield sandbox
 
 
