@@ -15,7 +15,7 @@ from tests.conftest import SAMPLES
 run = cli
 
 
-@pytest.fixture(params=[17, 18])
+@pytest.fixture(params=[17, 19])
 def connected(request: pytest.FixtureRequest, connect_to: Callable[[Sandbox], None]) -> Iterator[Sandbox]:
     with Sandbox(request.param, companies=3) as sandbox:
         assert run("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0

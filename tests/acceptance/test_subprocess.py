@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from odoosync.sandbox import Sandbox
 from tests.conftest import SAMPLES
 
 ODOOSYNC = shutil.which("odoosync", path=str(Path(sys.executable).parent)) or "odoosync"
@@ -80,3 +81,18 @@ def test_the_database_password_never_appears_even_in_a_debug_traceback(cli_env: 
     assert result.returncode == 69
     assert "Traceback" in result.stderr
     assert SECRET not in result.stdout + result.stderr
+
+
+def test_a_debug_connect_as_a_process_never_shows_the_odoo_key(cli_env: dict[str, str]) -> None:
+    with Sandbox(19) as sandbox:
+        env = {**cli_env, "ODOO_KEY": sandbox.api_key}
+        base = ["--debug", "connect", "--url", sandbox.url, "--login", sandbox.login, "--api-key-env", "ODOO_KEY"]
+        good = odoosync(*base, "--database", sandbox.database, env=env)
+        bad = odoosync(*base, "--database", "nope", env=env)
+        retest = odoosync("--debug", "test", env=env)
+    assert good.returncode == 0, good.stderr
+    assert bad.returncode != 0
+    assert retest.returncode == 0
+    assert "DEBUG" in good.stderr or "httpcore" in good.stderr  # debug logging really was on
+    for run in (good, bad, retest):
+        assert sandbox.api_key not in run.stdout + run.stderr
