@@ -105,7 +105,7 @@ def _parse_text(value: object) -> str:
     return text
 
 
-def _parse_vat_rate(value: object) -> str:
+def parse_vat_rate(value: object) -> str:
     """A VAT rate code: `exempt`, or a percentage such as `15`, `5`, `0` (zero-rated)."""
     if isinstance(value, str) and value.strip().lower() == "exempt":
         return "exempt"
@@ -128,7 +128,7 @@ Timestamp = Annotated[
     datetime, PlainValidator(_parse_timestamp), PlainSerializer(lambda t: t.isoformat(), return_type=str)
 ]
 Text = Annotated[str, PlainValidator(_parse_text)]
-VatRate = Annotated[str, PlainValidator(_parse_vat_rate)]
+VatRate = Annotated[str, PlainValidator(parse_vat_rate)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 
-from odoosync.domain.mappings import Mapping
+from odoosync.domain.mappings import ANY_COMPANY, Mapping
 from odoosync.store.failures import reported_as_unavailable
 from odoosync.store.tables import LinkRow, MappingRow
 
@@ -43,14 +45,7 @@ class MappingRepository:
         """Create or replace the mapping of one code (per company)."""
         now = datetime.now(UTC)
         with reported_as_unavailable(), self._engine.begin() as connection:
-            connection.execute(
-                delete(MappingRow).where(
-                    MappingRow.odoo_database == odoo_database,
-                    MappingRow.kind == mapping.kind,
-                    MappingRow.code == mapping.code,
-                    MappingRow.company_id == mapping.company_id,
-                )
-            )
+            connection.execute(self._one(odoo_database, mapping.kind, mapping.code, mapping.company_id, delete))
             connection.execute(
                 insert(MappingRow).values(
                     odoo_database=odoo_database,
@@ -60,17 +55,48 @@ class MappingRepository:
                     odoo_model=mapping.odoo_model,
                     odoo_id=mapping.odoo_id,
                     odoo_name=mapping.odoo_name,
+                    extra=json.dumps(mapping.extra, ensure_ascii=False) if mapping.extra else None,
                     updated_at=now,
                 )
             )
 
-    def of_kind(self, odoo_database: str, kind: str) -> dict[str, Mapping]:
-        """Every mapping of one kind, by code (company 0: the mappings that are not per company)."""
+    def remove(self, odoo_database: str, kind: str, code: str, company_id: int) -> bool:
+        """Forget one mapping; False when there was none."""
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            result = connection.execute(self._one(odoo_database, kind, code, company_id, delete))
+            return bool(result.rowcount)
+
+    @staticmethod
+    def _one(odoo_database: str, kind: str, code: str, company_id: int, statement: Any) -> Any:
+        return statement(MappingRow).where(
+            MappingRow.odoo_database == odoo_database,
+            MappingRow.kind == kind,
+            MappingRow.code == code,
+            MappingRow.company_id == company_id,
+        )
+
+    def of_kind(self, odoo_database: str, kind: str, company_id: int | None = None) -> dict[str, Mapping]:
+        """The mappings of one kind by code, in one company (default: those not kept per company)."""
         with reported_as_unavailable(), self._engine.connect() as connection:
             rows = connection.execute(
-                select(MappingRow).where(MappingRow.odoo_database == odoo_database, MappingRow.kind == kind)
+                select(MappingRow).where(
+                    MappingRow.odoo_database == odoo_database,
+                    MappingRow.kind == kind,
+                    MappingRow.company_id == (ANY_COMPANY if company_id is None else company_id),
+                )
             )
-            return {
-                row.code: Mapping(row.kind, row.code, row.company_id, row.odoo_model, row.odoo_id, row.odoo_name)
-                for row in rows
-            }
+            return {row.code: _mapping(row) for row in rows}
+
+    def all(self, odoo_database: str) -> list[Mapping]:
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            rows = connection.execute(
+                select(MappingRow)
+                .where(MappingRow.odoo_database == odoo_database)
+                .order_by(MappingRow.kind, MappingRow.company_id, MappingRow.code)
+            )
+            return [_mapping(row) for row in rows]
+
+
+def _mapping(row: Any) -> Mapping:
+    extra = json.loads(row.extra) if row.extra else {}
+    return Mapping(row.kind, row.code, row.company_id, row.odoo_model, row.odoo_id, row.odoo_name, extra)

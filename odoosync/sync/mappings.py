@@ -1,0 +1,270 @@
+"""Mappings of the app's codes to Odoo: list what the records use, set (checked in Odoo) and remove.
+
+Under owner separation `by_company` every mapping is kept per company, since accounts, journals and taxes belong
+to one; otherwise mappings are kept once (company 0) and checked against the default company.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from odoosync.config import Config
+from odoosync.domain.errors import InvalidChoice, NotFound
+from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind, normalize_code
+from odoosync.domain.records import RecordType, parse_vat_rate, vat_percent
+from odoosync.odoo.client import OdooClient
+from odoosync.store import Store
+from odoosync.sync.connection import database_key, endpoint_of, open_client
+from odoosync.sync.defaults import Target, company_target, resolve
+
+# account_account.py account types an expense may be booked on.
+EXPENSE_TYPES = ("expense", "expense_direct_cost", "expense_depreciation", "expense_other")
+KINDS_SET_HERE = ("category", "method", "vat")
+ELIGIBLE = {RecordType.RENT_PAYMENT: "approved", RecordType.EXPENSE: "verified", RecordType.DEPOSIT: "recorded"}
+
+
+@dataclass(frozen=True)
+class CodeUse:
+    """A code the stored records use, how many eligible records use it, and its mapping (if any)."""
+
+    kind: MappingKind
+    code: str
+    shown: str
+    records: int
+    mapping: Mapping | None
+
+
+def _uses(store: Store) -> dict[MappingKind, dict[str, tuple[str, int]]]:
+    """Per kind: normalised code → (the code as the app first wrote it, how many eligible records use it)."""
+    shown: dict[MappingKind, dict[str, str]] = {kind: {} for kind in MappingKind}
+    counts: dict[MappingKind, Counter[str]] = {kind: Counter() for kind in MappingKind}
+
+    def note(kind: MappingKind, codes: Iterable[str]) -> None:
+        for code in set(codes):
+            key = normalize_code(code)
+            shown[kind].setdefault(key, code.strip())
+            counts[kind][key] += 1
+
+    for record_type, status in ELIGIBLE.items():
+        for record in store.records.of_type(record_type):
+            document = record.document
+            if document.get("status") != status:
+                continue
+            if record_type is RecordType.EXPENSE:
+                note(MappingKind.CATEGORY, (line["category"] for line in document["lines"]))
+                note(MappingKind.VAT_PURCHASE, (line["vat_rate"] for line in document["lines"]))
+            else:
+                note(MappingKind.METHOD, [document["method"]])
+            if record_type is RecordType.RENT_PAYMENT:
+                note(MappingKind.VAT_SALE, (charge["vat_rate"] for charge in document["charges"]))
+    return {kind: {code: (shown[kind][code], n) for code, n in counts[kind].items()} for kind in MappingKind}
+
+
+def list_codes(
+    config: Config,
+    store: Store,
+    *,
+    kinds: Iterable[MappingKind] = (),
+    company_id: int | None = None,
+    unmapped_only: bool = False,
+) -> list[CodeUse]:
+    """Every code the eligible stored records use, with its mapping in the connected Odoo database."""
+    wanted = set(kinds) or {MappingKind.CATEGORY, MappingKind.METHOD, MappingKind.VAT_SALE, MappingKind.VAT_PURCHASE}
+    key = database_key(config.odoo.url, config.odoo.database) if config.odoo.url and config.odoo.database else ""
+    company = ANY_COMPANY if company_id is None else company_id
+    rows: list[CodeUse] = []
+    for kind, uses in _uses(store).items():
+        if kind not in wanted:
+            continue
+        mappings = store.mappings.of_kind(key, kind, company) if key else {}
+        for code, (shown, count) in sorted(uses.items()):
+            mapping = mappings.get(code)
+            if unmapped_only and mapping:
+                continue
+            rows.append(CodeUse(kind, code, shown, count, mapping))
+    return rows
+
+
+# --- targets ---------------------------------------------------------------------------------------------------
+
+
+def _company_for(client: OdooClient, config: Config, company: str | None) -> tuple[Target, int]:
+    """The company targets are checked in, and the company the mapping is kept under."""
+    if config.defaults.owner_separation == "by_company":
+        if not company:
+            raise InvalidChoice(
+                "with owner separation by_company, mappings are kept per company", "Add --company NAME_OR_ID."
+            )
+        target = company_target(client, company)
+        return target, target.id
+    reference = company or config.defaults.company
+    if not reference:
+        raise InvalidChoice("no default company is set", "Run: odoosync defaults set --company …")
+    return company_target(client, reference), ANY_COMPANY
+
+
+def account_target(client: OdooClient, given: str, company: Target) -> Target:
+    usable_field, usable_value = client.version.account_usable
+    return resolve(
+        client,
+        "account.account",
+        given,
+        what=f"expense account of {company.name}",
+        domain=[
+            ("account_type", "in", list(EXPENSE_TYPES)),
+            (usable_field, "=", usable_value),
+            (client.version.account_company, "in", [company.id]),
+        ],
+        code_field="code",
+        context={"allowed_company_ids": [company.id]},
+    )
+
+
+def journal_target(client: OdooClient, given: str, company: Target) -> tuple[Target, dict[str, Any]]:
+    """A bank or cash journal, and the payment method lines to use with it for money in and out."""
+    target = resolve(
+        client,
+        "account.journal",
+        given,
+        what=f"bank or cash journal of {company.name}",
+        domain=[("type", "in", ["bank", "cash"]), ("company_id", "=", company.id)],
+        code_field="code",
+        context={"allowed_company_ids": [company.id]},
+    )
+    fields = ["inbound_payment_method_line_ids", "outbound_payment_method_line_ids"]
+    [journal] = client.read("account.journal", [target.id], fields, context={"allowed_company_ids": [company.id]})
+    inbound, outbound = journal["inbound_payment_method_line_ids"], journal["outbound_payment_method_line_ids"]
+    if not inbound or not outbound:
+        raise InvalidChoice(
+            f"the journal {target.reference} has no payment method for money {'in' if not inbound else 'out'}",
+            "Add one in Odoo: the journal's Incoming/Outgoing Payments tab.",
+        )
+    return target, {"inbound_method_line": int(inbound[0]), "outbound_method_line": int(outbound[0])}
+
+
+def tax_target(client: OdooClient, given: str, company: Target, *, use: str, code: str) -> Target:
+    """A percent tax of the right use whose amount is the rate the code stands for."""
+    rate = vat_percent(code)
+    target = resolve(
+        client,
+        "account.tax",
+        given,
+        what=f"{use} tax of {company.name}",
+        domain=[("type_tax_use", "=", use), ("amount_type", "=", "percent"), ("company_id", "=", company.id)],
+        context={"allowed_company_ids": [company.id]},
+    )
+    [tax] = client.read("account.tax", [target.id], ["amount"], context={"allowed_company_ids": [company.id]})
+    if Decimal(str(tax["amount"])) != rate:
+        candidates = client.search_read(
+            "account.tax",
+            [("type_tax_use", "=", use), ("amount", "=", float(rate)), ("company_id", "=", company.id)],
+            ["name"],
+            context={"allowed_company_ids": [company.id]},
+        )
+        listed = "; ".join(f"{row['name']} (id {row['id']})" for row in candidates) or "none"
+        raise InvalidChoice(
+            f"the {use} tax {target.name!r} is {tax['amount']} %, but the VAT rate {code!r} is {rate} %",
+            f"Candidates: {listed}.",
+        )
+    return target
+
+
+# --- set and remove -------------------------------------------------------------------------------------------
+
+
+def set_mapping(
+    config: Config,
+    store: Store,
+    kind: str,
+    code: str,
+    *,
+    account: str | None = None,
+    journal: str | None = None,
+    sale_tax: str | None = None,
+    purchase_tax: str | None = None,
+    company: str | None = None,
+) -> list[Mapping]:
+    """Check the targets in Odoo, then save the mapping(s); a VAT rate may get its sale and purchase tax."""
+    normalized = normalize_code(code)
+    if not normalized:
+        raise InvalidChoice("the code is empty", None)
+    endpoint = endpoint_of(config)
+    saved: list[Mapping] = []
+    with open_client(config) as client:
+        target_company, kept_under = _company_for(client, config, company)
+        if kind == "category":
+            if not account:
+                raise InvalidChoice("a category maps to an account", "Add --account CODE_OR_NAME.")
+            target = account_target(client, account, target_company)
+            saved.append(
+                Mapping(
+                    MappingKind.CATEGORY,
+                    normalized,
+                    kept_under,
+                    target.model,
+                    target.id,
+                    f"{target.code} {target.name}" if target.code else target.name,
+                )
+            )
+        elif kind == "method":
+            if not journal:
+                raise InvalidChoice("a payment method maps to a journal", "Add --journal CODE_OR_NAME.")
+            target, lines = journal_target(client, journal, target_company)
+            saved.append(
+                Mapping(
+                    MappingKind.METHOD,
+                    normalized,
+                    kept_under,
+                    target.model,
+                    target.id,
+                    f"{target.code} {target.name}" if target.code else target.name,
+                    lines,
+                )
+            )
+        elif kind == "vat":
+            try:
+                normalized = parse_vat_rate(code)  # the form the records use: "15", "5", "0", "exempt"
+            except ValueError as error:
+                raise InvalidChoice(f"{code!r} is not a VAT rate code: it {error}", None) from None
+            if not (sale_tax or purchase_tax):
+                raise InvalidChoice("a VAT rate maps to taxes", "Add --sale-tax and/or --purchase-tax.")
+            for use, given, mapping_kind in (
+                ("sale", sale_tax, MappingKind.VAT_SALE),
+                ("purchase", purchase_tax, MappingKind.VAT_PURCHASE),
+            ):
+                if given:
+                    target = tax_target(client, given, target_company, use=use, code=normalized)
+                    saved.append(Mapping(mapping_kind, normalized, kept_under, target.model, target.id, target.name))
+        else:
+            raise InvalidChoice(f"unknown mapping kind {kind!r}", f"Use one of {', '.join(KINDS_SET_HERE)}.")
+    for mapping in saved:
+        store.mappings.set(database_key(endpoint.url, endpoint.database), mapping)
+    return saved
+
+
+def remove_mapping(config: Config, store: Store, kind: str, code: str, *, company_id: int | None = None) -> int:
+    """Forget the mapping(s) of a code; returns how many were removed."""
+    endpoint = endpoint_of(config)
+    kinds = {
+        "category": [MappingKind.CATEGORY],
+        "method": [MappingKind.METHOD],
+        "vat": [MappingKind.VAT_SALE, MappingKind.VAT_PURCHASE],
+    }.get(kind)
+    if kinds is None:
+        raise InvalidChoice(f"unknown mapping kind {kind!r}", f"Use one of {', '.join(KINDS_SET_HERE)}.")
+    key = database_key(endpoint.url, endpoint.database)
+    company = ANY_COMPANY if company_id is None else company_id
+    normalized = normalize_code(code)
+    if kind == "vat":
+        # Not a rate: nothing can be mapped under it, and NotFound below says so.
+        with contextlib.suppress(ValueError):
+            normalized = parse_vat_rate(code)
+    removed = sum(store.mappings.remove(key, k, normalized, company) for k in kinds)
+    if not removed:
+        raise NotFound(f"no {kind} mapping for {code!r}", "See the mappings with: odoosync map list")
+    return removed
