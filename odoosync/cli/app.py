@@ -15,6 +15,7 @@ from odoosync.cli import config as config_commands
 from odoosync.cli import connection as connection_commands
 from odoosync.cli import defaults as defaults_commands
 from odoosync.cli import ingest as ingest_commands
+from odoosync.cli import mappings as mapping_commands
 from odoosync.cli import owners as owners_commands
 from odoosync.cli import queue as queue_commands
 from odoosync.cli import render
@@ -101,6 +102,7 @@ app.add_typer(queue_commands.app, name="queue")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(defaults_commands.app, name="defaults")
 app.add_typer(owners_commands.app, name="owners")
+app.add_typer(mapping_commands.app, name="map")
 app.add_typer(setup_commands.app, name="setup")
 app.add_typer(sandbox_commands.app, name="sandbox")
 

@@ -27,6 +27,7 @@ from odoosync.domain.errors import OdoosyncError
 from odoosync.store.jobs import Job
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
 from odoosync.sync.ingest import IngestReport, ProgressCallback
+from odoosync.sync.mappings import CodeUse
 from odoosync.sync.owners import Owner
 from odoosync.sync.status import Chip, RecordStatus
 
@@ -273,4 +274,17 @@ def print_owners(owners: Sequence[Owner], separation: str) -> None:
             escape(owner.company.odoo_name) if owner.company else "[yellow]unmapped[/]",
             escape(owner.analytic.odoo_name) if owner.analytic else "[yellow]unmapped[/]",
         )
+    out.print(table)
+
+
+def print_codes(rows: Sequence[CodeUse]) -> None:
+    if not rows:
+        out.print("No codes to show: ingest records first (or everything is mapped).")
+        return
+    table = Table()
+    for column in ("kind", "code", "records", "mapped to"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        target = escape(row.mapping.odoo_name) if row.mapping else "[yellow]unmapped[/]"
+        table.add_row(row.kind.value, escape(row.shown), str(row.records), target)
     out.print(table)

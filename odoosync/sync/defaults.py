@@ -53,14 +53,14 @@ def resolve(
     """The one object of `model` that `given` names (an id, a code or a name) among those `domain` allows."""
     fields = ["name", *([code_field] if code_field else [])]
     text = given.strip()
-    if text.isdigit():
+    matches: list[dict[str, Any]] = []
+    # Codes first: account codes are digits too, and "500001" means the account, not the record with that id.
+    if code_field:
+        matches = client.search_read(model, [(code_field, "=", text), *domain], fields, context=context)
+    if not matches and text.isdigit():
         matches = client.search_read(model, [("id", "=", int(text)), *domain], fields, context=context)
-    else:
-        matches = []
-        if code_field:
-            matches = client.search_read(model, [(code_field, "=", text), *domain], fields, context=context)
-        if not matches:
-            matches = client.search_read(model, [("name", "=ilike", text), *domain], fields, context=context)
+    if not matches:
+        matches = client.search_read(model, [("name", "=ilike", text), *domain], fields, context=context)
     if len(matches) == 1:
         row = matches[0]
         code = str(row[code_field]) if code_field and row.get(code_field) else None

@@ -1,0 +1,131 @@
+"""odoosync map: where each of the app's codes lands in Odoo."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from odoosync.cli import render
+from odoosync.cli.context import state
+from odoosync.domain.mappings import MappingKind
+from odoosync.sync.mappings import list_codes, remove_mapping, set_mapping
+
+app = typer.Typer(
+    help="Mappings: expense category → account, method → journal, VAT rate → taxes.", no_args_is_help=True
+)
+
+LISTED_KINDS = {
+    "category": [MappingKind.CATEGORY],
+    "method": [MappingKind.METHOD],
+    "vat": [MappingKind.VAT_SALE, MappingKind.VAT_PURCHASE],
+}
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option(help="category, method or vat.", metavar="KIND")] = None,
+    company: Annotated[int | None, typer.Option(help="Company id (owner separation by_company).")] = None,
+    unmapped: Annotated[bool, typer.Option("--unmapped", help="Only the codes without a mapping.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the codes as JSON.")] = False,
+) -> None:
+    """List every code the stored records use, with its mapping or "unmapped" and how many records use it.
+
+    Example: odoosync map list --unmapped
+    """
+    if kind is not None and kind not in LISTED_KINDS:
+        raise typer.BadParameter("choose category, method or vat", param_hint="--kind")
+    with state(ctx).workspace() as workspace:
+        rows = list_codes(
+            workspace.config,
+            workspace.store,
+            kinds=LISTED_KINDS.get(kind or "", []),
+            company_id=company,
+            unmapped_only=unmapped,
+        )
+    if as_json:
+        render.print_json(
+            [
+                {
+                    "kind": row.kind.value,
+                    "code": row.shown,
+                    "records": row.records,
+                    "mapping": {
+                        "model": row.mapping.odoo_model,
+                        "id": row.mapping.odoo_id,
+                        "name": row.mapping.odoo_name,
+                    }
+                    if row.mapping
+                    else None,
+                }
+                for row in rows
+            ]
+        )
+    else:
+        render.print_codes(rows)
+
+
+@app.command("set")
+def set_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="category, method or vat.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The code as the app writes it.")],
+    account: Annotated[str | None, typer.Option(help="Expense account: code, name or id.")] = None,
+    journal: Annotated[str | None, typer.Option(help="Bank or cash journal: code, name or id.")] = None,
+    sale_tax: Annotated[str | None, typer.Option(help="Sale tax: name or id.")] = None,
+    purchase_tax: Annotated[str | None, typer.Option(help="Purchase tax: name or id.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company (owner separation by_company): name or id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was saved as JSON.")] = False,
+) -> None:
+    """Map a code to its Odoo account, journal or taxes, checked in Odoo first.
+
+    Example: odoosync map set category "Plumbing" --account 500001
+    """
+    with state(ctx).workspace() as workspace:
+        saved = set_mapping(
+            workspace.config,
+            workspace.store,
+            kind,
+            code,
+            account=account,
+            journal=journal,
+            sale_tax=sale_tax,
+            purchase_tax=purchase_tax,
+            company=company,
+        )
+    if as_json:
+        render.print_json(
+            [
+                {
+                    "kind": m.kind,
+                    "code": m.code,
+                    "company": m.company_id,
+                    "model": m.odoo_model,
+                    "id": m.odoo_id,
+                    "name": m.odoo_name,
+                }
+                for m in saved
+            ]
+        )
+    else:
+        for mapping in saved:
+            render.out.print(
+                f"[green]✓[/] {mapping.kind} {mapping.code!r} → {mapping.odoo_name} (id {mapping.odoo_id})"
+            )
+
+
+@app.command("remove")
+def remove_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="category, method or vat.")],
+    code: Annotated[str, typer.Argument(metavar="CODE")],
+    company: Annotated[int | None, typer.Option(help="Company id (owner separation by_company).")] = None,
+) -> None:
+    """Forget a code's mapping (nothing changes in Odoo).
+
+    Example: odoosync map remove category Plumbing
+    """
+    with state(ctx).workspace() as workspace:
+        removed = remove_mapping(workspace.config, workspace.store, kind, code, company_id=company)
+    render.out.print(f"Removed {removed} mapping(s) of {kind} {code!r}.")
