@@ -71,6 +71,17 @@ class Field:
 
 
 class Char(Field):
+    def __init__(self, string: str | None = None, *, translate: bool = False, **kwargs: Any) -> None:
+        super().__init__(string, **kwargs)
+        # Translated values live beside the source one, under "name@ar_001"; read and searched in the context's lang.
+        self.translate = translate
+
+    def value_in(self, row: Row, env: Env) -> Any:
+        lang = env.context.get("lang")
+        if self.translate and lang and lang != "en_US":
+            return row.get(f"{self.name}@{lang}") or row.get(self.name)
+        return row.get(self.name)
+
     def convert_to_cache(self, value: Any, env: Env) -> Any:
         if value is False or value is None:
             return None
@@ -607,6 +618,8 @@ class Model:
                 raise ValueError(f"Invalid field {name!r} on model {self._name!r}")
             if isinstance(field, One2many):
                 out[name] = field.ids_of(row["id"], self.env)
+            elif isinstance(field, Char):
+                out[name] = field.convert_to_read(field.value_in(row, self.env), self.env)
             else:
                 out[name] = field.convert_to_read(row.get(name), self.env)
         return out
@@ -707,7 +720,12 @@ class Model:
             field = self._fields.get(name)
             if field is None:
                 raise ValueError(f"Invalid field {self._name}.{name} in leaf {tuple(leaf)!r}")
-            actual = field.ids_of(row["id"], self.env) if isinstance(field, One2many) else row.get(name)
+            if isinstance(field, One2many):
+                actual = field.ids_of(row["id"], self.env)
+            elif isinstance(field, Char):
+                actual = field.value_in(row, self.env)
+            else:
+                actual = row.get(name)
         if rest:
             comodel = getattr(field, "comodel", None)
             if comodel is None:

@@ -15,23 +15,24 @@ BASE_GROUPS = frozenset({"base.group_user", "base.group_system"})
 # The admin of a database with Invoicing/Accounting: billing and accounting rights.
 ADMIN_GROUPS = BASE_GROUPS | {"account.group_account_invoice", "account.group_account_manager"}
 
-# (code, name, account_type, reconcile)
-CHART: list[tuple[str, str, str, bool]] = [
-    ("101001", "Bank", "asset_cash", False),
-    ("101002", "Cash", "asset_cash", False),
-    ("101003", "Outstanding Receipts", "asset_current", True),
-    ("101004", "Outstanding Payments", "asset_current", True),
-    ("102001", "VAT Input", "asset_current", False),
-    ("121000", "Accounts Receivable", "asset_receivable", True),
-    ("201000", "Accounts Payable", "liability_payable", True),
-    ("202001", "VAT Output", "liability_current", False),
-    ("210001", "Tenant Security Deposits", "liability_current", False),
-    ("400001", "Rental Income", "income", False),
-    ("400002", "Service Charges Income", "income", False),
-    ("500001", "Repairs and Maintenance", "expense", False),
-    ("500002", "Utilities", "expense", False),
-    ("500003", "Cleaning Services", "expense", False),
-    ("500004", "Security Services", "expense", False),
+# (code, name, Arabic name as the Saudi chart has it, account_type, reconcile)
+CHART: list[tuple[str, str, str, str, bool]] = [
+    ("101001", "Bank", "البنك", "asset_cash", False),
+    ("101002", "Cash", "النقدية", "asset_cash", False),
+    ("101003", "Outstanding Receipts", "مقبوضات معلقة", "asset_current", True),
+    ("101004", "Outstanding Payments", "مدفوعات معلقة", "asset_current", True),
+    ("102001", "VAT Input", "ضريبة القيمة المضافة على المشتريات", "asset_current", False),
+    ("121000", "Accounts Receivable", "الذمم المدينة", "asset_receivable", True),
+    ("201000", "Accounts Payable", "الذمم الدائنة", "liability_payable", True),
+    ("202001", "VAT Output", "ضريبة القيمة المضافة على المبيعات", "liability_current", False),
+    ("210001", "Tenant Security Deposits", "تأمينات المستأجرين", "liability_current", False),
+    ("400001", "Rental Income", "إيرادات الإيجار", "income", False),
+    ("400002", "Service Charges Income", "إيرادات رسوم الخدمات", "income", False),
+    ("500001", "Repairs and Maintenance", "الإصلاح والصيانة", "expense", False),
+    ("500002", "Utilities", "المرافق", "expense", False),
+    ("500003", "Cleaning Services", "خدمات النظافة", "expense", False),
+    ("500004", "Security Services", "خدمات الحراسة والأمن", "expense", False),
+    ("500005", "Insurance Expense", "مصروف التأمين", "expense", False),
 ]
 
 # (name, type_tax_use, amount, group)
@@ -172,15 +173,16 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
 
 
 def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int]) -> None:
-    accounts = {
-        code: _create(
+    accounts = {}
+    for code, name, arabic, kind, reconcile in CHART:
+        account_id = _create(
             instance,
             "account.account",
             {"code": code, "name": name, "account_type": kind, "reconcile": reconcile},
             company,
         )
-        for code, name, kind, reconcile in CHART
-    }
+        instance.db.update("account.account", account_id, {"name@ar_001": arabic})
+        accounts[code] = account_id
     groups: dict[str, int] = {}
     for name, use, amount, group in TAXES:
         if group not in groups:

@@ -44,7 +44,7 @@ class Account(Model):
     _name = "account.account"
     _order = "code"
     code = Char(required=True)
-    name = Char(required=True)
+    name = Char(required=True, translate=True)
     account_type = Selection(ACCOUNT_TYPES, required=True)
     reconcile = Boolean(default=False)
     # account.account is per company up to 17 and shared between companies from 18.
