@@ -1,0 +1,349 @@
+"""The Setup Assistant: suggest a target for every unmapped code, write a plan a person reviews, apply it.
+
+Suggestions never write anything. Categories are matched by fuzzy name (rapidfuzz) against the expense accounts'
+names in English and, when Arabic is active, in Arabic; methods by journal type; VAT rates by tax use and amount
+(exempt and zero-rated told apart by name). `apply` re-checks every target in Odoo before it saves a mapping, and
+creates the accounts the plan proposes only then.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from rapidfuzz import fuzz
+
+from odoosync.config import Config
+from odoosync.domain.errors import InvalidChoice
+from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
+from odoosync.domain.records import vat_percent
+from odoosync.odoo.client import OdooClient
+from odoosync.store import Store
+from odoosync.sync.connection import open_client
+from odoosync.sync.defaults import ARABIC, Target, arabic_is_active, company_target
+from odoosync.sync.mappings import EXPENSE_TYPES, list_codes, set_mapping
+
+GOOD_MATCH = 80  # below this a category gets no account suggested (or a new account, when asked)
+CASH_WORDS = ("cash", "نقد", "كاش")
+EXEMPT_WORDS = ("exempt", "معف")
+PLAN_HEADER = """\
+# odoosync mapping plan: review it, change a target or delete a line, then run
+#   odoosync map apply {path}
+# kind: category (target = account code), method (target = journal code), vat_sale / vat_purchase (target = tax id).
+# create_account: the account apply creates first (it is then the target). Nothing was written to Odoo yet.
+
+"""
+_TASHKEEL = re.compile("[\u064b-\u0652\u0670]")
+# Hamza forms of alef, ta marbuta and alef maqsura: written either way by people.
+_ARABIC_FOLDS = str.maketrans("أإآةى", "اااهي")
+
+
+def _without_article(word: str) -> str:
+    """Arabic words carry the article (ال) and often "and" (و) in front: compare the word itself."""
+    for prefix in ("وال", "ال"):
+        if word.startswith(prefix) and len(word) > len(prefix) + 1:
+            return word[len(prefix) :]
+    return word
+
+
+def _normalise(text: str) -> str:
+    """Fold case and the spellings of Arabic that people use interchangeably, so fuzzy scores compare words."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _TASHKEEL.sub("", text)
+    text = text.translate(_ARABIC_FOLDS)
+    words = [_without_article(w) for w in re.split(r"[\s_\-/]+", text) if w]
+    return " ".join(words)
+
+
+def _score(code: str, *names: str) -> int:
+    wanted = _normalise(code)
+    return max((round(fuzz.token_set_ratio(wanted, _normalise(name))) for name in names if name), default=0)
+
+
+@dataclass
+class Suggestion:
+    kind: str
+    code: str
+    company: int
+    target: str | None
+    target_name: str | None
+    score: int
+    why: str
+    create_account: dict[str, str] | None = field(default=None)
+
+    def as_plan_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"kind": self.kind, "code": self.code, "company": self.company}
+        if self.create_account:
+            entry["create_account"] = dict(self.create_account)
+        elif self.target is not None:
+            entry["target"] = self.target
+        entry.update(name=self.target_name or "", score=self.score, why=self.why)
+        return entry
+
+
+# --- suggestions -----------------------------------------------------------------------------------------------
+
+
+def _accounts(client: OdooClient, company: Target) -> list[dict[str, Any]]:
+    usable_field, usable_value = client.version.account_usable
+    domain = [
+        ("account_type", "in", list(EXPENSE_TYPES)),
+        (usable_field, "=", usable_value),
+        (client.version.account_company, "in", [company.id]),
+    ]
+    context = {"allowed_company_ids": [company.id]}
+    rows = client.search_read("account.account", domain, ["code", "name"], context=context)
+    if arabic_is_active(client):
+        arabic = {
+            r["id"]: r["name"]
+            for r in client.search_read("account.account", domain, ["name"], context={**context, "lang": ARABIC})
+        }
+        for row in rows:
+            row["name_ar"] = arabic.get(row["id"], "")
+    return rows
+
+
+def _next_codes(accounts: list[dict[str, Any]]) -> list[int]:
+    numeric = [int(a["code"]) for a in accounts if str(a["code"]).isdigit()]
+    start = max(numeric) + 1 if numeric else 500001
+    return list(range(start, start + 1000))
+
+
+def _suggest_categories(
+    client: OdooClient, company: Target, kept_under: int, codes: list[str], *, create_missing: bool
+) -> list[Suggestion]:
+    accounts = _accounts(client, company)
+    free_codes = iter(_next_codes(accounts))
+    suggestions = []
+    for code in codes:
+        scored = sorted(
+            ((_score(code, a["name"], a.get("name_ar", "")), a) for a in accounts),
+            key=lambda pair: (-pair[0], pair[1]["code"]),
+        )
+        if scored and scored[0][0] >= GOOD_MATCH:
+            score, account = scored[0]
+            language = (
+                "Arabic" if _score(code, account.get("name_ar", "")) > _score(code, account["name"]) else "English"
+            )
+            suggestions.append(
+                Suggestion(
+                    "category",
+                    code,
+                    kept_under,
+                    str(account["code"]),
+                    f"{account['code']} {account['name']}",
+                    score,
+                    f"the account's {language} name matches",
+                )
+            )
+        elif create_missing:
+            new_code = str(next(free_codes))
+            suggestions.append(
+                Suggestion(
+                    "category",
+                    code,
+                    kept_under,
+                    None,
+                    f"{new_code} {code}",
+                    0,
+                    "no account matches: a new expense account",
+                    {"code": new_code, "name": code},
+                )
+            )
+        else:
+            best = f" (closest: {scored[0][1]['name']}, {scored[0][0]})" if scored else ""
+            suggestions.append(
+                Suggestion(
+                    "category",
+                    code,
+                    kept_under,
+                    None,
+                    None,
+                    scored[0][0] if scored else 0,
+                    f"no account matches well enough{best}; map it by hand, or ask for new "
+                    "accounts with --create-missing-accounts",
+                )
+            )
+    return suggestions
+
+
+def _suggest_methods(client: OdooClient, company: Target, kept_under: int, codes: list[str]) -> list[Suggestion]:
+    journals = client.search_read(
+        "account.journal",
+        [("type", "in", ["bank", "cash"]), ("company_id", "=", company.id)],
+        ["code", "name", "type"],
+        order="id",
+        context={"allowed_company_ids": [company.id]},
+    )
+    banks = [j for j in journals if j["type"] == "bank"]
+    cashes = [j for j in journals if j["type"] == "cash"]
+    suggestions = []
+    for code in codes:
+        is_cash = any(word in _normalise(code) for word in CASH_WORDS)
+        if is_cash and cashes:
+            journal, score, why = cashes[0], 95, "cash goes to the cash journal"
+        elif is_cash and banks:
+            journal, score, why = banks[0], 60, "cash, but this company has no cash journal: the bank journal"
+        elif banks:
+            journal, score, why = banks[0], 90, "transfers, cards, cheques and wallets go to the bank journal"
+        else:
+            suggestions.append(Suggestion("method", code, kept_under, None, None, 0, "no bank journal in the company"))
+            continue
+        if len(banks if not is_cash or not cashes else cashes) > 1:
+            score -= 20
+            why += " (several exist: check which)"
+        suggestions.append(
+            Suggestion(
+                "method", code, kept_under, str(journal["code"]), f"{journal['code']} {journal['name']}", score, why
+            )
+        )
+    return suggestions
+
+
+def _suggest_vat(
+    client: OdooClient, company: Target, kept_under: int, kind: MappingKind, codes: list[str]
+) -> list[Suggestion]:
+    use = "sale" if kind is MappingKind.VAT_SALE else "purchase"
+    taxes = client.search_read(
+        "account.tax",
+        [("type_tax_use", "=", use), ("amount_type", "=", "percent"), ("company_id", "=", company.id)],
+        ["name", "amount"],
+        context={"allowed_company_ids": [company.id]},
+    )
+    suggestions = []
+    for code in codes:
+        rate = vat_percent(code)
+        same_rate = [t for t in taxes if Decimal(str(t["amount"])) == rate]
+        if rate == 0:
+            wants_exempt = code == "exempt"
+            named = [t for t in same_rate if any(w in _normalise(t["name"]) for w in EXEMPT_WORDS) == wants_exempt]
+            same_rate = named or same_rate
+        if not same_rate:
+            suggestions.append(Suggestion(kind.value, code, kept_under, None, None, 0, f"no {use} tax of {rate} %"))
+            continue
+        tax = same_rate[0]
+        score = 100 if len(same_rate) == 1 else 80
+        why = f"the only {use} tax of {rate} %" if score == 100 else f"one of {len(same_rate)} {use} taxes of {rate} %"
+        if code == "exempt":
+            why = f"the exempt {use} tax"
+        suggestions.append(Suggestion(kind.value, code, kept_under, str(tax["id"]), str(tax["name"]), score, why))
+    return suggestions
+
+
+def suggest(
+    config: Config,
+    store: Store,
+    *,
+    kinds: tuple[MappingKind, ...] = (),
+    company: str | None = None,
+    create_missing_accounts: bool = False,
+) -> list[Suggestion]:
+    """A suggestion for every unmapped code of the stored records. Writes nothing."""
+    with open_client(config) as client:
+        by_company = config.defaults.owner_separation == "by_company"
+        reference = company or config.defaults.company
+        if not reference:
+            raise InvalidChoice("no company to suggest for", "Add --company, or: odoosync defaults set --company …")
+        target_company = company_target(client, reference)
+        kept_under = target_company.id if by_company else ANY_COMPANY
+        unmapped = list_codes(
+            config, store, kinds=kinds, company_id=kept_under if by_company else None, unmapped_only=True
+        )
+        by_kind: dict[MappingKind, list[str]] = {}
+        for row in unmapped:
+            by_kind.setdefault(row.kind, []).append(row.shown if row.kind is MappingKind.CATEGORY else row.code)
+        suggestions: list[Suggestion] = []
+        if MappingKind.CATEGORY in by_kind:
+            suggestions += _suggest_categories(
+                client,
+                target_company,
+                kept_under,
+                by_kind[MappingKind.CATEGORY],
+                create_missing=create_missing_accounts,
+            )
+        if MappingKind.METHOD in by_kind:
+            suggestions += _suggest_methods(client, target_company, kept_under, by_kind[MappingKind.METHOD])
+        for vat_kind in (MappingKind.VAT_SALE, MappingKind.VAT_PURCHASE):
+            if vat_kind in by_kind:
+                suggestions += _suggest_vat(client, target_company, kept_under, vat_kind, by_kind[vat_kind])
+    return suggestions
+
+
+# --- the plan file ---------------------------------------------------------------------------------------------
+
+
+def write_plan(path: Path, suggestions: list[Suggestion]) -> int:
+    """Write the suggestions that have a target (or an account to create); returns how many lines."""
+    entries = [s.as_plan_entry() for s in suggestions if s.target is not None or s.create_account]
+    path.write_text(PLAN_HEADER.format(path=path) + tomli_w.dumps({"mapping": entries}), encoding="utf-8")
+    return len(entries)
+
+
+@dataclass(frozen=True)
+class Applied:
+    mappings: list[Mapping]
+    created_accounts: list[str]
+
+
+def read_plan(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidChoice(f"no plan file at {path}", "Write one with: odoosync map suggest --out plan.toml") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidChoice(f"the plan {path} is not valid TOML: {error}", "Fix it, or suggest again.") from None
+    entries = data.get("mapping", [])
+    for number, entry in enumerate(entries, start=1):
+        if entry.get("kind") not in ("category", "method", "vat_sale", "vat_purchase") or not entry.get("code"):
+            raise InvalidChoice(f"line {number} of the plan has no valid kind and code", None)
+        if "target" not in entry and not (entry["kind"] == "category" and entry.get("create_account")):
+            raise InvalidChoice(f"line {number} of the plan ({entry['kind']} {entry['code']!r}) has no target", None)
+    return list(entries)
+
+
+def _create_account(client: OdooClient, company_id: int, account: dict[str, str]) -> str:
+    # The company field differs: company_id up to 17, company_ids from 18 (versions.py).
+    company_value: object = company_id if client.version.major <= 17 else [(6, 0, [company_id])]
+    client.create(
+        "account.account",
+        [
+            {
+                "code": account["code"],
+                "name": account["name"],
+                "account_type": "expense",
+                client.version.account_company: company_value,
+            }
+        ],
+        context={"allowed_company_ids": [company_id]},
+    )
+    return account["code"]
+
+
+def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> Applied:
+    """Create the proposed accounts, then save every mapping, each target checked in Odoo again first."""
+    created: list[str] = []
+    applied: list[Mapping] = []
+    with open_client(config) as client:
+        for entry in entries:
+            kind, code, company_id = entry["kind"], entry["code"], int(entry.get("company", ANY_COMPANY))
+            company = str(company_id) if company_id else None
+            target = entry.get("target")
+            if kind == "category" and entry.get("create_account"):
+                owner_company = company_id or company_target(client, str(config.defaults.company)).id
+                target = _create_account(client, owner_company, entry["create_account"])
+                created.append(target)
+            if kind == "category":
+                applied += set_mapping(config, store, "category", code, account=target, company=company)
+            elif kind == "method":
+                applied += set_mapping(config, store, "method", code, journal=target, company=company)
+            elif kind == "vat_sale":
+                applied += set_mapping(config, store, "vat", code, sale_tax=target, company=company)
+            else:
+                applied += set_mapping(config, store, "vat", code, purchase_tax=target, company=company)
+    return Applied(applied, created)
