@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,6 +11,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.domain.mappings import MappingKind
+from odoosync.sync.assistant import apply_plan, read_plan, suggest, write_plan
 from odoosync.sync.mappings import list_codes, remove_mapping, set_mapping
 
 app = typer.Typer(
@@ -109,10 +112,7 @@ def set_command(
             ]
         )
     else:
-        for mapping in saved:
-            render.out.print(
-                f"[green]✓[/] {mapping.kind} {mapping.code!r} → {mapping.odoo_name} (id {mapping.odoo_id})"
-            )
+        render.print_mappings(saved)
 
 
 @app.command("remove")
@@ -129,3 +129,69 @@ def remove_command(
     with state(ctx).workspace() as workspace:
         removed = remove_mapping(workspace.config, workspace.store, kind, code, company_id=company)
     render.out.print(f"Removed {removed} mapping(s) of {kind} {code!r}.")
+
+
+@app.command("suggest")
+def suggest_command(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option(help="category, method or vat.", metavar="KIND")] = None,
+    company: Annotated[str | None, typer.Option(help="Company to suggest for: name or id.")] = None,
+    create_missing_accounts: Annotated[
+        bool, typer.Option("--create-missing-accounts", help="Propose new expense accounts for unmatched categories.")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Where to write the plan to review.", dir_okay=False)] = Path("plan.toml"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the suggestions as JSON.")] = False,
+) -> None:
+    """Suggest a target for every unmapped code, with its score and why; writes a plan to review. Changes nothing.
+
+    Example: odoosync map suggest --out plan.toml
+    """
+    if kind is not None and kind not in LISTED_KINDS:
+        raise typer.BadParameter("choose category, method or vat", param_hint="--kind")
+    with state(ctx).workspace() as workspace:
+        suggestions = suggest(
+            workspace.config,
+            workspace.store,
+            kinds=tuple(LISTED_KINDS.get(kind or "", [])),
+            company=company,
+            create_missing_accounts=create_missing_accounts,
+        )
+    lines = write_plan(out, suggestions)
+    if as_json:
+        render.print_json({"plan": str(out), "lines": lines, "suggestions": [s.as_plan_entry() for s in suggestions]})
+    else:
+        render.print_suggestions(suggestions, out, lines)
+
+
+@app.command("apply")
+def apply_command(
+    ctx: typer.Context,
+    plan: Annotated[Path, typer.Argument(metavar="PLAN", help="A plan written by map suggest (edited or not).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was applied as JSON.")] = False,
+) -> None:
+    """Apply a reviewed plan: create the proposed accounts, save the mappings; every target re-checked in Odoo.
+
+    Example: odoosync map apply plan.toml --yes
+    """
+    entries = read_plan(plan)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise typer.BadParameter("confirm with --yes when not running in a terminal", param_hint="--yes")
+        typer.confirm(f"Apply {len(entries)} mapping(s) from {plan}?", abort=True)
+    with state(ctx).workspace() as workspace:
+        applied = apply_plan(workspace.config, workspace.store, entries)
+    if as_json:
+        render.print_json(
+            {
+                "created_accounts": applied.created_accounts,
+                "mappings": [
+                    {"kind": m.kind, "code": m.code, "company": m.company_id, "name": m.odoo_name, "id": m.odoo_id}
+                    for m in applied.mappings
+                ],
+            }
+        )
+    else:
+        for code in applied.created_accounts:
+            render.out.print(f"[green]✓[/] created account {code}")
+        render.print_mappings(applied.mappings)

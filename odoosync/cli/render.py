@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -24,7 +25,9 @@ from rich.table import Table
 
 from odoosync.config import ConfigEntry
 from odoosync.domain.errors import OdoosyncError
+from odoosync.domain.mappings import Mapping
 from odoosync.store.jobs import Job
+from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
 from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.mappings import CodeUse
@@ -288,3 +291,27 @@ def print_codes(rows: Sequence[CodeUse]) -> None:
         target = escape(row.mapping.odoo_name) if row.mapping else "[yellow]unmapped[/]"
         table.add_row(row.kind.value, escape(row.shown), str(row.records), target)
     out.print(table)
+
+
+def print_suggestions(suggestions: Sequence[Suggestion], plan: Path, lines: int) -> None:
+    if not suggestions:
+        out.print("Every code is mapped: nothing to suggest.")
+        return
+    table = Table(title="Suggestions (nothing was written to Odoo)", title_justify="left")
+    for column in ("kind", "code", "suggested", "score", "why"):
+        table.add_column(column, overflow="fold")
+    for s in suggestions:
+        target = escape(s.target_name) if s.target_name else "[yellow]—[/]"
+        if s.create_account:
+            target = f"[cyan]new account[/] {target}"
+        table.add_row(s.kind, escape(s.code), target, str(s.score), escape(s.why))
+    out.print(table)
+    out.print(
+        f"Wrote {lines} line(s) to {escape(str(plan))}: review it, then run: odoosync map apply {escape(str(plan))}"
+    )
+
+
+def print_mappings(saved: Sequence[Mapping]) -> None:
+    for mapping in saved:
+        target = f"{escape(mapping.odoo_name)} (id {mapping.odoo_id})"
+        out.print(f"[green]✓[/] {mapping.kind} {escape(repr(mapping.code))} → {target}")
