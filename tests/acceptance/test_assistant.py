@@ -25,7 +25,7 @@ OBVIOUS = {
 }
 
 
-@pytest.fixture(params=[17, 19])
+@pytest.fixture(params=[16, 17, 18, 19])
 def connected(request: pytest.FixtureRequest, connect_to: Callable[[Sandbox], None]) -> Iterator[Sandbox]:
     with Sandbox(request.param, companies=2) as sandbox:
         assert cli("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0
