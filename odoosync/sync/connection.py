@@ -231,9 +231,15 @@ def connect(
             handle.write(key.typed + "\n")
         key_file.chmod(0o600)
         updates["odoo.api_key_file"] = str(key_file)
-    if report.company and not config.defaults.company:
+    # Defaults name objects of one Odoo database: another database gets its own, a reconnection keeps them.
+    same_database = bool(config.odoo.url and config.odoo.database) and database_key(
+        config.odoo.url or "", config.odoo.database or ""
+    ) == database_key(endpoint.url, database)
+    if not same_database:
+        updates["defaults.rent_product"] = None
+    if report.company and (not same_database or not config.defaults.company):
         updates["defaults.company"] = report.company[1]
-    if report.sale_journal and not config.defaults.sale_journal:
+    if report.sale_journal and (not same_database or not config.defaults.sale_journal):
         updates["defaults.sale_journal"] = report.sale_journal[1]
     save_config_values(config.path, updates)
     return replace(report, saved_to=config.path)

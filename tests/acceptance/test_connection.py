@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from odoosync.cli.app import app
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.config import load_config
+from odoosync.config import load_config, save_config_values
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.sync.connection import KeySource, connect, database_key
@@ -234,3 +234,20 @@ def test_nothing_is_saved_when_the_key_file_is_readable_by_others(sandbox: Sandb
     code, _, err = run(*connect_args(sandbox, **{"--api-key-env": ""})[:-2], "--api-key-file", str(key_file))
     assert code == ExitCode.CONFIG
     assert "chmod 600" in err
+
+
+def test_another_database_gets_its_own_defaults_a_reconnection_keeps_them(
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Sandbox(17) as first, Sandbox(17, companies=2) as second:
+        monkeypatch.setenv("TEST_ODOO_KEY", first.api_key)
+        assert run(*connect_args(first))[0] == 0
+        monkeypatch.setenv("ODOOSYNC_API_KEY", first.api_key)
+        assert run("defaults", "set", "--company", "Saudi Test Co", "--sale-journal", "INV")[0] == 0
+        save_config_values(load_config().path, {"defaults.rent_product": "RENT"})
+        assert run(*connect_args(first))[0] == 0  # the same database again
+        assert load_config().defaults.rent_product == "RENT"
+        monkeypatch.setenv("TEST_ODOO_KEY", second.api_key)
+        assert run(*connect_args(second))[0] == 0  # another database
+        defaults = load_config().defaults
+        assert (defaults.company, defaults.sale_journal, defaults.rent_product) == ("Saudi Test Co", "INV", None)
