@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -102,6 +103,11 @@ class JobRow(Base):
     error_kind: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A newer version arrived while the job ran: it goes back to pending for it when this attempt ends.
+    wanted_version: Mapped[int | None] = mapped_column(Integer)
+    # The last attempt may have reached Odoo without an answer (a lease expired, an outcome unknown): the next one
+    # searches Odoo for the record's marker before creating anything.
+    search_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class JobAttemptRow(Base):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +15,7 @@ from odoosync.domain.records import RecordType
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store, schema
 from odoosync.store.records import RecordRepository
+from odoosync.store.tables import Base
 
 TABLES = {"records", "jobs", "job_attempts", "links", "mappings", "alembic_version"}
 
@@ -181,3 +184,12 @@ def test_a_locked_sqlite_database_says_another_process_holds_it(sqlite_url: str)
         assert "Another odoosync process" in caught.value.instruction
         locker.dispose()
         blocked.dispose()
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_describe(database_url: str) -> None:
+    engine = create_engine(database_url)
+    schema.upgrade(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
