@@ -25,8 +25,8 @@ from rich.table import Table
 
 from odoosync.config import ConfigEntry
 from odoosync.domain.errors import OdoosyncError
+from odoosync.domain.jobs import Job
 from odoosync.domain.mappings import Mapping
-from odoosync.store.jobs import Job
 from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
 from odoosync.sync.ingest import IngestReport, ProgressCallback

@@ -1,51 +1,73 @@
-"""Jobs: the sync queue. Issue 6 fills it; for now it can be listed."""
+"""Jobs: the sync queue. One open job per record; every change of state goes through domain.jobs.transition.
+
+Claiming is one statement (UPDATE … WHERE pk IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING), so several workers
+on PostgreSQL never take the same job, and on SQLite the write lock serialises them. Every claim opens an attempt
+in the history; an attempt whose worker died stays, marked interrupted, when its lease is recovered.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.engine import Connection, Engine
 
-from odoosync.domain.jobs import JobState
+from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobState, transition
 from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable
-from odoosync.store.tables import JobRow, RecordRow
+from odoosync.store.tables import JobAttemptRow, JobRow, RecordRow
+
+# Contacts first: every transaction needs its partner. Then expenses, deposits, rent payments (design.md).
+DEPENDENCY_RANK = {RecordType.CONTACT: 0, RecordType.EXPENSE: 1, RecordType.DEPOSIT: 2, RecordType.RENT_PAYMENT: 3}
+_RANK = case({t.value: rank for t, rank in DEPENDENCY_RANK.items()}, value=RecordRow.type, else_=9)
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    pk: int
-    record_type: RecordType
-    record_id: str
-    record_version: int
-    state: JobState
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    error_kind: str | None
-    created_at: datetime
-    updated_at: datetime
+# The repository has a method named `list`: annotations inside the class use these names instead.
+Jobs = list[Job]
+Attempts = list[Attempt]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class JobRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def list(
-        self,
-        *,
-        states: Sequence[JobState] = (),
-        types: Sequence[RecordType] = (),
-        limit: int | None = None,
-    ) -> list[Job]:
-        query = (
-            select(JobRow.__table__, RecordRow.type.label("record_type"), RecordRow.app_id)
-            .join(RecordRow, RecordRow.pk == JobRow.record_pk)
-            .order_by(JobRow.pk)
+    # --- reading ---
+
+    def _select(self) -> Any:
+        return select(JobRow.__table__, RecordRow.type.label("record_type"), RecordRow.app_id).join(
+            RecordRow, RecordRow.pk == JobRow.record_pk
         )
+
+    @staticmethod
+    def _job(row: Any) -> Job:
+        return Job(
+            pk=row.pk,
+            record_pk=row.record_pk,
+            record_type=RecordType(row.record_type),
+            record_id=row.app_id,
+            record_version=row.record_version,
+            state=JobState(row.state),
+            attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at,
+            last_error=row.last_error,
+            error_kind=row.error_kind,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            search_first=bool(row.search_first),
+            lease_owner=row.lease_owner,
+        )
+
+    def list(
+        self, *, states: Sequence[JobState] = (), types: Sequence[RecordType] = (), limit: int | None = None
+    ) -> list[Job]:
+        query = self._select().order_by(JobRow.pk)
         if states:
             query = query.where(JobRow.state.in_([s.value for s in states]))
         if types:
@@ -53,19 +75,264 @@ class JobRepository:
         if limit is not None:
             query = query.limit(limit)
         with reported_as_unavailable(), self._engine.connect() as connection:
+            return [self._job(row) for row in connection.execute(query)]
+
+    def get(self, pk: int) -> Job | None:
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            row = connection.execute(self._select().where(JobRow.pk == pk)).one_or_none()
+        return None if row is None else self._job(row)
+
+    def attempts(self, pk: int) -> Attempts:
+        query = select(JobAttemptRow).where(JobAttemptRow.job_pk == pk).order_by(JobAttemptRow.pk)
+        with reported_as_unavailable(), self._engine.connect() as connection:
             return [
-                Job(
-                    pk=job.pk,
-                    record_type=RecordType(job.record_type),
-                    record_id=job.app_id,
-                    record_version=job.record_version,
-                    state=JobState(job.state),
-                    attempts=job.attempts,
-                    next_attempt_at=job.next_attempt_at,
-                    last_error=job.last_error,
-                    error_kind=job.error_kind,
-                    created_at=job.created_at,
-                    updated_at=job.updated_at,
+                Attempt(
+                    row.started_at,
+                    row.finished_at,
+                    row.outcome,
+                    row.error,
+                    row.error_kind,
+                    json.loads(row.odoo_ids) if row.odoo_ids else [],
                 )
-                for job in connection.execute(query)
+                for row in connection.execute(query)
             ]
+
+    # --- enqueueing ---
+
+    def enqueue(self, entries: Sequence[tuple[int, int]]) -> int:
+        """Ask for each (record pk, version) to be synced. A record keeps one open job: a pending one takes the
+        newer version; a running one remembers it and goes back to pending when its attempt ends."""
+        now = _now()
+        touched = 0
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            pks = [pk for pk, _ in entries]
+            open_jobs = {
+                row.record_pk: row
+                for row in connection.execute(
+                    select(JobRow.pk, JobRow.record_pk, JobRow.state, JobRow.record_version).where(
+                        JobRow.record_pk.in_(pks), JobRow.state.in_([s.value for s in OPEN_STATES])
+                    )
+                )
+            }
+            for record_pk, version in entries:
+                job = open_jobs.get(record_pk)
+                if job is None:
+                    connection.execute(
+                        insert(JobRow).values(
+                            record_pk=record_pk,
+                            record_version=version,
+                            state=JobState.PENDING.value,
+                            attempts=0,
+                            next_attempt_at=now,
+                            created_at=now,
+                            updated_at=now,
+                            search_first=False,
+                        )
+                    )
+                elif job.state == JobState.PENDING.value and version > job.record_version:
+                    connection.execute(
+                        update(JobRow).where(JobRow.pk == job.pk).values(record_version=version, updated_at=now)
+                    )
+                elif job.state == JobState.RUNNING.value and version > job.record_version:
+                    connection.execute(
+                        update(JobRow).where(JobRow.pk == job.pk).values(wanted_version=version, updated_at=now)
+                    )
+                else:
+                    continue
+                touched += 1
+        return touched
+
+    # --- claiming and finishing ---
+
+    def claim(self, worker: str, *, limit: int, lease_seconds: int, types: Sequence[RecordType] = ()) -> Jobs:
+        """Take up to `limit` due pending jobs, in dependency order, leased to `worker` for `lease_seconds`."""
+        now = _now()
+        due = (
+            select(JobRow.pk)
+            .join(RecordRow, RecordRow.pk == JobRow.record_pk)
+            .where(JobRow.state == JobState.PENDING.value, JobRow.next_attempt_at <= now)
+            .order_by(_RANK, JobRow.pk)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=JobRow)
+        )
+        if types:
+            due = due.where(RecordRow.type.in_([t.value for t in types]))
+        transition(JobState.PENDING, JobState.RUNNING)
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            # A CTE, not IN (subquery): PostgreSQL may run an IN subquery more than once, ignoring its LIMIT.
+            chosen = due.cte("due")
+            claimed = [
+                row.pk
+                for row in connection.execute(
+                    update(JobRow)
+                    .where(JobRow.pk == chosen.c.pk, JobRow.state == JobState.PENDING.value)
+                    .values(
+                        state=JobState.RUNNING.value,
+                        lease_owner=worker,
+                        lease_expires_at=now + timedelta(seconds=lease_seconds),
+                        attempts=JobRow.attempts + 1,
+                        updated_at=now,
+                    )
+                    .returning(JobRow.pk)
+                )
+            ]
+            if claimed:
+                connection.execute(insert(JobAttemptRow), [{"job_pk": pk, "started_at": now} for pk in claimed])
+            rows = connection.execute(self._select().where(JobRow.pk.in_(claimed))).all() if claimed else []
+        jobs = {row.pk: self._job(row) for row in rows}
+        return sorted(jobs.values(), key=lambda job: (DEPENDENCY_RANK[job.record_type], job.pk))
+
+    def _close(
+        self,
+        connection: Connection,
+        job: Job,
+        target: JobState,
+        *,
+        outcome: str,
+        error: str | None = None,
+        kind: str | None = None,
+        odoo_ids: Sequence[int] = (),
+        next_attempt_at: datetime | None = None,
+        search_first: bool = False,
+    ) -> None:
+        current = JobState(connection.execute(select(JobRow.state).where(JobRow.pk == job.pk)).scalar_one())
+        transition(current, target)
+        now = _now()
+        values: dict[str, Any] = {
+            "state": target.value,
+            "lease_owner": None,
+            "lease_expires_at": None,
+            "last_error": error,
+            "error_kind": kind,
+            "updated_at": now,
+            "search_first": search_first,
+        }
+        if next_attempt_at is not None:
+            values["next_attempt_at"] = next_attempt_at
+        connection.execute(update(JobRow).where(JobRow.pk == job.pk).values(values))
+        attempt = connection.execute(
+            select(JobAttemptRow.pk)
+            .where(JobAttemptRow.job_pk == job.pk, JobAttemptRow.finished_at.is_(None))
+            .order_by(JobAttemptRow.pk.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if attempt is not None:
+            connection.execute(
+                update(JobAttemptRow)
+                .where(JobAttemptRow.pk == attempt)
+                .values(
+                    finished_at=now,
+                    outcome=outcome,
+                    error=error,
+                    error_kind=kind,
+                    odoo_ids=json.dumps(list(odoo_ids)) if odoo_ids else None,
+                )
+            )
+
+    def _requeue_wanted(self, connection: Connection, job: Job) -> bool:
+        """A newer version arrived while the job ran: back to pending for it, done or not."""
+        wanted = connection.execute(select(JobRow.wanted_version).where(JobRow.pk == job.pk)).scalar_one()
+        if wanted is None:
+            return False
+        transition(JobState.RUNNING, JobState.PENDING)
+        connection.execute(
+            update(JobRow)
+            .where(JobRow.pk == job.pk)
+            .values(state=JobState.PENDING.value, record_version=wanted, wanted_version=None, next_attempt_at=_now())
+        )
+        return True
+
+    def complete(self, job: Job, *, odoo_ids: Sequence[int] = ()) -> None:
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            if self._requeue_wanted(connection, job):
+                self._close_attempt_only(connection, job, "done", odoo_ids)
+                return
+            self._close(connection, job, JobState.DONE, outcome="done", odoo_ids=odoo_ids)
+
+    def _close_attempt_only(self, connection: Connection, job: Job, outcome: str, odoo_ids: Sequence[int]) -> None:
+        connection.execute(
+            update(JobAttemptRow)
+            .where(JobAttemptRow.job_pk == job.pk, JobAttemptRow.finished_at.is_(None))
+            .values(finished_at=_now(), outcome=outcome, odoo_ids=json.dumps(list(odoo_ids)) if odoo_ids else None)
+        )
+        connection.execute(update(JobRow).where(JobRow.pk == job.pk).values(lease_owner=None, lease_expires_at=None))
+
+    def retry_later(self, job: Job, *, error: str, kind: str, at: datetime, search_first: bool = False) -> None:
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            self._close(
+                connection,
+                job,
+                JobState.PENDING,
+                outcome="retry",
+                error=error,
+                kind=kind,
+                next_attempt_at=at,
+                search_first=search_first,
+            )
+
+    def fail(self, job: Job, *, error: str, kind: str) -> None:
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            self._close(connection, job, JobState.FAILED, outcome="failed", error=error, kind=kind)
+
+    # --- people and recovery ---
+
+    def retry_failed(self, pks: Sequence[int] | None = None) -> int:
+        """Failed jobs (these, or all) back to pending, due now."""
+        return self._move(JobState.FAILED, JobState.PENDING, pks, next_attempt_at=_now())
+
+    def cancel(self, pks: Sequence[int]) -> int:
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            rows = connection.execute(select(JobRow.pk, JobRow.state).where(JobRow.pk.in_(list(pks)))).all()
+            for row in rows:
+                transition(JobState(row.state), JobState.CANCELLED)  # refuses running and finished jobs
+            connection.execute(
+                update(JobRow)
+                .where(JobRow.pk.in_([r.pk for r in rows]))
+                .values(state=JobState.CANCELLED.value, updated_at=_now())
+            )
+            return len(rows)
+
+    def _move(self, source: JobState, target: JobState, pks: Sequence[int] | None, **values: Any) -> int:
+        transition(source, target)
+        query = update(JobRow).where(JobRow.state == source.value)
+        if pks is not None:
+            query = query.where(JobRow.pk.in_(list(pks)))
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            result = connection.execute(query.values(state=target.value, updated_at=_now(), **values))
+            return int(result.rowcount or 0)
+
+    def recover_expired(self) -> int:
+        """Running jobs whose lease ran out (their worker died) go back to pending, to search Odoo first."""
+        now = _now()
+        transition(JobState.RUNNING, JobState.PENDING)
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            expired = [
+                row.pk
+                for row in connection.execute(
+                    select(JobRow.pk)
+                    .where(JobRow.state == JobState.RUNNING.value, JobRow.lease_expires_at < now)
+                    .with_for_update(skip_locked=True)
+                )
+            ]
+            if not expired:
+                return 0
+            connection.execute(
+                update(JobRow)
+                .where(JobRow.pk.in_(expired))
+                .values(
+                    state=JobState.PENDING.value,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    search_first=True,
+                    next_attempt_at=now,
+                    last_error="interrupted: the worker stopped before it finished",
+                    error_kind="interrupted",
+                    updated_at=now,
+                )
+            )
+            connection.execute(
+                update(JobAttemptRow)
+                .where(JobAttemptRow.job_pk.in_(expired), JobAttemptRow.finished_at.is_(None))
+                .values(finished_at=now, outcome="interrupted", error="the worker stopped before it finished")
+            )
+            return len(expired)
