@@ -339,11 +339,11 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
                 target = _create_account(client, owner_company, entry["create_account"])
                 created.append(target)
             if kind == "category":
-                applied += set_mapping(config, store, "category", code, account=target, company=company)
+                applied += set_mapping(config, store, "category", code, account=target, company=company, client=client)
             elif kind == "method":
-                applied += set_mapping(config, store, "method", code, journal=target, company=company)
+                applied += set_mapping(config, store, "method", code, journal=target, company=company, client=client)
             elif kind == "vat_sale":
-                applied += set_mapping(config, store, "vat", code, sale_tax=target, company=company)
+                applied += set_mapping(config, store, "vat", code, sale_tax=target, company=company, client=client)
             else:
-                applied += set_mapping(config, store, "vat", code, purchase_tax=target, company=company)
+                applied += set_mapping(config, store, "vat", code, purchase_tax=target, company=company, client=client)
     return Applied(applied, created)

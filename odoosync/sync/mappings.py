@@ -160,12 +160,14 @@ def tax_target(client: OdooClient, given: str, company: Target, *, use: str, cod
     )
     [tax] = client.read("account.tax", [target.id], ["amount"], context={"allowed_company_ids": [company.id]})
     if Decimal(str(tax["amount"])) != rate:
-        candidates = client.search_read(
+        same_use = client.search_read(
             "account.tax",
-            [("type_tax_use", "=", use), ("amount", "=", float(rate)), ("company_id", "=", company.id)],
-            ["name"],
+            [("type_tax_use", "=", use), ("amount_type", "=", "percent"), ("company_id", "=", company.id)],
+            ["name", "amount"],
             context={"allowed_company_ids": [company.id]},
         )
+        # Compared here as exact decimals rather than sending the rate as a float.
+        candidates = [row for row in same_use if Decimal(str(row["amount"])) == rate]
         listed = "; ".join(f"{row['name']} (id {row['id']})" for row in candidates) or "none"
         raise InvalidChoice(
             f"the {use} tax {target.name!r} is {tax['amount']} %, but the VAT rate {code!r} is {rate} %",
@@ -188,19 +190,21 @@ def set_mapping(
     sale_tax: str | None = None,
     purchase_tax: str | None = None,
     company: str | None = None,
+    client: OdooClient | None = None,
 ) -> list[Mapping]:
-    """Check the targets in Odoo, then save the mapping(s); a VAT rate may get its sale and purchase tax."""
+    """Check the targets in Odoo, then save the mapping(s); a VAT rate may get its sale and purchase tax.
+    `client`: an open connection to reuse (applying a plan checks many targets over one)."""
     normalized = normalize_code(code)
     if not normalized:
         raise InvalidChoice("the code is empty", None)
     endpoint = endpoint_of(config)
     saved: list[Mapping] = []
-    with open_client(config) as client:
-        target_company, kept_under = _company_for(client, config, company)
+    with contextlib.nullcontext(client) if client else open_client(config) as odoo:
+        target_company, kept_under = _company_for(odoo, config, company)
         if kind == "category":
             if not account:
                 raise InvalidChoice("a category maps to an account", "Add --account CODE_OR_NAME.")
-            target = account_target(client, account, target_company)
+            target = account_target(odoo, account, target_company)
             saved.append(
                 Mapping(
                     MappingKind.CATEGORY,
@@ -214,7 +218,7 @@ def set_mapping(
         elif kind == "method":
             if not journal:
                 raise InvalidChoice("a payment method maps to a journal", "Add --journal CODE_OR_NAME.")
-            target, lines = journal_target(client, journal, target_company)
+            target, lines = journal_target(odoo, journal, target_company)
             saved.append(
                 Mapping(
                     MappingKind.METHOD,
@@ -238,7 +242,7 @@ def set_mapping(
                 ("purchase", purchase_tax, MappingKind.VAT_PURCHASE),
             ):
                 if given:
-                    target = tax_target(client, given, target_company, use=use, code=normalized)
+                    target = tax_target(odoo, given, target_company, use=use, code=normalized)
                     saved.append(Mapping(mapping_kind, normalized, kept_under, target.model, target.id, target.name))
         else:
             raise InvalidChoice(f"unknown mapping kind {kind!r}", f"Use one of {', '.join(KINDS_SET_HERE)}.")
