@@ -22,6 +22,7 @@ from odoosync.cli import render
 from odoosync.cli import sandbox as sandbox_commands
 from odoosync.cli import setup as setup_commands
 from odoosync.cli import status as status_commands
+from odoosync.cli import sync as sync_commands
 from odoosync.cli.context import AppState
 from odoosync.cli.exit_codes import ExitCode, exit_code_for
 from odoosync.domain.errors import OdoosyncError
@@ -98,6 +99,7 @@ def main_options(
 ingest_commands.register(app)
 connection_commands.register(app)
 status_commands.register(app)
+sync_commands.register(app)
 app.add_typer(queue_commands.app, name="queue")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(defaults_commands.app, name="defaults")

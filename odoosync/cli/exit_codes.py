@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     ERROR = 1  # an unexpected internal error: a bug to report
     USAGE = 2  # wrong command line (typer/click)
     NOT_FOUND = 3  # the record or job named does not exist
+    JOBS_FAILED = 4  # sync ran, but some jobs failed and need a person (odoosync queue list --state failed)
     INVALID_INPUT = 65  # EX_DATAERR: the input has invalid records; nothing was stored
     NO_INPUT = 66  # EX_NOINPUT: an input file cannot be read
     UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database or Odoo cannot be reached or used

@@ -10,6 +10,7 @@ from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
+from odoosync.sync.queue import cancel_jobs, job_details, retry_jobs
 
 app = typer.Typer(help="The sync queue: one job per record to bring into Odoo.", no_args_is_help=True)
 
@@ -45,3 +46,58 @@ def list_jobs(
         render.print_json([render.job_as_dict(job) for job in jobs])
     else:
         render.print_jobs(jobs)
+
+
+@app.command("show")
+def show_job(
+    ctx: typer.Context,
+    job: Annotated[int, typer.Argument(metavar="JOB", help="The job's number (see odoosync queue list).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as JSON.")] = False,
+) -> None:
+    """Show one job: its record, every attempt with its outcome and error, and the Odoo record it made.
+
+    Example: odoosync queue show 42
+    """
+    with state(ctx).workspace() as workspace:
+        details = job_details(workspace.store, workspace.config, job)
+    if as_json:
+        render.print_json(details.as_dict())
+    else:
+        render.print_job_details(details)
+
+
+@app.command("retry")
+def retry(
+    ctx: typer.Context,
+    jobs: Annotated[list[int] | None, typer.Argument(metavar="JOB...", help="Failed jobs to retry.")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Retry every failed job.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the count as JSON.")] = False,
+) -> None:
+    """Put failed jobs back in the queue, due now (after fixing what their error names).
+
+    Example: odoosync queue retry --failed
+    """
+    with state(ctx).workspace() as workspace:
+        count = retry_jobs(workspace.store, jobs or (), failed=failed)
+    if as_json:
+        render.print_json({"retried": count})
+    else:
+        render.out.print(f"{count} job(s) back in the queue; run odoosync sync to push them.")
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    jobs: Annotated[list[int], typer.Argument(metavar="JOB...", help="Pending or failed jobs to cancel.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the count as JSON.")] = False,
+) -> None:
+    """Cancel pending or failed jobs: their records stay stored and show Not synced.
+
+    Example: odoosync queue cancel 42 43
+    """
+    with state(ctx).workspace() as workspace:
+        count = cancel_jobs(workspace.store, jobs)
+    if as_json:
+        render.print_json({"cancelled": count})
+    else:
+        render.out.print(f"{count} job(s) cancelled.")

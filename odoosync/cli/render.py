@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +29,13 @@ from odoosync.domain.jobs import Job
 from odoosync.domain.mappings import Mapping
 from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
+from odoosync.sync.engine import SyncReport
 from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.mappings import CodeUse
 from odoosync.sync.owners import Owner
-from odoosync.sync.status import Chip, RecordStatus
+from odoosync.sync.queue import JobDetails
+from odoosync.sync.status import Chip, RecordStatus, describe_link
+from odoosync.sync.switch import BackfillReport, EnableReport
 
 # soft_wrap: a message stays one line in logs and pipes, whatever the width.
 out = Console(highlight=False, soft_wrap=True)
@@ -315,3 +318,119 @@ def print_mappings(saved: Sequence[Mapping]) -> None:
     for mapping in saved:
         target = f"{escape(mapping.odoo_name)} (id {mapping.odoo_id})"
         out.print(f"[green]✓[/] {mapping.kind} {escape(repr(mapping.code))} → {target}")
+
+
+# --- enable, backfill and sync ------------------------------------------------------------------------------
+
+
+def print_backfill(report: BackfillReport) -> None:
+    verb = "would queue" if report.dry_run else "queued"
+    table = Table(
+        title=f"Backfill since {report.since} ({'dry run' if report.dry_run else 'done'})", title_justify="left"
+    )
+    table.add_column("type")
+    table.add_column("eligible", justify="right")
+    table.add_column(verb, justify="right")
+    for name, (eligible, added) in report.by_type.items():
+        table.add_row(name, str(eligible), str(added))
+    out.print(table)
+    if not report.dry_run:
+        out.print("Run odoosync sync to push them to Odoo." if report.added else "Nothing new to queue.")
+
+
+def print_enable(report: EnableReport) -> None:
+    switch = report.switch
+    out.print("Syncing was already on." if report.was_enabled else "[green]Syncing is on.[/]")
+    if switch.backfill_since:
+        out.print(f"Backfill window: records dated from {switch.backfill_since} on.")
+    if report.backfill is not None:
+        print_backfill(report.backfill)
+    elif not report.was_enabled:
+        out.print("New records are queued as they are ingested; odoosync backfill --since DATE queues older ones.")
+
+
+@contextmanager
+def sync_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("syncing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("sync", total=None)
+    progress.start()
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        progress.stop()
+
+
+def print_sync_report(report: SyncReport) -> None:
+    if not report.jobs:
+        out.print("Nothing to sync: no job is due." + (f" ({report.recovered} recovered)" if report.recovered else ""))
+    else:
+        table = Table(
+            title=f"Synced {report.jobs} job(s) in {report.batches} batch(es), {report.odoo_calls} Odoo call(s), "
+            f"{report.seconds:.1f} s",
+            title_justify="left",
+        )
+        table.add_column("type")
+        for column in ("synced", "unchanged", "failed", "retrying", "waiting"):
+            table.add_column(column, justify="right")
+        for name, tally in report.by_type.items():
+            counts = tally.as_dict()
+            if any(counts.values()):
+                table.add_row(name, *(str(v) for v in counts.values()))
+        out.print(table)
+    if report.stopped_by:
+        out.print(f"[yellow]Stopped by --{report.stopped_by.replace('_', '-')}[/]: run sync again for the rest.")
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+    for failure in report.failures[:SHOWN_PROBLEMS]:
+        lines = failure["error"].splitlines() or [""]
+        err.print(
+            f"[red]failed[/] {failure['type']} {escape(failure['id'])} (job {failure['job']}): {escape(lines[0])}"
+        )
+        for line in lines[1:]:
+            err.print(f"  [cyan]→[/] {escape(line)}")
+    if len(report.failures) > SHOWN_PROBLEMS:
+        err.print(f"  … and {len(report.failures) - SHOWN_PROBLEMS} more: odoosync queue list --state failed")
+
+
+def print_job_details(details: JobDetails) -> None:
+    job = details.job
+    out.print(f"job [bold]{job.pk}[/]: {job.record_type.value} {escape(job.record_id)} version {job.record_version}")
+    out.print(
+        f"  state: {job.state.value}"
+        + (f", next attempt {_when(job.next_attempt_at)}" if job.state.value == "pending" else "")
+    )
+    if job.last_error:
+        for index, line in enumerate(job.last_error.splitlines()):
+            out.print(f"  {'error: ' if index == 0 else '  → '}{escape(line)}")
+    if details.link:
+        out.print(f"  odoo: {escape(describe_link(details.link))}")
+    if details.attempts:
+        table = Table(title="attempts", title_justify="left")
+        for column in ("#", "started", "seconds", "outcome", "odoo ids", "error"):
+            table.add_column(column)
+        for number, attempt in enumerate(details.attempts, start=1):
+            seconds = (attempt.finished_at - attempt.started_at).total_seconds() if attempt.finished_at else None
+            table.add_row(
+                str(number),
+                _when(attempt.started_at),
+                f"{seconds:.2f}" if seconds is not None else "…",
+                attempt.outcome or "running",
+                ", ".join(str(i) for i in attempt.odoo_ids),
+                escape((attempt.error or "").splitlines()[0] if attempt.error else ""),
+            )
+        out.print(table)

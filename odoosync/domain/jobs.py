@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from odoosync.domain.errors import IllegalTransition
+from odoosync.domain.links import Link
 from odoosync.domain.records import RecordType
 
 
@@ -71,3 +72,39 @@ class Attempt:
     error: str | None
     error_kind: str | None
     odoo_ids: list[int]
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    RETRY = "retry"  # transient: back to pending, due at `retry_at`
+    FAILED = "failed"  # permanent: a person must act
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    """How one attempt at a job ended, and what it left behind in Odoo."""
+
+    job: Job
+    outcome: Outcome
+    error: str | None = None
+    error_kind: str | None = None
+    retry_at: datetime | None = None
+    search_first: bool = False
+    links: tuple[Link, ...] = ()
+
+    @property
+    def odoo_ids(self) -> list[int]:
+        return [link.odoo_id for link in self.links]
+
+
+@dataclass(frozen=True, slots=True)
+class EnqueuePolicy:
+    """Which new versions `ingest` queues while syncing is on: eligible ones dated inside the backfill window
+    (any date when there is none), and every later version of a record that has been queued before."""
+
+    since: date | None = None
+
+    def wants(self, *, eligible: bool, record_date: date | None, queued_before: bool) -> bool:
+        if queued_before:
+            return True
+        return eligible and (self.since is None or record_date is None or record_date >= self.since)

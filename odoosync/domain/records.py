@@ -425,3 +425,13 @@ def parse_record(document: Mapping[str, Any]) -> Record:
 def canonical_document(record: Record) -> dict[str, Any]:
     """The record as stored: JSON-ready, amounts at currency precision, unset optional fields left out."""
     return record.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+# The status at which each type of record goes to Odoo (records.md); contacts always do.
+SYNCING_STATUS = {RecordType.RENT_PAYMENT: "approved", RecordType.EXPENSE: "verified", RecordType.DEPOSIT: "recorded"}
+
+
+def is_eligible(record_type: RecordType, document: Mapping[str, Any]) -> bool:
+    """Whether a record in this state belongs in Odoo (a payment approved, an expense verified…)."""
+    wanted = SYNCING_STATUS.get(record_type)
+    return wanted is None or document.get("status") == wanted

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from odoosync.domain.records import Record, RecordType, canonical_document
+from odoosync.domain.records import Record, RecordType, canonical_document, is_eligible
 
 
 class Delivery(StrEnum):
@@ -33,6 +33,7 @@ class IncomingVersion:
     record_date: date | None
     content_hash: str
     document: str
+    eligible: bool = True  # in a state that syncs (records.is_eligible)
 
     @classmethod
     def from_record(cls, record: Record) -> IncomingVersion:
@@ -47,6 +48,7 @@ class IncomingVersion:
             record_date=record.record_date,
             content_hash=hashlib.sha256(content.encode()).hexdigest(),
             document=content,
+            eligible=is_eligible(record.record_type, document),
         )
 
 

@@ -8,10 +8,13 @@ Retrying is the client's business, not the transport's.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +25,8 @@ import httpx
 from odoosync.odoo import errors
 
 log = logging.getLogger("odoosync.odoo")
+
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 try:
     USER_AGENT = f"odoosync/{metadata.version('odoosync')}"
@@ -156,7 +161,7 @@ class Transport:
         self.calls += 1
         started = time.perf_counter()
         try:
-            response = self.http.post(path, json=payload, headers=headers)
+            response = self.http.post(path, content=encode_json(payload), headers={**JSON_HEADERS, **(headers or {})})
         except httpx.TransportError as error:
             sent = not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
             raise _connection_failure(error, self.endpoint, sent=sent) from None
@@ -244,6 +249,40 @@ class JsonRpcTransport(Transport):
         return self.rpc(
             "object", "execute_kw", self.endpoint.database, self.uid, self._key, model, method, args, kwargs
         )
+
+
+def encode_json(value: Any) -> bytes:
+    """JSON with every Decimal written as the exact number it holds ("869.57", never 869.5700000000001):
+    money stays Decimal up to the wire, where Odoo reads it."""
+    parts: list[str] = []
+    _encode(value, parts.append)
+    return "".join(parts).encode()
+
+
+def _encode(value: Any, out: Callable[[str], None]) -> None:
+    if isinstance(value, str):
+        out(json.dumps(value, ensure_ascii=False))
+    elif value is None or isinstance(value, bool | int | float):
+        out(json.dumps(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot send {value} to Odoo")
+        out(format(value, "f"))
+    elif isinstance(value, dict):
+        out("{")
+        for index, (key, item) in enumerate(value.items()):
+            out(("," if index else "") + json.dumps(str(key), ensure_ascii=False) + ":")
+            _encode(item, out)
+        out("}")
+    elif isinstance(value, list | tuple):
+        out("[")
+        for index, item in enumerate(value):
+            if index:
+                out(",")
+            _encode(item, out)
+        out("]")
+    else:
+        raise TypeError(f"cannot send a {type(value).__name__} to Odoo")
 
 
 class Json2Transport(Transport):

@@ -59,6 +59,11 @@ class OdooVersion:
         return "price_include" if self.major <= 17 else "price_include_override"
 
     @property
+    def partner_has_mobile(self) -> bool:
+        """res.partner.mobile: up to 18; Odoo 19 keeps one phone number."""
+        return self.major <= 18
+
+    @property
     def posted_payment_state(self) -> str:
         """account.payment's state right after posting: `posted` up to 17, `in_process` from 18."""
         return "posted" if self.major <= 17 else "in_process"

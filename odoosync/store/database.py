@@ -18,6 +18,7 @@ from odoosync.store import schema
 from odoosync.store.jobs import JobRepository
 from odoosync.store.links import LinkRepository, MappingRepository
 from odoosync.store.records import RecordRepository
+from odoosync.store.settings import SettingsRepository
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -75,6 +76,7 @@ class Store:
         self.jobs = JobRepository(engine)
         self.links = LinkRepository(engine)
         self.mappings = MappingRepository(engine)
+        self.settings = SettingsRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobState, transition
+from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Outcome, transition
 from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable
+from odoosync.store.links import LinkRepository
 from odoosync.store.tables import JobAttemptRow, JobRow, RecordRow
 
 # Contacts first: every transaction needs its partner. Then expenses, deposits, rent payments (design.md).
@@ -102,45 +103,115 @@ class JobRepository:
     def enqueue(self, entries: Sequence[tuple[int, int]]) -> int:
         """Ask for each (record pk, version) to be synced. A record keeps one open job: a pending one takes the
         newer version; a running one remembers it and goes back to pending when its attempt ends."""
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            return self.enqueue_in(connection, entries)
+
+    @staticmethod
+    def enqueue_in(connection: Connection, entries: Sequence[tuple[int, int]]) -> int:
+        """`enqueue` inside a transaction the caller holds (ingest stores a chunk and queues it together)."""
         now = _now()
         touched = 0
-        with reported_as_unavailable(), self._engine.begin() as connection:
-            pks = [pk for pk, _ in entries]
+        for start in range(0, len(entries), 500):
+            chunk = entries[start : start + 500]
             open_jobs = {
                 row.record_pk: row
                 for row in connection.execute(
                     select(JobRow.pk, JobRow.record_pk, JobRow.state, JobRow.record_version).where(
-                        JobRow.record_pk.in_(pks), JobRow.state.in_([s.value for s in OPEN_STATES])
+                        JobRow.record_pk.in_([pk for pk, _ in chunk]),
+                        JobRow.state.in_([s.value for s in OPEN_STATES]),
                     )
                 )
             }
-            for record_pk, version in entries:
+            new: dict[int, int] = {}
+            for record_pk, version in chunk:
                 job = open_jobs.get(record_pk)
                 if job is None:
-                    connection.execute(
-                        insert(JobRow).values(
-                            record_pk=record_pk,
-                            record_version=version,
-                            state=JobState.PENDING.value,
-                            attempts=0,
-                            next_attempt_at=now,
-                            created_at=now,
-                            updated_at=now,
-                            search_first=False,
-                        )
-                    )
+                    if version > new.get(record_pk, 0):
+                        touched += record_pk not in new
+                        new[record_pk] = version
                 elif job.state == JobState.PENDING.value and version > job.record_version:
                     connection.execute(
                         update(JobRow).where(JobRow.pk == job.pk).values(record_version=version, updated_at=now)
                     )
+                    touched += 1
                 elif job.state == JobState.RUNNING.value and version > job.record_version:
                     connection.execute(
                         update(JobRow).where(JobRow.pk == job.pk).values(wanted_version=version, updated_at=now)
                     )
-                else:
-                    continue
-                touched += 1
+                    touched += 1
+            if new:
+                connection.execute(
+                    insert(JobRow),
+                    [
+                        {
+                            "record_pk": record_pk,
+                            "record_version": version,
+                            "state": JobState.PENDING.value,
+                            "attempts": 0,
+                            "next_attempt_at": now,
+                            "created_at": now,
+                            "updated_at": now,
+                            "search_first": False,
+                        }
+                        for record_pk, version in new.items()
+                    ],
+                )
         return touched
+
+    def enqueue_new_versions(self, entries: Sequence[tuple[int, int]], *, dry_run: bool = False) -> int:
+        """Enqueue the (record pk, version) pairs whose version has never had a job (a backfill run twice adds
+        nothing twice); with `dry_run`, only count them."""
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            seen = dict(
+                connection.execute(
+                    select(JobRow.record_pk, func.max(JobRow.record_version))
+                    .where(JobRow.record_pk.in_([pk for pk, _ in entries]))
+                    .group_by(JobRow.record_pk)
+                ).all()
+            )
+            fresh = [(pk, version) for pk, version in entries if seen.get(pk, 0) < version]
+            if dry_run or not fresh:
+                return len(fresh)
+            return self.enqueue_in(connection, fresh)
+
+    def count_due(self, types: Sequence[RecordType] = ()) -> int:
+        query = (
+            select(func.count())
+            .select_from(JobRow)
+            .join(RecordRow, RecordRow.pk == JobRow.record_pk)
+            .where(JobRow.state == JobState.PENDING.value, JobRow.next_attempt_at <= _now())
+        )
+        if types:
+            query = query.where(RecordRow.type.in_([t.value for t in types]))
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def counts(self) -> dict[tuple[RecordType, JobState], int]:
+        """How many jobs there are per record type and state."""
+        query = (
+            select(RecordRow.type, JobRow.state, func.count())
+            .join(RecordRow, RecordRow.pk == JobRow.record_pk)
+            .group_by(RecordRow.type, JobRow.state)
+        )
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            return {(RecordType(t), JobState(s)): n for t, s, n in connection.execute(query)}
+
+    def latest_for_record(self, record_pk: int) -> Job | None:
+        """The record's newest job (open or not)."""
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            row = connection.execute(
+                self._select().where(JobRow.record_pk == record_pk).order_by(JobRow.pk.desc()).limit(1)
+            ).one_or_none()
+        return None if row is None else self._job(row)
+
+    @staticmethod
+    def queued_before(connection: Connection, record_pks: Sequence[int]) -> set[int]:
+        """Which of these records have had a job, in any state."""
+        found: set[int] = set()
+        for start in range(0, len(record_pks), 500):
+            chunk = list(record_pks[start : start + 500])
+            found.update(connection.execute(select(JobRow.record_pk).where(JobRow.record_pk.in_(chunk))).scalars())
+        return found
 
     # --- claiming and finishing ---
 
@@ -245,17 +316,92 @@ class JobRepository:
     def complete(self, job: Job, *, odoo_ids: Sequence[int] = ()) -> None:
         with reported_as_unavailable(), self._engine.begin() as connection:
             if self._requeue_wanted(connection, job):
-                self._close_attempt_only(connection, job, "done", odoo_ids)
+                self._close_attempt_only(connection, job=job, outcome="done", odoo_ids=odoo_ids)
                 return
             self._close(connection, job, JobState.DONE, outcome="done", odoo_ids=odoo_ids)
 
-    def _close_attempt_only(self, connection: Connection, job: Job, outcome: str, odoo_ids: Sequence[int]) -> None:
+    def _close_attempt_only(
+        self,
+        connection: Connection,
+        *,
+        job: Job,
+        outcome: str,
+        odoo_ids: Sequence[int],
+        error: str | None = None,
+        kind: str | None = None,
+    ) -> None:
         connection.execute(
             update(JobAttemptRow)
             .where(JobAttemptRow.job_pk == job.pk, JobAttemptRow.finished_at.is_(None))
-            .values(finished_at=_now(), outcome=outcome, odoo_ids=json.dumps(list(odoo_ids)) if odoo_ids else None)
+            .values(
+                finished_at=_now(),
+                outcome=outcome,
+                error=error,
+                error_kind=kind,
+                odoo_ids=json.dumps(list(odoo_ids)) if odoo_ids else None,
+            )
         )
         connection.execute(update(JobRow).where(JobRow.pk == job.pk).values(lease_owner=None, lease_expires_at=None))
+
+    def finish(self, odoo_database: str, results: Sequence[JobResult]) -> int:
+        """Record how a batch ended, with the links it made, in one transaction. A job whose lease was lost
+        meanwhile (recovered and taken by another worker) is left to that worker; returns how many were closed."""
+        closed = 0
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            owners = dict(
+                connection.execute(
+                    select(JobRow.pk, JobRow.lease_owner).where(JobRow.pk.in_([r.job.pk for r in results]))
+                ).all()
+            )
+            kept = [r for r in results if r.job.lease_owner is None or owners.get(r.job.pk) == r.job.lease_owner]
+            LinkRepository.save(connection, odoo_database, [link for r in kept for link in r.links])
+            for result in kept:
+                job = result.job
+                if result.outcome is Outcome.RETRY:
+                    self._close(
+                        connection,
+                        job,
+                        JobState.PENDING,
+                        outcome="retry",
+                        error=result.error,
+                        kind=result.error_kind,
+                        odoo_ids=result.odoo_ids,
+                        next_attempt_at=result.retry_at or _now(),
+                        search_first=result.search_first,
+                    )
+                    self._take_wanted(connection, job)
+                elif self._requeue_wanted(connection, job):
+                    # A newer version arrived while this one was pushed: it decides what happens next.
+                    self._close_attempt_only(
+                        connection,
+                        job=job,
+                        outcome=result.outcome.value,
+                        odoo_ids=result.odoo_ids,
+                        error=result.error,
+                        kind=result.error_kind,
+                    )
+                elif result.outcome is Outcome.DONE:
+                    self._close(connection, job, JobState.DONE, outcome="done", odoo_ids=result.odoo_ids)
+                else:
+                    self._close(
+                        connection,
+                        job,
+                        JobState.FAILED,
+                        outcome="failed",
+                        error=result.error,
+                        kind=result.error_kind,
+                        odoo_ids=result.odoo_ids,
+                    )
+                closed += 1
+        return closed
+
+    @staticmethod
+    def _take_wanted(connection: Connection, job: Job) -> None:
+        wanted = connection.execute(select(JobRow.wanted_version).where(JobRow.pk == job.pk)).scalar_one()
+        if wanted is not None:
+            connection.execute(
+                update(JobRow).where(JobRow.pk == job.pk).values(record_version=wanted, wanted_version=None)
+            )
 
     def retry_later(self, job: Job, *, error: str, kind: str, at: datetime, search_first: bool = False) -> None:
         with reported_as_unavailable(), self._engine.begin() as connection:

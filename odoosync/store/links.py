@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
+from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.mappings import ANY_COMPANY, Mapping
+from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable
-from odoosync.store.tables import LinkRow, MappingRow
+from odoosync.store.tables import LinkRow, MappingRow, RecordRow
+
+# Keeps IN (...) lists well under SQLite's parameter limit.
+CHUNK = 500
 
 
 def _count(engine: Engine, table: type[LinkRow] | type[MappingRow], odoo_database: str) -> int:
@@ -26,6 +32,85 @@ class LinkRepository:
 
     def count(self, odoo_database: str) -> int:
         return _count(self._engine, LinkRow, odoo_database)
+
+    def of_records(self, odoo_database: str, record_pks: Sequence[int], role: str = DOCUMENT) -> dict[int, Link]:
+        """The links of these records in one Odoo database, by record pk."""
+        found: dict[int, Link] = {}
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            for start in range(0, len(record_pks), CHUNK):
+                rows = connection.execute(
+                    select(LinkRow).where(
+                        LinkRow.odoo_database == odoo_database,
+                        LinkRow.role == role,
+                        LinkRow.record_pk.in_(list(record_pks[start : start + CHUNK])),
+                    )
+                )
+                found.update((row.record_pk, _link(row)) for row in rows)
+        return found
+
+    def of_app_ids(self, odoo_database: str, record_type: RecordType, app_ids: Sequence[str]) -> dict[str, Link]:
+        """The document links of records of one type named by their app ids (a transaction's contacts)."""
+        found: dict[str, Link] = {}
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            for start in range(0, len(app_ids), CHUNK):
+                rows = connection.execute(
+                    select(LinkRow, RecordRow.app_id)
+                    .join(RecordRow, RecordRow.pk == LinkRow.record_pk)
+                    .where(
+                        LinkRow.odoo_database == odoo_database,
+                        LinkRow.role == DOCUMENT,
+                        RecordRow.type == record_type.value,
+                        RecordRow.app_id.in_(list(app_ids[start : start + CHUNK])),
+                    )
+                )
+                found.update((row.app_id, _link(row)) for row in rows)
+        return found
+
+    @staticmethod
+    def save(connection: Connection, odoo_database: str, links: Sequence[Link]) -> None:
+        """Remember these links (one per record and role: a newer one replaces the older)."""
+        now = datetime.now(UTC)
+        for link in links:
+            connection.execute(
+                delete(LinkRow).where(
+                    LinkRow.odoo_database == odoo_database,
+                    LinkRow.record_pk == link.record_pk,
+                    LinkRow.role == link.role,
+                )
+            )
+        if links:
+            connection.execute(
+                insert(LinkRow),
+                [
+                    {
+                        "record_pk": link.record_pk,
+                        "odoo_database": odoo_database,
+                        "role": link.role,
+                        "odoo_model": link.odoo_model,
+                        "odoo_id": link.odoo_id,
+                        "odoo_name": link.odoo_name,
+                        "company_id": link.company_id,
+                        "odoo_state": link.odoo_state,
+                        "synced_version": link.synced_version,
+                        "synced_at": link.synced_at or now,
+                    }
+                    for link in links
+                ],
+            )
+
+
+def _link(row: Any) -> Link:
+    return Link(
+        record_pk=row.record_pk,
+        odoo_model=row.odoo_model,
+        odoo_id=row.odoo_id,
+        odoo_name=row.odoo_name,
+        company_id=row.company_id,
+        odoo_state=row.odoo_state,
+        synced_version=row.synced_version,
+        role=row.role,
+        synced_at=row.synced_at,
+    )
 
 
 class MappingRepository:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from odoosync.domain.jobs import EnqueuePolicy
 from odoosync.domain.records import RecordType
 from odoosync.domain.versions import (
     Delivery,
@@ -22,7 +23,11 @@ from odoosync.domain.versions import (
     newest,
 )
 from odoosync.store.failures import reported_as_unavailable
+from odoosync.store.jobs import JobRepository
 from odoosync.store.tables import RecordRow
+
+# The deliveries that make a new version (and so may need a job).
+CHANGES = frozenset({Delivery.NEW, Delivery.UPDATED})
 
 # Keeps the IN (...) lists of a lookup on SQLite well under its parameter limit.
 LOOKUP_CHUNK = 500
@@ -44,9 +49,12 @@ class RecordRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def store_versions(self, versions: Sequence[IncomingVersion]) -> list[StoredDelivery]:
+    def store_versions(
+        self, versions: Sequence[IncomingVersion], *, enqueue: EnqueuePolicy | None = None
+    ) -> list[StoredDelivery]:
         """Store a batch of validated versions in one transaction: new ones inserted, newer ones replacing the
-        stored version, stale and unchanged ones left alone. Versions of one record are taken in order."""
+        stored version, stale and unchanged ones left alone. Versions of one record are taken in order.
+        With `enqueue` (syncing is on), the new versions it wants are queued in the same transaction."""
         now = datetime.now(UTC)
         with reported_as_unavailable(), self._engine.begin() as connection:
             known = self._lookup(connection, {(v.type.value, v.app_id) for v in versions})
@@ -90,12 +98,67 @@ class RecordRepository:
             for key, pk in inserted.items():
                 known[key] = replace(known[key], pk=pk)
             self._update(connection, list(updates.values()))
+            if enqueue is not None:
+                self._enqueue(connection, enqueue, results, known)
         return [
             StoredDelivery(incoming, delivery, known[key].pk, known[key].version)
             if key in known
             else StoredDelivery(incoming, delivery, None, None)
             for incoming, delivery, key in results
         ]
+
+    @staticmethod
+    def _enqueue(
+        connection: Connection,
+        policy: EnqueuePolicy,
+        results: list[tuple[IncomingVersion, Delivery, Key]],
+        known: dict[Key, StoredVersion],
+    ) -> None:
+        changed = [(incoming, known[key]) for incoming, delivery, key in results if delivery in CHANGES]
+        if not changed:
+            return
+        before = JobRepository.queued_before(connection, sorted({stored.pk for _, stored in changed}))
+        latest: dict[int, int] = {}
+        for incoming, stored in changed:
+            if policy.wants(
+                eligible=incoming.eligible, record_date=incoming.record_date, queued_before=stored.pk in before
+            ):
+                latest[stored.pk] = stored.version
+        JobRepository.enqueue_in(connection, sorted(latest.items()))
+
+    def get_many(self, pks: Sequence[int]) -> dict[int, StoredRecord]:
+        found: dict[int, StoredRecord] = {}
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            for start in range(0, len(pks), LOOKUP_CHUNK):
+                rows = connection.execute(
+                    select(RecordRow).where(RecordRow.pk.in_(list(pks[start : start + LOOKUP_CHUNK])))
+                )
+                found.update((row.pk, _stored(row)) for row in rows)
+        return found
+
+    def of_app_ids(self, record_type: RecordType, app_ids: Sequence[str]) -> dict[str, StoredRecord]:
+        found: dict[str, StoredRecord] = {}
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            for start in range(0, len(app_ids), LOOKUP_CHUNK):
+                rows = connection.execute(
+                    select(RecordRow).where(
+                        RecordRow.type == record_type.value,
+                        RecordRow.app_id.in_(list(app_ids[start : start + LOOKUP_CHUNK])),
+                    )
+                )
+                found.update((row.app_id, _stored(row)) for row in rows)
+        return found
+
+    def stream(self, record_type: RecordType, *, since: date | None = None) -> Iterator[StoredRecord]:
+        """Every record of a type (dated on or after `since`; contacts have no date), in app-id order,
+        read in chunks so that a large history does not sit in memory."""
+        query = select(RecordRow).where(RecordRow.type == record_type.value).order_by(RecordRow.pk)
+        if since is not None and record_type is not RecordType.CONTACT:
+            query = query.where(RecordRow.record_date >= since)
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            result = connection.execution_options(yield_per=LOOKUP_CHUNK).execute(query)
+            for row in result:
+                yield _stored(row)
 
     @staticmethod
     def _insert(connection: Connection, rows: list[dict[str, object]]) -> dict[Key, int]:

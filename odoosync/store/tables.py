@@ -129,7 +129,11 @@ class LinkRow(Base):
     """A record's counterpart in one Odoo database (url + database name)."""
 
     __tablename__ = "links"
-    __table_args__ = (UniqueConstraint("odoo_database", "odoo_model", "odoo_id"),)
+    __table_args__ = (
+        UniqueConstraint("odoo_database", "odoo_model", "odoo_id"),
+        # role: "document" (the partner, invoice, bill or payment); later issues add payments and credit notes.
+        UniqueConstraint("odoo_database", "record_pk", "role"),
+    )
 
     pk: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     record_pk: Mapped[int] = mapped_column(ForeignKey("records.pk"), index=True)
@@ -160,4 +164,14 @@ class MappingRow(Base):
     odoo_id: Mapped[int] = mapped_column(Integer)
     odoo_name: Mapped[str] = mapped_column(String(500))
     extra: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SettingRow(Base):
+    """State every worker shares, as JSON: whether syncing is on, the backfill window, the last run."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -23,6 +23,7 @@ from odoosync.domain.errors import EmptyInput, InputError
 from odoosync.domain.records import RecordInvalid, RecordType, parse_record
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store
+from odoosync.sync.switch import sync_switch
 
 CHUNK_SIZE = 1000
 MAX_PROBLEMS_KEPT = 1000
@@ -212,12 +213,13 @@ def _spool(version: IncomingVersion, spool: IO[bytes]) -> None:
         version.record_date.isoformat() if version.record_date else None,
         version.content_hash,
         version.document,
+        version.eligible,
     )
     spool.write(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _unspool(row: tuple[str, str, str | None, str | None, str, str]) -> IncomingVersion:
-    record_type, app_id, updated_at, record_date, content_hash, document = row
+def _unspool(row: tuple[str, str, str | None, str | None, str, str, bool]) -> IncomingVersion:
+    record_type, app_id, updated_at, record_date, content_hash, document, eligible = row
     return IncomingVersion(
         type=RecordType(record_type),
         app_id=app_id,
@@ -225,6 +227,7 @@ def _unspool(row: tuple[str, str, str | None, str | None, str, str]) -> Incoming
         record_date=date.fromisoformat(record_date) if record_date else None,
         content_hash=content_hash,
         document=document,
+        eligible=eligible,
     )
 
 
@@ -292,8 +295,9 @@ def _ingest_lines(
             return report
 
         done = 0
+        policy = sync_switch(store).policy  # while syncing is on, new versions are queued with their chunk
         for chunk in _chunks(spool):
-            for stored in store.records.store_versions(chunk):
+            for stored in store.records.store_versions(chunk, enqueue=policy):
                 report.counts[stored.incoming.type.value].add(stored.delivery)
             done += len(chunk)
             if progress:

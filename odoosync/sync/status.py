@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from odoosync.config import Config
 from odoosync.domain.errors import NotFound
-from odoosync.domain.records import RecordType
+from odoosync.domain.jobs import OPEN_STATES, Job, JobState
+from odoosync.domain.links import Link
+from odoosync.domain.records import SYNCING_STATUS, RecordType, is_eligible
+from odoosync.domain.versions import StoredRecord
 from odoosync.store import Store
+from odoosync.sync.connection import database_key
+from odoosync.sync.switch import SyncSwitch, sync_switch
 
 
 class Chip(StrEnum):
@@ -32,6 +37,8 @@ class RecordStatus:
     received_at: datetime
     chip: Chip
     reason: str
+    link: Link | None = None
+    job: Job | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,7 +49,64 @@ class RecordStatus:
             "chip": self.chip.value,
             "label": self.chip.label,
             "reason": self.reason,
+            "odoo": link_as_dict(self.link) if self.link else None,
+            "job": {"id": self.job.pk, "state": self.job.state.value} if self.job else None,
         }
+
+
+def link_as_dict(link: Link) -> dict[str, Any]:
+    return {
+        "model": link.odoo_model,
+        "id": link.odoo_id,
+        "name": link.odoo_name,
+        "state": link.odoo_state,
+        "company_id": link.company_id,
+        "synced_version": link.synced_version,
+        "synced_at": link.synced_at.isoformat() if link.synced_at else None,
+    }
+
+
+def describe_link(link: Link) -> str:
+    name = link.odoo_name or "(no number yet)"
+    return f"{link.odoo_model} {link.odoo_id} {name} ({link.odoo_state or 'unknown state'})"
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[0] if text else ""
+
+
+def _pending_reason(job: Job, enabled: bool) -> str:
+    if job.state is JobState.RUNNING:
+        reason = f"being pushed to Odoo now (job {job.pk})"
+    elif job.error_kind == "waiting":
+        reason = f"{_first_line(job.last_error)}; next look at {_at(job.next_attempt_at)}"
+    elif job.last_error and job.error_kind != "interrupted":
+        reason = f"retrying at {_at(job.next_attempt_at)} after: {_first_line(job.last_error)}"
+    elif job.next_attempt_at > datetime.now(UTC):
+        reason = f"waiting for its turn at {_at(job.next_attempt_at)} (job {job.pk})"
+    else:
+        reason = f"waiting for its turn in the queue (job {job.pk}): the next odoosync sync takes it"
+    return reason if enabled else f"{reason}; syncing is off (odoosync enable)"
+
+
+def _at(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _not_synced_reason(stored: StoredRecord, config: Config, switch: SyncSwitch, job: Job | None) -> str:
+    if not config.odoo.url:
+        return "the integration is not connected to Odoo yet (odoosync connect)"
+    if not switch.enabled:
+        return "the integration is off: syncing is not enabled (odoosync enable)"
+    if not is_eligible(stored.type, stored.document):
+        status = stored.document.get("status")
+        return f"not eligible: its status is {status} (it syncs when {SYNCING_STATUS[stored.type]})"
+    if job is not None and job.state is JobState.CANCELLED:
+        return f"its job {job.pk} was cancelled (odoosync backfill or a new version queues it again)"
+    since = switch.backfill_since
+    if since and stored.record_date and stored.record_date < since:
+        return f"dated {stored.record_date}, before the backfill window (since {since})"
+    return "stored before syncing was enabled: run odoosync backfill --since DATE to queue it"
 
 
 def record_status(store: Store, config: Config, record_type: RecordType, record_id: str) -> RecordStatus:
@@ -52,15 +116,26 @@ def record_status(store: Store, config: Config, record_type: RecordType, record_
             f"no {record_type.value} with id {record_id!r} is stored",
             "Check the type and id, or ingest the record first: odoosync ingest FILE",
         )
-    if not config.odoo.url:
-        reason = "the integration is not connected to Odoo yet (odoosync connect)"
+    switch = sync_switch(store)
+    job = store.jobs.latest_for_record(stored.pk)
+    link = None
+    if config.odoo.url and config.odoo.database:
+        link = store.links.of_records(database_key(config.odoo.url, config.odoo.database), [stored.pk]).get(stored.pk)
+    if job is not None and job.state is JobState.FAILED:
+        chip, reason = Chip.FAILED, job.last_error or "failed"
+    elif job is not None and job.state in OPEN_STATES:
+        chip, reason = Chip.PENDING, _pending_reason(job, switch.enabled)
+    elif link is not None:
+        chip, reason = Chip.SYNCED, describe_link(link)
     else:
-        reason = "syncing is not enabled yet"
+        chip, reason = Chip.NOT_SYNCED, _not_synced_reason(stored, config, switch, job)
     return RecordStatus(
         record_type=stored.type,
         record_id=stored.app_id,
         version=stored.version,
         received_at=stored.received_at,
-        chip=Chip.NOT_SYNCED,
+        chip=chip,
         reason=reason,
+        link=link,
+        job=job,
     )

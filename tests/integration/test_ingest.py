@@ -107,9 +107,9 @@ def test_chunks_are_committed_as_they_go(store: Store, monkeypatch: pytest.Monke
     calls: list[int] = []
     original = store.records.store_versions
 
-    def spy(versions: list[object]) -> object:
+    def spy(versions: list[object], **options: object) -> object:
         calls.append(len(versions))
-        return original(versions)  # type: ignore[arg-type]
+        return original(versions, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(store.records, "store_versions", spy)
     report = ingest_files(store, [PORTFOLIO, EDITS])

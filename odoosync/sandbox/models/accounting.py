@@ -9,6 +9,7 @@ from odoosync.sandbox.orm import (
     Boolean,
     Char,
     Float,
+    Integer,
     Many2many,
     Many2one,
     Model,
@@ -84,6 +85,7 @@ class Journal(Model):
     _name = "account.journal"
     name = Char(required=True)
     code = Char(required=True)
+    sequence = Integer(default=10)  # account_journal.py: _order = 'sequence, type, code'
     type = Selection(
         [("sale", "Sales"), ("purchase", "Purchase"), ("cash", "Cash"), ("bank", "Bank"), ("general", "Miscellaneous")],
         required=True,

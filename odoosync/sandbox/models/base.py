@@ -81,7 +81,7 @@ class Partner(Model):
     is_company = Boolean(default=False)
     email = Char()
     phone = Char()
-    mobile = Char()
+    mobile = Char(until=18)
     vat = Char()
     company_registry = Char()
     lang = Char()

@@ -1,0 +1,123 @@
+"""odoosync enable, disable, backfill and sync: switching syncing on and pushing the queue to Odoo."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from odoosync.cli import render
+from odoosync.cli.context import state
+from odoosync.cli.exit_codes import ExitCode
+from odoosync.domain.records import RecordType
+from odoosync.sync.engine import SyncLimits, run_sync
+from odoosync.sync.switch import backfill, disable, enable, parse_day, sync_switch
+
+TYPES_HELP = "Only this record type: contact, rent_payment, expense, deposit (repeatable)."
+
+
+def enable_command(
+    ctx: typer.Context,
+    backfill_since: Annotated[
+        str | None,
+        typer.Option("--backfill-since", metavar="DATE", help="Also queue stored records dated from DATE on."),
+    ] = None,
+    no_backfill: Annotated[
+        bool, typer.Option("--no-backfill", help="Only sync what arrives from now on; queue no history.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Switch syncing on: ingest queues new records, and sync pushes them to Odoo.
+
+    On the first enable, on a terminal and without --backfill-since or --no-backfill, it asks whether to
+    backfill history and from when.
+
+    Example: odoosync enable --backfill-since 2026-01-01
+    """
+    if backfill_since and no_backfill:
+        raise typer.BadParameter("give --backfill-since or --no-backfill, not both", param_hint="--no-backfill")
+    since = parse_day(backfill_since, "--backfill-since") if backfill_since else None
+    with state(ctx).workspace() as workspace:
+        first = not sync_switch(workspace.store).ever_enabled
+        ask = first and since is None and not no_backfill and sys.stdin.isatty() and not as_json
+        if ask and typer.confirm("Backfill records stored before now?", default=True):
+            answer = typer.prompt("Since which date (YYYY-MM-DD)?", default=f"{datetime.now().astimezone().year}-01-01")
+            since = parse_day(answer, "the backfill date")
+        report = enable(workspace.store, backfill_since=since)
+    if as_json:
+        render.print_json(report.as_dict())
+    else:
+        render.print_enable(report)
+
+
+def disable_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Switch syncing off: nothing is queued or sent to Odoo; the queue and its history stay.
+
+    Example: odoosync disable
+    """
+    with state(ctx).workspace() as workspace:
+        switch = disable(workspace.store)
+    if as_json:
+        render.print_json(switch.as_dict())
+    else:
+        render.out.print("Syncing is off. Jobs stay in the queue; odoosync enable switches it back on.")
+
+
+def backfill_command(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", metavar="DATE", help="Queue records dated from DATE on.")],
+    record_type: Annotated[list[RecordType] | None, typer.Option("--type", metavar="TYPE", help=TYPES_HELP)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be queued.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Queue stored records dated on or after DATE: contacts, expenses, deposits, then rent payments.
+
+    Running it twice adds nothing twice.
+
+    Example: odoosync backfill --since 2026-01-01 --dry-run
+    """
+    day = parse_day(since, "--since")
+    with state(ctx).workspace() as workspace:
+        report = backfill(workspace.store, since=day, types=tuple(record_type or ()), dry_run=dry_run)
+    if as_json:
+        render.print_json(report.as_dict())
+    else:
+        render.print_backfill(report)
+
+
+def sync_command(
+    ctx: typer.Context,
+    batch_size: Annotated[int, typer.Option(min=1, max=1000, help="Jobs claimed and pushed together.")] = 100,
+    max_jobs: Annotated[int | None, typer.Option(min=1, help="Stop after this many jobs.")] = None,
+    max_seconds: Annotated[float | None, typer.Option(min=0, help="Stop starting batches after this long.")] = None,
+    record_type: Annotated[list[RecordType] | None, typer.Option("--type", metavar="TYPE", help=TYPES_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Push the due jobs to Odoo in batches, in dependency order, and summarise what happened.
+
+    Exit status 0 when every job taken is done or will retry by itself; 4 when some failed and need a person
+    (see odoosync queue list --state failed).
+
+    Example: odoosync sync --max-seconds 600
+    """
+    limits = SyncLimits(batch_size, max_jobs, max_seconds, tuple(record_type or ()))
+    with state(ctx).workspace() as workspace, render.sync_progress(not as_json) as progress:
+        report = run_sync(workspace.config, workspace.store, limits, progress=progress)
+    if as_json:
+        render.print_json(report.as_dict())
+    else:
+        render.print_sync_report(report)
+    if report.failed:
+        raise typer.Exit(ExitCode.JOBS_FAILED)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("enable")(enable_command)
+    app.command("disable")(disable_command)
+    app.command("backfill")(backfill_command)
+    app.command("sync")(sync_command)

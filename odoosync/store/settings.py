@@ -1,0 +1,36 @@
+"""Settings every worker shares, kept in the database rather than in one machine's config file."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Engine
+
+from odoosync.store.failures import reported_as_unavailable
+from odoosync.store.tables import SettingRow
+
+
+class SettingsRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get(self, name: str, default: Any = None) -> Any:
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            value = connection.execute(select(SettingRow.value).where(SettingRow.name == name)).scalar_one_or_none()
+        return default if value is None else json.loads(value)
+
+    def set_many(self, values: dict[str, Any]) -> None:
+        """Save several settings together (JSON values; None removes one)."""
+        now = datetime.now(UTC)
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            connection.execute(delete(SettingRow).where(SettingRow.name.in_(list(values))))
+            rows = [
+                {"name": name, "value": json.dumps(value), "updated_at": now}
+                for name, value in values.items()
+                if value is not None
+            ]
+            if rows:
+                connection.execute(insert(SettingRow), rows)

@@ -1,0 +1,759 @@
+"""The sync engine: claim a batch of jobs, build every record's Odoo values, push them in a few calls, link.
+
+Per batch and per Odoo model and company: one `create` with the list of values, one read-back; updates are a
+write per changed record. A call refused because of one record is split in halves until that record is alone:
+it fails with Odoo's reason, the others sync. A create whose outcome is unknown (a timeout after sending, or a
+worker killed: its lease expired) is followed by a search for the records' markers; what is found is linked,
+never created twice (design.md, Idempotency).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from odoosync.config import Config
+from odoosync.domain.errors import OdoosyncError
+from odoosync.domain.jobs import Job, JobResult, Outcome
+from odoosync.domain.links import Link
+from odoosync.domain.records import (
+    Contact,
+    Deposit,
+    Expense,
+    Record,
+    RecordType,
+    RentPayment,
+    is_eligible,
+    parse_record,
+)
+from odoosync.odoo import errors
+from odoosync.odoo.client import OdooClient, RetryPolicy
+from odoosync.store import Store
+from odoosync.sync import builders
+from odoosync.sync.builders import MEMO_SEPARATOR, Document, MissingSetup, OdooFacts, WaitingFor
+from odoosync.sync.connection import database_key, endpoint_of, open_client
+from odoosync.sync.facts import load_facts, with_places
+from odoosync.sync.switch import SyncDisabled, sync_switch
+
+log = logging.getLogger("odoosync.sync")
+
+# A batch run: a few quick retries of one call, then the queue's own backoff takes over.
+BATCH_POLICY = RetryPolicy(attempts=4, max_seconds=30, initial_wait=0.5, max_wait=5)
+PARTNER, MOVE, PAYMENT = "res.partner", "account.move", "account.payment"
+MODEL_OF = {
+    RecordType.CONTACT: PARTNER,
+    RecordType.RENT_PAYMENT: MOVE,
+    RecordType.EXPENSE: MOVE,
+    RecordType.DEPOSIT: PAYMENT,
+}
+MOVE_TYPE = {RecordType.RENT_PAYMENT: "out_invoice", RecordType.EXPENSE: "in_invoice"}
+ORDER = (RecordType.CONTACT, RecordType.EXPENSE, RecordType.DEPOSIT, RecordType.RENT_PAYMENT)
+WHAT = {
+    RecordType.CONTACT: "partner",
+    RecordType.RENT_PAYMENT: "invoice",
+    RecordType.EXPENSE: "bill",
+    RecordType.DEPOSIT: "payment",
+}
+
+
+# --- what a run reports ------------------------------------------------------------------------------------
+
+
+@dataclass
+class TypeTally:
+    synced: int = 0
+    unchanged: int = 0  # nothing to do in Odoo (not eligible and never synced, or already in line)
+    failed: int = 0
+    retrying: int = 0
+    waiting: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(vars(self))
+
+
+@dataclass
+class SyncReport:
+    by_type: dict[str, TypeTally] = field(default_factory=lambda: {t.value: TypeTally() for t in ORDER})
+    jobs: int = 0
+    batches: int = 0
+    odoo_calls: int = 0
+    seconds: float = 0.0
+    stopped_by: str | None = None  # max_jobs or max_seconds when a limit ended the run
+    recovered: int = 0  # running jobs of a dead worker given back to the queue
+    warnings: list[str] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(t.failed for t in self.by_type.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.failed == 0,
+            "jobs": self.jobs,
+            "batches": self.batches,
+            "odoo_calls": self.odoo_calls,
+            "seconds": round(self.seconds, 3),
+            "stopped_by": self.stopped_by,
+            "recovered": self.recovered,
+            "by_type": {name: tally.as_dict() for name, tally in self.by_type.items()},
+            "failures": self.failures,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True)
+class SyncLimits:
+    batch_size: int = 100
+    max_jobs: int | None = None
+    max_seconds: float | None = None
+    types: tuple[RecordType, ...] = ()
+
+
+Progress = Callable[[int, int], None]
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def run_sync(
+    config: Config,
+    store: Store,
+    limits: SyncLimits | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    client: OdooClient | None = None,
+) -> SyncReport:
+    """Drain due jobs in batches until the queue is empty or a limit is reached."""
+    limits = limits or SyncLimits()
+    if not sync_switch(store).enabled:
+        raise SyncDisabled(
+            "syncing is off: nothing is sent to Odoo", "Run: odoosync enable (see odoosync enable --help)."
+        )
+    endpoint = endpoint_of(config)
+    odoo_database = database_key(endpoint.url, endpoint.database)
+    report = SyncReport()
+    started = time.monotonic()
+    own_client = client is None
+    odoo = client or open_client(config, env, policy=BATCH_POLICY)
+    calls_before = odoo.calls
+    try:
+        report.recovered = store.jobs.recover_expired()
+        facts = load_facts(odoo, config, store, odoo_database)
+        pusher = _Pusher(odoo, store, config, facts, odoo_database)
+        total = store.jobs.count_due(limits.types)
+        worker = worker_name()
+        while True:
+            if limits.max_jobs is not None and report.jobs >= limits.max_jobs:
+                report.stopped_by = "max_jobs"
+                break
+            if limits.max_seconds is not None and time.monotonic() - started >= limits.max_seconds:
+                report.stopped_by = "max_seconds"
+                break
+            size = limits.batch_size
+            if limits.max_jobs is not None:
+                size = min(size, limits.max_jobs - report.jobs)
+            jobs = store.jobs.claim(worker, limit=size, lease_seconds=config.worker.lease_seconds, types=limits.types)
+            if not jobs:
+                break
+            results = pusher.push(jobs)
+            store.jobs.finish(odoo_database, results)
+            report.batches += 1
+            report.jobs += len(jobs)
+            for result in results:
+                _tally(report, result)
+            if progress:
+                progress(report.jobs, max(total, report.jobs))
+        report.warnings.extend(pusher.warnings)
+    finally:
+        report.odoo_calls = odoo.calls - calls_before
+        report.seconds = time.monotonic() - started
+        if own_client:
+            odoo.close()
+    return report
+
+
+def _tally(report: SyncReport, result: JobResult) -> None:
+    tally = report.by_type[result.job.record_type.value]
+    if result.outcome is Outcome.DONE:
+        if result.links:
+            tally.synced += 1
+        else:
+            tally.unchanged += 1
+    elif result.outcome is Outcome.RETRY:
+        if result.error_kind == "waiting":
+            tally.waiting += 1
+        else:
+            tally.retrying += 1
+    else:
+        tally.failed += 1
+        report.failures.append(
+            {
+                "job": str(result.job.pk),
+                "type": result.job.record_type.value,
+                "id": result.job.record_id,
+                "error": result.error or "",
+            }
+        )
+
+
+# --- one batch ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """One job in a batch: its record, what it becomes in Odoo, and where it stands."""
+
+    job: Job
+    record: Record
+    version: int
+    link: Link | None
+    document: Document | None = None
+    expected_total: Decimal | None = None
+
+
+class _Pusher:
+    def __init__(self, client: OdooClient, store: Store, config: Config, facts: OdooFacts, odoo_database: str):
+        self.client = client
+        self.store = store
+        self.config = config
+        self.facts = facts
+        self.odoo_database = odoo_database
+        self.warnings: list[str] = []
+        self._warned: set[str] = set()
+        self._partners: dict[str, int] = {}  # contact id → partner id, learnt in this run
+        self._results: dict[int, JobResult] = {}
+
+    # -- outcomes --
+
+    def _done(self, item: _Item, link: Link | None) -> None:
+        if link is not None and isinstance(item.record, Contact):
+            self._partners[item.record.id] = link.odoo_id  # the same batch's transactions use it
+        self._results[item.job.pk] = JobResult(item.job, Outcome.DONE, links=(link,) if link else ())
+
+    def _fail(self, item: _Item, message: str, kind: str, link: Link | None = None) -> None:
+        self._results[item.job.pk] = JobResult(
+            item.job, Outcome.FAILED, error=message, error_kind=kind, links=(link,) if link else ()
+        )
+
+    def _retry(self, item: _Item, error: OdoosyncError, kind: str, *, search_first: bool = False) -> None:
+        worker = self.config.worker
+        attempts = item.job.attempts
+        if kind != "waiting" and attempts >= worker.max_attempts:
+            self._fail(
+                item,
+                f"gave up after {attempts} attempts: {error.reason}\n"
+                "Check that Odoo is reachable and not overloaded, then run: odoosync queue retry --failed",
+                "gave_up",
+            )
+            return
+        delay = min(worker.backoff_base_seconds * 2 ** max(attempts - 1, 0), worker.backoff_max_seconds)
+        self._results[item.job.pk] = JobResult(
+            item.job,
+            Outcome.RETRY,
+            error=str(error),
+            error_kind=kind,
+            retry_at=datetime.now(UTC) + timedelta(seconds=delay),
+            search_first=search_first or item.job.search_first,
+        )
+
+    def _error(self, item: _Item, error: OdoosyncError) -> None:
+        """Sort an error into retry later, wait, or fail (with what to do)."""
+        if isinstance(error, errors.AuthError):
+            raise error  # the key, not the record: stop the run
+        if isinstance(error, WaitingFor):
+            self._retry(item, error, "waiting")
+        elif isinstance(error, MissingSetup):
+            self._fail(item, str(error), "setup")
+        elif isinstance(error, errors.OutcomeUnknown):
+            self._retry(item, error, "transient", search_first=True)
+        elif isinstance(error, errors.TransientError):
+            self._retry(item, error, "transient")
+        elif isinstance(error, errors.OdooError):
+            what = WHAT[item.job.record_type]
+            self._fail(
+                item,
+                f"Odoo refused the {what} of {_label(item)}: {error.reason}\n"
+                + (
+                    error.instruction
+                    or "Correct the record in the app (or the setting in Odoo it names), then "
+                    "run: odoosync queue retry --failed"
+                ),
+                "odoo",
+            )
+        else:
+            self._fail(item, str(error), "error")
+
+    def _warn(self, key: str, message: str) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            self.warnings.append(message)
+            log.info(message)
+
+    # -- the batch --
+
+    def push(self, jobs: Sequence[Job]) -> list[JobResult]:
+        self._results = {}
+        records = self.store.records.get_many([job.record_pk for job in jobs])
+        links = self.store.links.of_records(self.odoo_database, [job.record_pk for job in jobs])
+        items: dict[RecordType, list[_Item]] = defaultdict(list)
+        for job in jobs:
+            stored = records[job.record_pk]
+            record = parse_record(stored.document)
+            items[job.record_type].append(_Item(job, record, stored.version, links.get(job.record_pk)))
+        for record_type in ORDER:
+            group = items.get(record_type, [])
+            if group:
+                try:
+                    self._push_type(record_type, group)
+                except errors.AuthError:
+                    raise
+                except errors.OdooError as error:
+                    # A call that concerned the whole group (a read, a search) failed: each job hears why.
+                    for item in group:
+                        if item.job.pk not in self._results:
+                            self._error(item, error)
+        return [self._results[job.pk] for job in jobs]
+
+    def _push_type(self, record_type: RecordType, group: list[_Item]) -> None:
+        eligible = [i for i in group if is_eligible(record_type, i.record.model_dump(mode="json", by_alias=True))]
+        withdrawn = [i for i in group if i not in eligible]
+        for item in withdrawn:
+            if item.link is None:
+                self._done(item, None)  # never synced, not to be synced now
+        self._withdraw([i for i in withdrawn if i.link is not None])
+        if record_type is RecordType.CONTACT:
+            self._places([i.record for i in eligible])
+        else:
+            self._resolve_partners(eligible)
+        ready: list[_Item] = []
+        for item in eligible:
+            if item.job.pk in self._results:
+                continue
+            try:
+                item.document = self._build(item)
+            except OdoosyncError as error:
+                self._error(item, error)
+                continue
+            for warning in item.document.warnings:
+                if warning == "arabic_inactive":
+                    self._warn(
+                        warning,
+                        "Arabic is not active in Odoo: contacts with lang ar get Odoo's default language. "
+                        "Run: odoosync setup language ar",
+                    )
+            ready.append(item)
+        self._update([i for i in ready if i.link is not None])
+        self._create([i for i in ready if i.link is None])
+
+    # -- building --
+
+    def _places(self, contacts: Sequence[Record]) -> None:
+        pairs = [
+            (c.address.country, c.address.state)
+            for c in contacts
+            if isinstance(c, Contact) and c.address and c.address.country
+        ]
+        if pairs:
+            self.facts = with_places(self.client, self.facts, [(str(a), b) for a, b in pairs])
+
+    def _resolve_partners(self, items: Sequence[_Item]) -> None:
+        wanted = {_contact_id(item.record) for item in items} - set(self._partners)
+        if wanted:
+            found = self.store.links.of_app_ids(self.odoo_database, RecordType.CONTACT, sorted(wanted))
+            self._partners.update({app_id: link.odoo_id for app_id, link in found.items()})
+
+    def _partner(self, contact_id: str, record: str) -> int:
+        partner = self._partners.get(contact_id)
+        if partner is None:
+            raise WaitingFor(
+                f"{record} waits for contact {contact_id}, which is not in Odoo yet",
+                f"It syncs once contact {contact_id} has been delivered and synced.",
+            )
+        return partner
+
+    def _build(self, item: _Item) -> Document:
+        record = item.record
+        facts = self.facts
+        if isinstance(record, Contact):
+            return builders.partner_document(record, facts)
+        label = _label(item)
+        if isinstance(record, RentPayment):
+            item.expected_total = record.amount_paid
+            return builders.invoice_document(record, self._partner(record.tenant_id, label), facts)
+        if isinstance(record, Expense):
+            return builders.bill_document(record, self._partner(record.vendor_id, label), facts)
+        assert isinstance(record, Deposit)
+        return builders.payment_document(record, self._partner(record.tenant_id, label), facts)
+
+    # -- creating --
+
+    def _create(self, items: list[_Item]) -> None:
+        if not items:
+            return
+        searching = [i for i in items if i.job.search_first]
+        if searching:
+            found = self._find(searching)
+            for item in searching:
+                if item.job.pk in found:
+                    item.link = self._link(item, found[item.job.pk])
+            self._update([i for i in searching if i.link is not None])
+        groups: dict[tuple[str, int], list[_Item]] = defaultdict(list)
+        for item in items:
+            if item.link is None and item.job.pk not in self._results:
+                assert item.document is not None
+                groups[(item.document.model, item.document.company_id)].append(item)
+        for (model, company), group in groups.items():
+            created = self._create_group(model, company, group)
+            if model == PAYMENT:
+                created = self._post_payments(created)
+            self._read_back(model, created)
+
+    def _context(self, company: int) -> dict[str, Any]:
+        return {"allowed_company_ids": [company]} if company else {}
+
+    def _create_group(self, model: str, company: int, items: list[_Item], retried: bool = False) -> list[_Item]:
+        """Create the group in one call; split it to isolate a record Odoo refuses. Returns the items created."""
+        try:
+            ids = self.client.create(
+                model,
+                [i.document.create_values() for i in items if i.document is not None],
+                context=self._context(company),
+            )
+        except errors.AuthError:
+            raise
+        except errors.OutcomeUnknown as error:
+            # Odoo may have created them: look before creating again.
+            found = self._find(items)
+            done = []
+            for item in items:
+                if item.job.pk in found:
+                    item.link = self._link(item, found[item.job.pk])
+                    done.append(item)
+            rest = [i for i in items if i.link is None]
+            if rest and not retried:
+                return done + self._create_group(model, company, rest, retried=True)
+            for item in rest:
+                self._error(item, error)
+            return done
+        except errors.TransientError as error:
+            for item in items:
+                self._error(item, error)
+            return []
+        except errors.OdooError as error:
+            if len(items) == 1:
+                self._error(items[0], error)
+                return []
+            middle = len(items) // 2
+            return self._create_group(model, company, items[:middle]) + self._create_group(
+                model, company, items[middle:]
+            )
+        for item, odoo_id in zip(items, ids, strict=True):
+            item.link = self._link(item, odoo_id)
+        return items
+
+    def _post_payments(self, items: list[_Item]) -> list[_Item]:
+        """Deposits become posted payments; one call for the group, split when one payment is refused."""
+        drafts = [i for i in items if i.link is not None and i.link.odoo_state in (None, "draft")]
+        if not drafts:
+            return items
+        try:
+            self.client.call(PAYMENT, "action_post", [i.link.odoo_id for i in drafts if i.link])
+        except errors.AuthError:
+            raise
+        except (errors.TransientError, errors.OutcomeUnknown) as error:
+            for item in drafts:
+                self._error(item, error)
+                self._keep_link(item)
+            return [i for i in items if i not in drafts]
+        except errors.OdooError as error:
+            if len(drafts) == 1:
+                self._error(drafts[0], error)
+                self._keep_link(drafts[0])
+                return [i for i in items if i is not drafts[0]]
+            middle = len(drafts) // 2
+            return self._post_payments(drafts[:middle]) + self._post_payments(drafts[middle:])
+        return items
+
+    def _keep_link(self, item: _Item) -> None:
+        """A failed job still remembers what it made in Odoo: the next attempt continues from there."""
+        if item.link is not None:
+            self._results[item.job.pk] = replace(self._results[item.job.pk], links=(item.link,))
+
+    def _find(self, items: Sequence[_Item]) -> dict[int, int]:
+        """Search Odoo for the markers of these items: job pk → the Odoo id that carries its marker."""
+        found: dict[int, int] = {}
+        by_model: dict[str, list[_Item]] = defaultdict(list)
+        for item in items:
+            by_model[MODEL_OF[item.job.record_type]].append(item)
+        for model, group in by_model.items():
+            markers = {item.record.id: item for item in group}
+            if model == PARTNER:
+                rows = self.client.search_read(
+                    PARTNER, [("ref", "in", sorted(markers))], ["ref"], order="id", context={"active_test": False}
+                )
+                hits = [(str(row["ref"]), int(row["id"])) for row in rows]
+            elif model == MOVE:
+                rows = self.client.search_read(
+                    MOVE,
+                    [("invoice_origin", "in", sorted(markers)), ("move_type", "in", ["out_invoice", "in_invoice"])],
+                    ["invoice_origin", "move_type"],
+                    order="id",
+                    context=self._context_all(),
+                )
+                hits = [
+                    (str(row["invoice_origin"]), int(row["id"]))
+                    for row in rows
+                    if row["move_type"] == MOVE_TYPE[markers[str(row["invoice_origin"])].job.record_type]
+                ]
+            else:
+                memo = self.facts.version.payment_memo
+                leaves: list[Any] = ["|"] * (len(markers) - 1)
+                leaves += [(memo, "=like", f"{marker}%") for marker in sorted(markers)]
+                rows = self.client.search_read(PAYMENT, leaves, [memo], order="id", context=self._context_all())
+                hits = []
+                for row in rows:
+                    text = str(row.get(memo) or "")
+                    marker = text.split(MEMO_SEPARATOR, 1)[0]
+                    if marker in markers:
+                        hits.append((marker, int(row["id"])))
+            for marker, odoo_id in hits:
+                found.setdefault(markers[marker].job.pk, odoo_id)  # the first one made, should there be two
+        return found
+
+    def _context_all(self) -> dict[str, Any]:
+        return {"allowed_company_ids": sorted(self.facts.companies)}
+
+    def _link(self, item: _Item, odoo_id: int, state: str | None = None, name: str | None = None) -> Link:
+        return Link(
+            record_pk=item.job.record_pk,
+            odoo_model=MODEL_OF[item.job.record_type],
+            odoo_id=odoo_id,
+            odoo_name=name,
+            company_id=item.document.company_id if item.document and item.document.company_id else None,
+            odoo_state=state,
+            synced_version=item.version,
+        )
+
+    def _read_back(self, model: str, items: list[_Item]) -> None:
+        """One read for the group: names, states and totals into the links; totals checked against the app."""
+        linked = [i for i in items if i.link is not None and i.job.pk not in self._results]
+        if not linked:
+            return
+        fields = {PARTNER: ["name", "active"], MOVE: ["name", "state", "amount_total"], PAYMENT: ["name", "state"]}[
+            model
+        ]
+        rows = {
+            int(row["id"]): row
+            for row in self.client.read(
+                model, [i.link.odoo_id for i in linked if i.link], fields, context=self._context_all()
+            )
+        }
+        for item in linked:
+            assert item.link is not None
+            row = rows.get(item.link.odoo_id, {})
+            if model == PARTNER:
+                state: str | None = "active" if row.get("active", True) else "archived"
+            else:
+                state = str(row["state"]) if row.get("state") else None
+            name = str(row["name"]) if row.get("name") and row["name"] != "/" else None  # "/": a draft's no-number
+            link = replace(item.link, odoo_name=name, odoo_state=state)
+            total = row.get("amount_total")
+            if item.expected_total is not None and total is not None and Decimal(str(total)) != item.expected_total:
+                self._fail(
+                    item,
+                    f"invoice of {_label(item)} totals {total} in Odoo, not the {item.expected_total} paid\n"
+                    "Check the VAT mappings' taxes (price included? amount?), then run: odoosync queue retry",
+                    "total",
+                    link,
+                )
+                continue
+            self._done(item, link)
+
+    # -- updating --
+
+    def _update(self, items: list[_Item]) -> None:
+        if not items:
+            return
+        by_model: dict[str, list[_Item]] = defaultdict(list)
+        for item in items:
+            by_model[MODEL_OF[item.job.record_type]].append(item)
+        for model, group in by_model.items():
+            fields = {PARTNER: None, MOVE: ["state", "name"], PAYMENT: ["state", "name"]}[model]
+            current = self._current(model, group, fields)
+            changed: list[_Item] = []
+            for item in group:
+                assert item.link is not None
+                assert item.document is not None
+                row = current.get(item.link.odoo_id)
+                if row is None:
+                    # Deleted in Odoo: made again, and the attempt says so.
+                    self._warn(
+                        f"gone-{item.job.pk}",
+                        f"the Odoo {WHAT[item.job.record_type]} of {_label(item)} was deleted in Odoo; "
+                        "odoosync creates it again",
+                    )
+                    item.link = None
+                    continue
+                try:
+                    if model == PARTNER:
+                        values = _partner_changes(row, item.document.values)
+                        if values:
+                            self.client.write(PARTNER, [item.link.odoo_id], values)
+                    elif model == MOVE:
+                        if not self._writable(item, row):
+                            continue
+                        self.client.write(
+                            MOVE,
+                            [item.link.odoo_id],
+                            item.document.update_values(),
+                            context=self._context(item.document.company_id),
+                        )
+                    elif not self._payment_in_line(item, row):
+                        continue
+                except errors.AuthError:
+                    raise
+                except errors.OdooError as error:
+                    self._error(item, error)
+                    continue
+                item.link = replace(item.link, synced_version=item.version)
+                changed.append(item)
+            if model == PAYMENT:
+                changed = self._post_payments(changed)
+            self._read_back(model, changed)
+        # Those deleted in Odoo go back to being created.
+        gone = [i for i in items if i.link is None and i.job.pk not in self._results]
+        if gone:
+            self._create(gone)
+
+    def _current(self, model: str, items: list[_Item], fields: list[str] | None) -> dict[int, dict[str, Any]]:
+        ids = [i.link.odoo_id for i in items if i.link]
+        if fields is None:
+            fields = sorted({key for i in items if i.document for key in i.document.values})
+            fields = [f for f in fields if f not in ("customer_rank", "supplier_rank")] + [
+                "customer_rank",
+                "supplier_rank",
+            ]
+        rows = self.client.search_read(
+            model, [("id", "in", ids)], fields, context={**self._context_all(), "active_test": False}
+        )
+        return {int(row["id"]): row for row in rows}
+
+    def _writable(self, item: _Item, row: Mapping[str, Any]) -> bool:
+        state = row.get("state")
+        if state == "draft":
+            return True
+        name = row.get("name") or f"#{row['id']}"
+        what = WHAT[item.job.record_type]
+        if state == "posted":
+            self._fail(
+                item,
+                f"{item.record.id} changed after {what} {name} was posted; odoosync does not modify posted "
+                "documents.\nEither correct it in Odoo, or set on_posted_change = credit_note and retry",
+                "posted",
+            )
+        else:
+            self._fail(
+                item,
+                f"{item.record.id} changed, but its {what} {name} was cancelled in Odoo.\n"
+                f"Reset {name} to draft in Odoo, then run: odoosync queue retry --failed",
+                "cancelled",
+            )
+        return False
+
+    def _payment_in_line(self, item: _Item, row: Mapping[str, Any]) -> bool:
+        """A posted payment stays as it is: fine when the deposit still says the same, a failure otherwise."""
+        state = row.get("state")
+        if state == "draft":
+            assert item.link is not None
+            assert item.document is not None
+            self.client.write(PAYMENT, [item.link.odoo_id], item.document.values, context=self._context_all())
+            item.link = replace(item.link, odoo_state="draft")
+            return True
+        assert item.link is not None
+        if item.link.synced_version == item.version:
+            item.link = replace(item.link, odoo_state=str(state))
+            return True
+        self._fail(
+            item,
+            f"{item.record.id} changed after payment {row.get('name')} was posted; odoosync does not modify "
+            "posted payments.\nCorrect the payment in Odoo, or record the change in the app as a new deposit",
+            "posted",
+        )
+        return False
+
+    # -- withdrawing (rejected, void) --
+
+    def _withdraw(self, items: list[_Item]) -> None:
+        if not items:
+            return
+        model = MODEL_OF[items[0].job.record_type]
+        current = self._current(model, items, ["state", "name"])
+        cancel: list[_Item] = []
+        for item in items:
+            assert item.link is not None
+            row = current.get(item.link.odoo_id)
+            if row is None or row.get("state") == "cancel":
+                self._done(item, replace(item.link, odoo_state="cancel" if row else "deleted"))
+            elif row.get("state") == "draft":
+                cancel.append(item)
+            else:
+                name = row.get("name") or f"#{row['id']}"
+                self._fail(
+                    item,
+                    f"{item.record.id} was withdrawn in the app ({getattr(item.record, 'status', '')}) after "
+                    f"{WHAT[item.job.record_type]} {name} was posted; odoosync does not modify posted documents.\n"
+                    "Either reverse it in Odoo, or set on_posted_change = credit_note and retry",
+                    "posted",
+                )
+        if cancel:
+            method = "button_cancel" if model == MOVE else "action_cancel"
+            try:
+                self.client.call(model, method, [i.link.odoo_id for i in cancel if i.link], context=self._context_all())
+            except errors.AuthError:
+                raise
+            except errors.OdooError as error:
+                for item in cancel:
+                    self._error(item, error)
+                return
+            for item in cancel:
+                assert item.link is not None
+                self._done(item, replace(item.link, odoo_state="cancel", synced_version=item.version))
+
+
+def _contact_id(record: Record) -> str:
+    if isinstance(record, Expense):
+        return record.vendor_id
+    assert isinstance(record, RentPayment | Deposit)
+    return record.tenant_id
+
+
+def _label(item: _Item) -> str:
+    return f"{item.job.record_type.value.replace('_', ' ')} {item.record.id}"
+
+
+def _partner_changes(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields whose value in Odoo differs from the record's (an edit writes only those)."""
+    changes: dict[str, Any] = {}
+    for key, value in wanted.items():
+        have = current.get(key)
+        if isinstance(have, list | tuple):
+            have = have[0] if have else False
+        if key in ("customer_rank", "supplier_rank"):
+            if int(have or 0) < int(value):
+                changes[key] = value
+            continue
+        if (have or False) != (value or False):
+            changes[key] = value
+    return changes

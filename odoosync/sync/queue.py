@@ -1,0 +1,94 @@
+"""The queue as a person sees it: one job in detail, retrying and cancelling jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from odoosync.config import Config
+from odoosync.domain.errors import InvalidChoice, NotFound
+from odoosync.domain.jobs import Attempt, Job, JobState
+from odoosync.domain.links import Link
+from odoosync.store import Store
+from odoosync.sync.connection import database_key
+from odoosync.sync.status import link_as_dict
+
+
+@dataclass(frozen=True)
+class JobDetails:
+    job: Job
+    document: dict[str, Any]
+    attempts: list[Attempt]
+    link: Link | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "job": self.job.pk,
+            "type": self.job.record_type.value,
+            "id": self.job.record_id,
+            "version": self.job.record_version,
+            "state": self.job.state.value,
+            "attempts": [
+                {
+                    "started_at": a.started_at.isoformat(),
+                    "finished_at": a.finished_at.isoformat() if a.finished_at else None,
+                    "seconds": round((a.finished_at - a.started_at).total_seconds(), 3) if a.finished_at else None,
+                    "outcome": a.outcome,
+                    "error": a.error,
+                    "error_kind": a.error_kind,
+                    "odoo_ids": a.odoo_ids,
+                }
+                for a in self.attempts
+            ],
+            "next_attempt_at": self.job.next_attempt_at.isoformat(),
+            "last_error": self.job.last_error,
+            "record": self.document,
+            "odoo": link_as_dict(self.link) if self.link else None,
+        }
+
+
+def job_details(store: Store, config: Config, pk: int) -> JobDetails:
+    job = store.jobs.get(pk)
+    if job is None:
+        raise NotFound(f"there is no job {pk}", "See the jobs with: odoosync queue list")
+    [record] = store.records.get_many([job.record_pk]).values()
+    link = None
+    if config.odoo.url and config.odoo.database:
+        key = database_key(config.odoo.url, config.odoo.database)
+        link = store.links.of_records(key, [job.record_pk]).get(job.record_pk)
+    return JobDetails(job, record.document, store.jobs.attempts(pk), link)
+
+
+def _known(store: Store, pks: Sequence[int]) -> list[Job]:
+    jobs = [store.jobs.get(pk) for pk in pks]
+    missing = [str(pk) for pk, job in zip(pks, jobs, strict=True) if job is None]
+    if missing:
+        raise NotFound(f"there is no job {', '.join(missing)}", "See the jobs with: odoosync queue list")
+    return [job for job in jobs if job is not None]
+
+
+def retry_jobs(store: Store, pks: Sequence[int] = (), *, failed: bool = False) -> int:
+    """Failed jobs back to pending, due now: these, or every failed one. Returns how many."""
+    if failed == bool(pks):
+        raise InvalidChoice("name the jobs to retry, or give --failed for all failed jobs", None)
+    if failed:
+        return store.jobs.retry_failed()
+    jobs = _known(store, pks)
+    wrong = [f"job {job.pk} is {job.state.value}" for job in jobs if job.state is not JobState.FAILED]
+    if wrong:
+        raise InvalidChoice(f"only failed jobs can be retried: {'; '.join(wrong)}", None)
+    return store.jobs.retry_failed(pks)
+
+
+def cancel_jobs(store: Store, pks: Sequence[int]) -> int:
+    """Pending or failed jobs cancelled (their records stay, and show Not synced)."""
+    if not pks:
+        raise InvalidChoice("name the jobs to cancel", "See them with: odoosync queue list")
+    jobs = _known(store, pks)
+    wrong = [
+        f"job {job.pk} is {job.state.value}" for job in jobs if job.state not in (JobState.PENDING, JobState.FAILED)
+    ]
+    if wrong:
+        raise InvalidChoice(f"only pending or failed jobs can be cancelled: {'; '.join(wrong)}", None)
+    return store.jobs.cancel(pks)
