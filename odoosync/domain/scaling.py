@@ -5,7 +5,8 @@ of each line, so a proportional price does not always land on the paid amount, a
 tax-excluded price can (15 % on 869.56 totals 999.99, on 869.57 1000.01: 1000.00 is out of reach). The method,
 chosen so that an accountant can read the invoice and ZATCA accepts it (every line carries a tax):
 
-1. Each charge's price is its amount scaled by paid / due, rounded down to the currency's unit.
+1. Each charge's price is its amount scaled by paid / due, rounded down to the currency's unit (and, where the
+   taxes rounded half up still carry the total past the amount, a unit less on the largest lines).
 2. While the total falls short, one unit is added to a line whose total then rises by exactly what is missing
    (one unit on an exempt or zero-rated line, or where the tax does not round up), largest lines first.
 3. If one unit is still missing (every line's total would jump by two), a "rounding adjustment" line of one unit
@@ -69,8 +70,14 @@ def scale_charges(
         return full
     ratio = amount_paid / due
     lines = [replace(line, price=(line.price * ratio).quantize(unit, rounding=ROUND_DOWN)) for line in full]
-    missing = amount_paid - total_of(lines, currency, per_line=per_line)
     order = sorted(range(len(lines)), key=lambda i: -lines[i].price)
+    # Rounding each line's tax half up can still carry the rounded-down prices past the amount: step back.
+    step = 0
+    while total_of(lines, currency, per_line=per_line) > amount_paid:
+        i = order[step % len(order)]
+        lines[i] = replace(lines[i], price=lines[i].price - unit)
+        step += 1
+    missing = amount_paid - total_of(lines, currency, per_line=per_line)
     while missing > 0:
         for i in order:
             bumped = [*lines[:i], replace(lines[i], price=lines[i].price + unit), *lines[i + 1 :]]

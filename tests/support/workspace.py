@@ -1,0 +1,52 @@
+"""A ready odoosync workspace against a running sandbox, set up the way a person would: connect, ingest, apply
+the Setup Assistant's plan, create the Rent product, enable with a backfill. Each step runs the installed
+command as a subprocess, in an environment of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from odoosync.sandbox import Sandbox
+
+ODOOSYNC = [sys.executable, "-m", "odoosync"]
+
+
+def workspace_env(root: Path, sandbox: Sandbox, database_url: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")}
+    env.update(
+        {
+            "XDG_CONFIG_HOME": str(root / "config"),
+            "XDG_DATA_HOME": str(root / "data"),
+            "ODOOSYNC_API_KEY": sandbox.api_key,
+        }
+    )
+    if database_url:
+        env["ODOOSYNC_DATABASE_URL"] = database_url
+    return env
+
+
+def odoosync(
+    env: dict[str, str], *args: str, check: bool = True, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([*ODOOSYNC, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(f"odoosync {' '.join(args)} → {done.returncode}\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def prepare(
+    root: Path, sandbox: Sandbox, inputs: list[Path], *, since: str = "2025-01-01", database_url: str | None = None
+) -> dict[str, str]:
+    """Connect to `sandbox`, ingest `inputs`, map every code, set the Rent product, enable with a backfill."""
+    env = workspace_env(root, sandbox, database_url)
+    odoosync(env, "connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
+    odoosync(env, "ingest", *map(str, inputs))
+    plan = root / "plan.toml"
+    odoosync(env, "map", "suggest", "--create-missing-accounts", "--out", str(plan))
+    odoosync(env, "map", "apply", "--yes", str(plan))
+    odoosync(env, "setup", "rent-product", "--create")
+    odoosync(env, "enable", "--backfill-since", since)
+    return env
