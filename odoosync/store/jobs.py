@@ -204,6 +204,21 @@ class JobRepository:
             ).one_or_none()
         return None if row is None else self._job(row)
 
+    def wake_waiting(self, before: datetime) -> int:
+        """Jobs that were waiting for another record (their contact) before `before` become due now: it may
+        have just synced. Those that found it missing after `before` keep their time."""
+        with reported_as_unavailable(), self._engine.begin() as connection:
+            result = connection.execute(
+                update(JobRow)
+                .where(
+                    JobRow.state == JobState.PENDING.value,
+                    JobRow.error_kind == "waiting",
+                    JobRow.updated_at < before,
+                )
+                .values(next_attempt_at=_now())
+            )
+            return int(result.rowcount or 0)
+
     @staticmethod
     def queued_before(connection: Connection, record_pks: Sequence[int]) -> set[int]:
         """Which of these records have had a job, in any state."""

@@ -164,6 +164,7 @@ def run_sync(
             size = limits.batch_size
             if limits.max_jobs is not None:
                 size = min(size, limits.max_jobs - report.jobs)
+            claimed_at = datetime.now(UTC)
             jobs = store.jobs.claim(worker, limit=size, lease_seconds=config.worker.lease_seconds, types=limits.types)
             if not jobs:
                 break
@@ -173,6 +174,8 @@ def run_sync(
             report.jobs += len(jobs)
             for result in results:
                 _tally(report, result)
+            if any(r.job.record_type is RecordType.CONTACT and r.outcome is Outcome.DONE for r in results):
+                store.jobs.wake_waiting(claimed_at)  # their partner may be in Odoo now
             if progress:
                 progress(report.jobs, max(total, report.jobs))
         report.warnings.extend(pusher.warnings)

@@ -102,7 +102,7 @@ def _not_synced_reason(stored: StoredRecord, config: Config, switch: SyncSwitch,
         status = stored.document.get("status")
         return f"not eligible: its status is {status} (it syncs when {SYNCING_STATUS[stored.type]})"
     if job is not None and job.state is JobState.CANCELLED:
-        return f"its job {job.pk} was cancelled (odoosync backfill or a new version queues it again)"
+        return f"its job {job.pk} was cancelled; a new version of the record queues it again"
     since = switch.backfill_since
     if since and stored.record_date and stored.record_date < since:
         return f"dated {stored.record_date}, before the backfill window (since {since})"

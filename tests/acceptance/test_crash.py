@@ -1,0 +1,202 @@
+"""Crash test: a backfill against a sandbox in another process, the sync process killed with SIGKILL at random
+moments (seeded), restarted each time, then run to completion. Afterwards every eligible record is in Odoo
+exactly once, every job is done, and no attempt is missing from the history.
+
+By default the test runs in its reduced form (5 kills, 300 records), which CI runs. The full form of the issue
+(20 kills, 2,000 records) runs with the flag ODOOSYNC_FULL_CRASH_TEST=1:
+
+    ODOOSYNC_FULL_CRASH_TEST=1 pytest tests/acceptance/test_crash.py
+
+How a kill is placed: the sync is started, the test waits until the run has begun working (the queue's counts
+change: it recovered a dead run's jobs or claimed its first batch), then waits a random time drawn from a seeded
+generator and sends SIGKILL. A short lease lets the next run recover the killed run's jobs, which it must search
+in Odoo by their markers before creating anything again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from odoosync.config import default_database_url
+from odoosync.domain.jobs import OPEN_STATES, JobState
+from odoosync.domain.records import RecordType, is_eligible
+from odoosync.odoo.client import OdooClient
+from odoosync.odoo.transport import Endpoint
+from odoosync.store import Store
+from odoosync.sync.builders import MEMO_SEPARATOR
+from tests.support.portfolio import rent_payments, sample_documents, write_ndjson
+from tests.support.workspace import ODOOSYNC, odoosync, prepare
+
+FULL = os.environ.get("ODOOSYNC_FULL_CRASH_TEST", "").strip().lower() in ("1", "true", "yes", "on")
+KILLS, RECORDS = (20, 2000) if FULL else (5, 300)
+SEED = 20260415
+BATCH_SIZE = 50
+LEASE_SECONDS = 1
+# A kill lands this long (at most) after the run began working: short enough that the run has not finished by
+# then, long enough to fall anywhere in a batch (building, the create call, the read-back, the store's commit).
+KILL_WINDOW_SECONDS = 0.4
+WORKER = {
+    "ODOOSYNC_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
+    "ODOOSYNC_WORKER_BACKOFF_BASE_SECONDS": "0.01",
+    "ODOOSYNC_WORKER_BACKOFF_MAX_SECONDS": "0.05",
+}
+MODEL_OF = {"contact": "res.partner", "rent_payment": "account.move", "expense": "account.move", "deposit": "payment"}
+
+
+@pytest.fixture
+def odoo_process() -> Iterator[SimpleNamespace]:
+    """`odoosync sandbox serve` (Odoo 17) in a process of its own, so that killing the sync leaves it alone."""
+    server = subprocess.Popen(
+        [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--json"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    try:
+        details = json.loads(server.stdout.readline())
+        yield SimpleNamespace(process=server, **details)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, step: float = 0.01) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+def _open_jobs(store: Store) -> int:
+    return sum(n for (_, state), n in store.jobs.counts().items() if state in OPEN_STATES)
+
+
+def _odoo_markers(odoo: SimpleNamespace) -> dict[str, Counter[str]]:
+    """Per Odoo model, how many records carry each marker, read over JSON-RPC from the sandbox process."""
+    endpoint = Endpoint(url=odoo.url, database=odoo.database, login=odoo.login, timeout_seconds=30)
+    with OdooClient.connect(endpoint, odoo.api_key) as client:
+        companies = [int(c["id"]) for c in client.search_read("res.company", [], ["id"])]
+        context: dict[str, Any] = {"active_test": False, "allowed_company_ids": companies}
+        partners = client.search_read("res.partner", [("ref", "!=", False)], ["ref"], context=context)
+        moves = client.search_read(
+            "account.move", [("invoice_origin", "!=", False)], ["invoice_origin", "move_type"], context=context
+        )
+        memo = client.version.payment_memo
+        payments = client.search_read("account.payment", [(memo, "!=", False)], [memo], context=context)
+    return {
+        "res.partner": Counter(str(row["ref"]) for row in partners),
+        "account.move": Counter(f"{row['move_type']}:{row['invoice_origin']}" for row in moves),
+        "payment": Counter(str(row[memo]).split(MEMO_SEPARATOR, 1)[0] for row in payments),
+    }
+
+
+def _expected_markers(documents: list[dict[str, Any]]) -> dict[str, Counter[str]]:
+    """Every eligible record once (the backfill starts in 2025; every record is dated later)."""
+    move_type = {"rent_payment": "out_invoice", "expense": "in_invoice"}
+    expected: dict[str, Counter[str]] = {"res.partner": Counter(), "account.move": Counter(), "payment": Counter()}
+    for document in documents:
+        kind = document["type"]
+        if not is_eligible(RecordType(kind), document):
+            continue
+        marker = f"{move_type[kind]}:{document['id']}" if kind in move_type else document["id"]
+        expected[MODEL_OF[kind]][marker] += 1
+    return expected
+
+
+def test_a_sync_killed_at_random_moments_makes_every_record_exactly_once(
+    tmp_path: Path, odoo_process: SimpleNamespace
+) -> None:
+    documents = sample_documents()
+    documents += rent_payments(RECORDS - len(documents), seed=SEED)
+    env = prepare(tmp_path, odoo_process, [write_ndjson(tmp_path / "history.ndjson", documents)])  # type: ignore[arg-type]
+    env.update(WORKER)
+    eligible = {(d["type"], d["id"]) for d in documents if is_eligible(RecordType(d["type"]), d)}
+    rng = random.Random(SEED)
+
+    kills: list[float] = []  # the moments (seconds after the run began working) of the kills that landed
+    with Store.open(default_database_url(env), upgrade=False) as store:
+        assert _open_jobs(store) == len(eligible)
+        for _ in range(KILLS * 3):  # a run that finished before its kill is not a kill: try again
+            if len(kills) == KILLS or not _open_jobs(store):
+                break
+            before = store.jobs.counts()
+            sync = subprocess.Popen(
+                [*ODOOSYNC, "sync", "--batch-size", str(BATCH_SIZE), "--json"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                working = _wait_for(lambda: sync.poll() is not None or store.jobs.counts() != before, timeout=60)  # noqa: B023
+                assert working, "the sync run did not start working within 60 s"
+                delay = rng.uniform(0, KILL_WINDOW_SECONDS)
+                time.sleep(delay)
+                if sync.poll() is None:
+                    os.kill(sync.pid, signal.SIGKILL)
+                    kills.append(delay)
+            finally:
+                sync.wait(timeout=30)
+            assert sync.returncode in (0, -signal.SIGKILL), f"sync ended with {sync.returncode}"
+        assert len(kills) == KILLS, f"only {len(kills)} of {KILLS} kills landed before the backfill was done"
+        assert odoo_process.process.poll() is None, "the sandbox died with the sync"
+
+        # Past the lease every killed run's jobs are recoverable: run to completion.
+        time.sleep(LEASE_SECONDS + 0.2)
+        reports = []
+        for _ in range(10):
+            reports.append(json.loads(odoosync(env, "sync", "--batch-size", str(BATCH_SIZE), "--json").stdout))
+            if not _open_jobs(store):
+                break
+
+        jobs = store.jobs.list()
+        histories = {job.pk: store.jobs.attempts(job.pk) for job in jobs}
+
+    # Every job done, one per eligible record.
+    listed = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+    assert Counter(job["state"] for job in listed) == {"done": len(eligible)}, reports[-1]
+    assert {(job["type"], job["id"]) for job in listed} == eligible
+
+    # Every eligible record exactly once in Odoo, and nothing else with a marker of the history.
+    found = _odoo_markers(odoo_process)
+    input_ids = {d["id"] for d in documents}
+    for model, expected in _expected_markers(documents).items():
+        ours = Counter({m: n for m, n in found[model].items() if m.split(":", 1)[-1] in input_ids})
+        duplicates = {m: n for m, n in ours.items() if n > 1}
+        assert not duplicates, f"{model}: made more than once: {duplicates}"
+        assert ours == expected, f"{model}: missing {expected - ours}, unexpected {ours - expected}"
+
+    # No attempt lost: each claim counted on the job has its attempt in the history, every attempt ended, the
+    # killed ones marked interrupted, and each job ends with exactly one attempt done.
+    for job in jobs:
+        attempts = histories[job.pk]
+        assert job.state is JobState.DONE
+        assert len(attempts) == job.attempts, f"job {job.pk}: {job.attempts} claims, {len(attempts)} attempts"
+        assert all(a.finished_at is not None and a.outcome for a in attempts), f"job {job.pk}: {attempts}"
+        outcomes = [a.outcome for a in attempts]
+        assert outcomes[-1] == "done", f"job {job.pk}: {outcomes}"
+        assert outcomes.count("done") == 1, f"job {job.pk}: {outcomes}"
+        assert set(outcomes) <= {"done", "retry", "interrupted"}, f"job {job.pk}: {outcomes}"
+    interrupted = [pk for pk, attempts in histories.items() if any(a.outcome == "interrupted" for a in attempts)]
+    assert interrupted, f"no kill interrupted an attempt (kills at {kills})"
+
+    # What `queue show` prints for an interrupted job is that same history.
+    shown = json.loads(odoosync(env, "queue", "show", str(interrupted[0]), "--json").stdout)
+    assert [a["outcome"] for a in shown["attempts"]] == [a.outcome for a in histories[interrupted[0]]]
+    assert "interrupted" in [a["outcome"] for a in shown["attempts"]]
+    assert len(shown["attempts"]) == next(job["attempts"] for job in listed if job["job"] == interrupted[0])

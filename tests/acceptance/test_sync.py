@@ -1,0 +1,226 @@
+"""odoosync sync end to end: the installed command, as a subprocess, against the sandbox (Odoo 16 to 19).
+
+The sample portfolio and its edits: every eligible record appears once in Odoo with the right partner, lines,
+taxes and totals; ineligible ones do not; edits update in place; the status chips say so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from odoosync.domain.links import Link
+from odoosync.domain.mappings import Mapping, MappingKind
+from odoosync.sandbox import Sandbox
+from odoosync.store import Store
+from tests.support.portfolio import SAMPLES, rent_payments, sample_documents, write_ndjson
+from tests.support.workspace import odoosync, prepare
+
+PORTFOLIO = SAMPLES / "portfolio.ndjson"
+EDITS = SAMPLES / "edits.ndjson"
+
+
+def rows(sandbox: Sandbox, model: str) -> list[dict[str, Any]]:
+    return list(sandbox.instance.db.table(model).values())
+
+
+def moves(sandbox: Sandbox, move_type: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in rows(sandbox, "account.move"):
+        if row["move_type"] == move_type:
+            found.setdefault(row["invoice_origin"], []).append(row)
+    return found
+
+
+def sync(env: dict[str, str], *args: str) -> tuple[int, dict[str, Any]]:
+    done = odoosync(env, "sync", "--json", *args, check=False)
+    assert done.returncode in (0, 4), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def chip(env: dict[str, str], record_type: str, record_id: str) -> dict[str, Any]:
+    status: dict[str, Any] = json.loads(odoosync(env, "status", record_type, record_id, "--json").stdout)
+    return status
+
+
+@pytest.mark.parametrize("version", [16, 17, 18, 19])
+def test_the_sample_portfolio_and_its_edits(tmp_path: Path, version: int) -> None:
+    documents = sample_documents()
+    with Sandbox(version=version) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        assert report["failures"] == []
+
+        contacts = {d["id"]: d for d in documents if d["type"] == "contact"}
+        partners = Counter(row["ref"] for row in rows(sandbox, "res.partner") if row.get("ref"))
+        assert {ref: n for ref, n in partners.items() if ref in contacts} == dict.fromkeys(contacts, 1)
+        partner_of = {row["ref"]: row for row in rows(sandbox, "res.partner") if row.get("ref")}
+
+        approved = {d["id"]: d for d in documents if d["type"] == "rent_payment" and d["status"] == "approved"}
+        invoices = moves(sandbox, "out_invoice")
+        assert set(invoices) == set(approved)  # pending ones stay out of Odoo
+        for payment_id, payment in approved.items():
+            [invoice] = invoices[payment_id]
+            assert invoice["state"] == "draft"
+            assert invoice["amount_total"] == Decimal(payment["amount_paid"])
+            assert invoice["partner_id"] == partner_of[payment["tenant_id"]]["id"]
+            assert str(invoice["invoice_date"]) == payment["paid_on"]
+
+        verified = {d["id"]: d for d in documents if d["type"] == "expense" and d["status"] == "verified"}
+        bills = moves(sandbox, "in_invoice")
+        assert set(bills) == set(verified)
+        for expense_id, expense in verified.items():
+            [bill] = bills[expense_id]
+            assert bill["ref"] == expense.get("bill_reference", False)
+            assert bill["partner_id"] == partner_of[expense["vendor_id"]]["id"]
+            untaxed = sum(Decimal(line["amount"]) for line in expense["lines"])
+            assert bill["amount_untaxed"] == untaxed
+
+        memo = "ref" if version <= 17 else "memo"
+        recorded = {d["id"]: d for d in documents if d["type"] == "deposit" and d["status"] == "recorded"}
+        payments = Counter(row[memo].split(" · ")[0] for row in rows(sandbox, "account.payment"))
+        assert payments == Counter(list(recorded))
+        for row in rows(sandbox, "account.payment"):
+            deposit = recorded[row[memo].split(" · ")[0]]
+            assert row["amount"] == Decimal(deposit["amount"])
+            assert row["payment_type"] == ("inbound" if deposit["direction"] == "in" else "outbound")
+            assert row["state"] == ("posted" if version <= 17 else "in_process")
+            assert row["move_id"]  # its journal entry
+
+        synced = chip(env, "rent_payment", "RP-2026-0001")
+        assert synced["chip"] == "synced"
+        assert synced["odoo"]["model"] == "account.move"
+        pending = next(d for d in documents if d["type"] == "rent_payment" and d["status"] == "pending")
+        assert chip(env, "rent_payment", pending["id"])["reason"].startswith("not eligible: its status is pending")
+
+        # The edits: a contact's email, a payment's reference, an expense voided, a contact archived.
+        odoosync(env, "ingest", str(EDITS))
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        partners_now = {row["ref"]: row for row in rows(sandbox, "res.partner") if row.get("ref")}
+        assert partners_now["C-1004"]["email"] == "john.carter@example.com"
+        assert partners_now["C-1012"]["active"] is False
+        assert moves(sandbox, "out_invoice")["RP-2026-0003"][0]["payment_reference"] == "TRX-CORRECTED"
+        assert [bill["state"] for bill in moves(sandbox, "in_invoice")["EX-302"]] == ["cancel"]
+        assert len(moves(sandbox, "out_invoice")) == len(approved)  # updated in place, nothing duplicated
+        assert len(rows(sandbox, "res.partner")) == len(partner_of) + sum(
+            1 for row in rows(sandbox, "res.partner") if not row.get("ref")
+        )
+        archived = chip(env, "contact", "C-1012")
+        assert archived["chip"] == "synced"
+        assert archived["odoo"]["state"] == "archived"
+        assert chip(env, "expense", "EX-302")["odoo"]["state"] == "cancel"
+
+        # Nothing left to do: a second run takes no job and makes no change.
+        before = len(sandbox.calls)
+        code, report = sync(env)
+        assert (code, report["jobs"]) == (0, 0)
+        assert len(sandbox.calls) - before <= 10  # the run's set-up reads only
+
+
+def test_a_backfill_of_a_thousand_payments_costs_at_most_a_tenth_of_a_call_per_record(tmp_path: Path) -> None:
+    generated = write_ndjson(tmp_path / "generated.ndjson", rent_payments(1000))
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO, generated], since="2025-01-01")
+        before = len(sandbox.calls)
+        code, report = sync(env)
+        calls = len(sandbox.calls) - before
+        assert code == 0, report["failures"][:3]
+        assert report["jobs"] >= 1090
+        assert calls == report["odoo_calls"]
+        assert calls / report["jobs"] <= 0.1, f"{calls} calls for {report['jobs']} records"
+        invoices = moves(sandbox, "out_invoice")
+        assert all(len(found) == 1 for found in invoices.values())
+        assert len(invoices) == 1000 + sum(1 for d in sample_documents() if d.get("status") == "approved")
+
+
+def test_a_missing_mapping_fails_with_what_to_do_then_syncs_once_mapped(tmp_path: Path) -> None:
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        odoosync(env, "map", "remove", "category", "Plumbing")
+        code, report = sync(env)
+        assert code == 4
+        failed = {f["id"]: f["error"] for f in report["failures"]}
+        assert failed  # the plumbing bills, and only those
+        for error in failed.values():
+            assert error.startswith('Expense category "Plumbing" has no account mapping (company ')
+            assert error.endswith(
+                'Run: odoosync map set category "Plumbing" --account <code>, then odoosync queue retry --failed'
+            )
+        assert report["by_type"]["rent_payment"]["failed"] == 0
+        listed = json.loads(odoosync(env, "queue", "list", "--state", "failed", "--json").stdout)
+        assert {job["id"] for job in listed} == set(failed)
+        assert chip(env, "expense", next(iter(failed)))["chip"] == "failed"
+
+        odoosync(env, "map", "set", "category", "Plumbing", "--account", "500001")
+        odoosync(env, "queue", "retry", "--failed")
+        code, report = sync(env)
+        assert code == 0
+        assert report["by_type"]["expense"]["synced"] == len(failed)
+        assert set(failed) <= set(moves(sandbox, "in_invoice"))
+
+
+def test_a_payment_waits_for_its_tenant(tmp_path: Path) -> None:
+    newcomer = {"type": "contact", "id": "C-2001", "roles": ["tenant"], "name": "New Tenant"}
+    payment = {
+        **next(d for d in sample_documents() if d["type"] == "rent_payment" and d["status"] == "approved"),
+        "id": "RP-NEW-1",
+        "tenant_id": "C-2001",
+    }
+    with Sandbox(version=18) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "payment.ndjson", [payment])))
+        code, report = sync(env)
+        assert code == 0
+        assert report["by_type"]["rent_payment"]["waiting"] == 1
+        waiting = chip(env, "rent_payment", "RP-NEW-1")
+        assert waiting["chip"] == "pending"
+        assert "waits for contact C-2001, which is not in Odoo yet" in waiting["reason"]
+
+        # The tenant arrives: synced first, it wakes the payment, which syncs in the same run.
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "tenant.ndjson", [newcomer])))
+        code, report = sync(env)
+        assert code == 0
+        assert report["by_type"]["contact"]["synced"] == 1
+        assert report["by_type"]["rent_payment"]["synced"] == 1
+        assert chip(env, "rent_payment", "RP-NEW-1")["chip"] == "synced"
+
+
+def test_one_record_odoo_refuses_fails_alone(tmp_path: Path) -> None:
+    with Sandbox(version=17, companies=2) as sandbox:
+        database_url = f"sqlite:///{tmp_path}/odoosync.db"
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01", database_url=database_url)
+        other_company = next(
+            row for row in rows(sandbox, "account.account") if row.get("company_id") == 2 and row["code"] == "500001"
+        )
+        with Store.open(database_url) as store:
+            key = f"{sandbox.url.lower()}#{sandbox.database}"
+            store.mappings.set(
+                key,
+                Mapping(MappingKind.CATEGORY, "cleaning", 0, "account.account", other_company["id"], "wrong company"),
+            )
+        code, report = sync(env)
+        assert code == 4
+        cleaning = {
+            d["id"]
+            for d in sample_documents()
+            if d["type"] == "expense"
+            and d["status"] == "verified"
+            and any(line["category"] == "Cleaning" for line in d["lines"])
+        }
+        failed = {f["id"]: f["error"] for f in report["failures"]}
+        assert set(failed) == cleaning
+        assert all("Incompatible companies" in error for error in failed.values())
+        assert set(moves(sandbox, "in_invoice")).isdisjoint(cleaning)
+        verified = sum(1 for d in sample_documents() if d["type"] == "expense" and d["status"] == "verified")
+        assert len(moves(sandbox, "in_invoice")) == verified - len(cleaning)
+
+
+def test_link_type_is_the_domain_one() -> None:
+    assert Link.__dataclass_fields__["role"].default == "document"
