@@ -323,14 +323,16 @@ class _Pusher:
                 except errors.AuthError:
                     raise
                 except errors.OdooError as error:
-                    # A call that concerned the whole group (a read, a search) failed: each job hears why.
+                    # A call that concerned the whole group (a read, a search) failed: each job hears why, and
+                    # keeps what it already made in Odoo, so the next attempt does not make it again.
                     for item in group:
                         if item.job.pk not in self._results:
                             self._error(item, error)
+                            self._keep_link(item)
         return [self._results[job.pk] for job in jobs]
 
     def _push_type(self, record_type: RecordType, group: list[_Item]) -> None:
-        eligible = [i for i in group if is_eligible(record_type, i.record.model_dump(mode="json", by_alias=True))]
+        eligible = [i for i in group if is_eligible(record_type, {"status": getattr(i.record, "status", None)})]
         withdrawn = [i for i in group if i not in eligible]
         for item in withdrawn:
             if item.link is None:
@@ -438,7 +440,14 @@ class _Pusher:
             raise
         except errors.OutcomeUnknown as error:
             # Odoo may have created them: look before creating again.
-            found = self._find(items)
+            try:
+                found = self._find(items)
+            except errors.AuthError:
+                raise
+            except errors.OdooError as failure:
+                for item in items:
+                    self._retry(item, failure, "transient", search_first=True)
+                return []
             done = []
             for item in items:
                 if item.job.pk in found:
@@ -713,11 +722,16 @@ class _Pusher:
                 cancel.append(item)
             else:
                 name = row.get("name") or f"#{row['id']}"
+                what = WHAT[item.job.record_type]
+                todo = (
+                    "Cancel the payment in Odoo (reset to draft, then cancel), then run: odoosync queue retry --failed"
+                    if model == PAYMENT
+                    else "Either reverse it in Odoo, or set on_posted_change = credit_note and retry"
+                )
                 self._fail(
                     item,
-                    f"{item.record.id} was withdrawn in the app ({getattr(item.record, 'status', '')}) after "
-                    f"{WHAT[item.job.record_type]} {name} was posted; odoosync does not modify posted documents.\n"
-                    "Either reverse it in Odoo, or set on_posted_change = credit_note and retry",
+                    f"{item.record.id} was withdrawn in the app ({getattr(item.record, 'status', '')}) after {what} "
+                    f"{name} was posted; odoosync does not modify posted documents.\n{todo}",
                     "posted",
                 )
         if cancel:

@@ -1,0 +1,102 @@
+"""The engine's exactly-once rules, driven in-process against the sandbox with a client that loses answers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from odoosync.domain.records import RecordType
+from odoosync.odoo import errors
+from odoosync.odoo.client import OdooClient
+from odoosync.sandbox import Sandbox
+from odoosync.store.tables import JobRow
+from odoosync.sync.connection import open_client
+from odoosync.sync.engine import run_sync
+from odoosync.sync.workspace import Workspace, open_workspace
+from tests.support.portfolio import SAMPLES, sample_documents
+from tests.support.workspace import prepare
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Iterator[tuple[Sandbox, Workspace, dict[str, str]]]:
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [SAMPLES / "portfolio.ndjson"], since="2025-01-01")
+        with open_workspace(None, env) as workspace:
+            yield sandbox, workspace, env
+
+
+def markers(sandbox: Sandbox) -> Counter[str]:
+    found: Counter[str] = Counter()
+    db = sandbox.instance.db
+    found.update(row["ref"] for row in db.table("res.partner").values() if row.get("ref"))
+    found.update(row["invoice_origin"] for row in db.table("account.move").values() if row.get("invoice_origin"))
+    found.update(row["ref"].split(" · ")[0] for row in db.table("account.payment").values())
+    return found
+
+
+def losing_answers(client: OdooClient, models: set[str], times: int, *, arrived: bool = True) -> list[str]:
+    """Make `create` on these models lose its answer (`times` times), after doing its work in Odoo or (with
+    `arrived=False`) before the request reached it."""
+    lost: list[str] = []
+    original = client.create
+
+    def create(model: str, values: Any, **options: Any) -> list[int]:
+        if model in models and len(lost) < times and not arrived:
+            lost.append(model)
+            raise errors.OutcomeUnknown("the connection dropped while sending", None)
+        ids = original(model, values, **options)
+        if model in models and len(lost) < times:
+            lost.append(model)
+            raise errors.OutcomeUnknown("the answer did not come in time", None)
+        return ids
+
+    client.create = create  # type: ignore[method-assign]
+    return lost
+
+
+def test_a_create_whose_answer_is_lost_is_found_not_made_twice(
+    ready: tuple[Sandbox, Workspace, dict[str, str]],
+) -> None:
+    sandbox, workspace, env = ready
+    with open_client(workspace.config, env) as client:
+        lost = losing_answers(client, {"res.partner", "account.move", "account.payment"}, times=3)
+        report = run_sync(workspace.config, workspace.store, client=client)
+    assert lost == ["res.partner", "account.move", "account.payment"]  # partners, the bills, the payments
+    assert report.failed == 0
+    counts = markers(sandbox)
+    assert counts
+    assert set(counts.values()) == {1}
+    eligible = [
+        d
+        for d in sample_documents()
+        if d["type"] == "contact" or d.get("status") in ("approved", "verified", "recorded")
+    ]
+    assert set(counts) == {d["id"] for d in eligible}
+    synced = sum(t.synced for t in report.by_type.values())
+    assert synced == len(eligible)
+
+
+def test_an_answer_lost_twice_retries_later_and_searches_first(
+    ready: tuple[Sandbox, Workspace, dict[str, str]],
+) -> None:
+    sandbox, workspace, env = ready
+    with open_client(workspace.config, env) as client:
+        losing_answers(client, {"res.partner"}, times=2, arrived=False)
+        report = run_sync(workspace.config, workspace.store, client=client)
+    assert report.by_type["contact"].retrying == 21
+    contacts = [job for job in workspace.store.jobs.list() if job.record_type is RecordType.CONTACT]
+    assert all(job.search_first and job.error_kind == "transient" for job in contacts)
+    assert not any(row.get("ref") for row in sandbox.instance.db.table("res.partner").values())
+    assert report.by_type["rent_payment"].waiting > 0  # their tenants are not in Odoo yet
+
+    # Their time comes: the next run searches Odoo first, finds nothing, creates each once.
+    with workspace.store.engine.begin() as connection:
+        connection.execute(update(JobRow).values(next_attempt_at=JobRow.created_at))
+    report = run_sync(workspace.config, workspace.store, env=env)
+    assert report.failed == 0
+    assert set(markers(sandbox).values()) == {1}
