@@ -15,6 +15,11 @@ from odoosync.domain.records import RecordType
 from odoosync.sync.engine import SyncLimits, run_sync
 from odoosync.sync.switch import backfill, disable, enable, parse_day, sync_switch
 
+
+def at_a_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 TYPES_HELP = "Only this record type: contact, rent_payment, expense, deposit (repeatable)."
 
 
@@ -41,7 +46,7 @@ def enable_command(
     since = parse_day(backfill_since, "--backfill-since") if backfill_since else None
     with state(ctx).workspace() as workspace:
         first = not sync_switch(workspace.store).ever_enabled
-        ask = first and since is None and not no_backfill and sys.stdin.isatty() and not as_json
+        ask = first and since is None and not no_backfill and at_a_terminal() and not as_json
         if ask and typer.confirm("Backfill records stored before now?", default=True):
             answer = typer.prompt("Since which date (YYYY-MM-DD)?", default=f"{datetime.now().astimezone().year}-01-01")
             since = parse_day(answer, "the backfill date")
