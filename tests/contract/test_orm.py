@@ -119,6 +119,21 @@ def test_accounts_belong_to_one_company_up_to_17_and_to_several_from_18(odoo: Ta
     assert ("deprecated" in fields) == (odoo.version <= 18)
 
 
+def test_partners_have_a_mobile_number_up_to_18_only(odoo: Target) -> None:
+    """odoo/odoo#189739 (18.2) removed res.partner.mobile: 19 keeps one phone number; writing mobile fails."""
+    fields = odoo.client.call("res.partner", "fields_get", [], attributes=["type"])
+    assert ("mobile" in fields) == (odoo.version <= 18)
+    if odoo.version >= 19:
+        with pytest.raises(OdooFault) as caught:
+            odoo.client.call("res.partner", "create", {"name": f"{odoo.prefix} m", "mobile": "+966500000000"})
+        assert caught.value.name == "builtins.ValueError"
+
+
+def test_journals_are_ordered_by_sequence(odoo: Target) -> None:
+    journals = odoo.client.call("account.journal", "search_read", [], fields=["sequence"], order="sequence, id")
+    assert [j["sequence"] for j in journals] == sorted(j["sequence"] for j in journals)
+
+
 def test_product_type_field_by_version(odoo: Target) -> None:
     fields = odoo.client.call("product.product", "fields_get", [], attributes=["type", "selection"])
     if odoo.version <= 17:
