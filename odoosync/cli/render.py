@@ -151,7 +151,10 @@ def ingest_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
 def print_status(status: RecordStatus) -> None:
     style = CHIP_STYLE[status.chip]
     out.print(f"{status.record_type.value} [bold]{escape(status.record_id)}[/]  [{style}]● {status.chip.label}[/]")
-    out.print(f"  {escape(status.reason)}")
+    first, *rest = status.reason.splitlines() or [""]
+    out.print(f"  {escape(first)}")
+    for line in rest:
+        out.print(f"  [cyan]→[/] {escape(line)}")
     out.print(f"  [dim]version {status.version}, received {_when(status.received_at)}[/]")
 
 
@@ -396,15 +399,22 @@ def print_sync_report(report: SyncReport) -> None:
         out.print(f"[yellow]Stopped by --{report.stopped_by.replace('_', '-')}[/]: run sync again for the rest.")
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
-    for failure in report.failures[:SHOWN_PROBLEMS]:
-        lines = failure["error"].splitlines() or [""]
-        err.print(
-            f"[red]failed[/] {failure['type']} {escape(failure['id'])} (job {failure['job']}): {escape(lines[0])}"
-        )
-        for line in lines[1:]:
+    # Failures with one cause (a missing mapping fails every record that uses it) are shown once, with their ids.
+    groups: dict[str, list[dict[str, str]]] = {}
+    for failure in report.failures:
+        label = f"{failure['type'].replace('_', ' ')} {failure['id']}"
+        cause = failure["error"].replace(f", needed by {label}", "").replace(f" of {label}", "")
+        groups.setdefault(cause, []).append(failure)
+    for cause, failures in list(groups.items())[:SHOWN_PROBLEMS]:
+        ids = ", ".join(f"{f['id']} (job {f['job']})" for f in failures[:8])
+        more = f" and {len(failures) - 8} more" if len(failures) > 8 else ""
+        first, *rest = cause.splitlines() or [""]
+        err.print(f"[red]failed[/] {failures[0]['type']} {escape(ids)}{more}")
+        err.print(f"  {escape(first)}")
+        for line in rest:
             err.print(f"  [cyan]→[/] {escape(line)}")
-    if len(report.failures) > SHOWN_PROBLEMS:
-        err.print(f"  … and {len(report.failures) - SHOWN_PROBLEMS} more: odoosync queue list --state failed")
+    if len(groups) > SHOWN_PROBLEMS:
+        err.print("  … and more: odoosync queue list --state failed")
 
 
 def print_job_details(details: JobDetails) -> None:
