@@ -224,3 +224,18 @@ def test_one_record_odoo_refuses_fails_alone(tmp_path: Path) -> None:
 
 def test_link_type_is_the_domain_one() -> None:
     assert Link.__dataclass_fields__["role"].default == "document"
+
+
+@pytest.mark.postgres
+def test_the_portfolio_syncs_with_its_state_in_postgresql(tmp_path: Path, pg_schema_url: str) -> None:
+    with Sandbox(version=19) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO, EDITS], since="2025-01-01", database_url=pg_schema_url)
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        approved = {d["id"] for d in sample_documents() if d["type"] == "rent_payment" and d["status"] == "approved"}
+        assert set(moves(sandbox, "out_invoice")) == approved
+        assert all(len(found) == 1 for found in moves(sandbox, "out_invoice").values())
+        with Store.open(pg_schema_url) as store:
+            assert store.links.count(f"{sandbox.url.lower()}#{sandbox.database}") == report["jobs"]
+        assert "EX-302" not in moves(sandbox, "in_invoice")  # voided before it was ever queued
+        assert sync(env)[1]["jobs"] == 0
