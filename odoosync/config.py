@@ -195,6 +195,7 @@ class DefaultsSettings(_Section):
     auto_post_bills: bool = False
     owner_separation: Literal["off", "by_company", "by_analytic"] = "off"
     on_posted_change: Literal["fail", "credit_note"] = "fail"
+    deposit_account: str | None = None
 
 
 class WorkerSettings(_Section):

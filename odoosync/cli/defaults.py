@@ -49,6 +49,9 @@ def set_command(
     owner_separation: Annotated[
         str | None, typer.Option(help="off, by_company or by_analytic.", metavar="MODE")
     ] = None,
+    deposit_account: Annotated[
+        str | None, typer.Option(help="Receivable or payable account holding deposits: code or name.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was saved as JSON.")] = False,
 ) -> None:
     """Set defaults; Odoo objects are checked in Odoo first, and nothing is saved unless all are right.
@@ -60,7 +63,14 @@ def set_command(
     if owner_separation not in (None, "off", "by_company", "by_analytic"):
         raise typer.BadParameter("choose off, by_company or by_analytic", param_hint="--owner-separation")
     change = DefaultsChange(
-        company, sale_journal, rent_product, language, auto_post_invoices, auto_post_bills, owner_separation
+        company,
+        sale_journal,
+        rent_product,
+        language,
+        auto_post_invoices,
+        auto_post_bills,
+        owner_separation,
+        deposit_account,
     )
     saved = set_defaults(load_config(state(ctx).config_path), change)
     if as_json:

@@ -82,6 +82,8 @@ class OdooFacts:
     mappings: Mapping[tuple[str, int, str], int]
     method_lines: Mapping[tuple[int, str], int] = field(default_factory=dict)  # (journal id, in|out) → line id
     mapping_names: Mapping[tuple[str, int, str], str] = field(default_factory=dict)
+    deposit_account: str | None = None  # the setting, when deposits go to an account of their own
+    deposit_accounts: Mapping[int, int] = field(default_factory=dict)  # company id → that account's id there
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,16 @@ def payment_document(deposit: Deposit, partner: int, facts: OdooFacts) -> Docume
         "journal_id": journal,
         facts.version.payment_memo: payment_memo(deposit),
     }
+    if facts.deposit_account:
+        account = facts.deposit_accounts.get(company)
+        if account is None:
+            raise MissingSetup(
+                f"the deposit account {facts.deposit_account!r} has no receivable or payable account in company "
+                f"{_company_name(facts, company)}, needed by {record}",
+                "Create it there in Odoo, or run: odoosync defaults set --deposit-account CODE, "
+                "then odoosync queue retry --failed",
+            )
+        values["destination_account_id"] = account
     method_line = facts.method_lines.get((journal, direction))
     if method_line:
         values["payment_method_line_id"] = method_line

@@ -36,7 +36,12 @@ CONNECTION_KEYS = (
     "odoo.api_key",
 )
 # Defaults that name objects of one Odoo database: they go with its connection.
-ODOO_OBJECT_DEFAULTS = ("defaults.company", "defaults.sale_journal", "defaults.rent_product")
+ODOO_OBJECT_DEFAULTS = (
+    "defaults.company",
+    "defaults.sale_journal",
+    "defaults.rent_product",
+    "defaults.deposit_account",
+)
 
 
 @dataclass(frozen=True)

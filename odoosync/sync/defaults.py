@@ -85,12 +85,13 @@ class DefaultsChange:
     auto_post_invoices: bool | None = None
     auto_post_bills: bool | None = None
     owner_separation: str | None = None
+    deposit_account: str | None = None
 
     @property
     def needs_odoo(self) -> bool:
-        return any(v is not None for v in (self.company, self.sale_journal, self.rent_product)) or (
-            self.language == "ar"
-        )
+        return any(
+            v is not None for v in (self.company, self.sale_journal, self.rent_product, self.deposit_account)
+        ) or (self.language == "ar")
 
 
 def company_target(client: OdooClient, reference: str) -> Target:
@@ -120,6 +121,27 @@ def rent_product_target(client: OdooClient, reference: str) -> Target:
     )
 
 
+DEPOSIT_ACCOUNT_TYPES = ("asset_receivable", "liability_payable")
+
+
+def deposit_account_target(client: OdooClient, reference: str, company: Target) -> Target:
+    """An account to hold deposits: Receivable or Payable, as Odoo wants of a payment's counterpart."""
+    usable_field, usable_value = client.version.account_usable
+    return resolve(
+        client,
+        "account.account",
+        reference,
+        what=f"receivable or payable account of {company.name} (Odoo wants one as a payment's counterpart)",
+        domain=[
+            ("account_type", "in", list(DEPOSIT_ACCOUNT_TYPES)),
+            (usable_field, "=", usable_value),
+            (client.version.account_company, "in", [company.id]),
+        ],
+        code_field="code",
+        context={"allowed_company_ids": [company.id]},
+    )
+
+
 def arabic_is_active(client: OdooClient) -> bool:
     return bool(client.search("res.lang", [("code", "=", ARABIC)], limit=1))
 
@@ -139,6 +161,12 @@ def set_defaults(config: Config, change: DefaultsChange) -> dict[str, object]:
                 updates["defaults.sale_journal"] = sale_journal_target(client, change.sale_journal, company).reference
             if change.rent_product is not None:
                 updates["defaults.rent_product"] = rent_product_target(client, change.rent_product).reference
+            if change.deposit_account is not None:
+                if company is None:
+                    raise InvalidChoice("an account belongs to a company, and none is set", "Add --company.")
+                updates["defaults.deposit_account"] = deposit_account_target(
+                    client, change.deposit_account, company
+                ).reference
             if change.language == "ar" and not arabic_is_active(client):
                 raise InvalidChoice(
                     "Arabic is not active in this Odoo database",

@@ -73,8 +73,27 @@ def load_facts(client: OdooClient, config: Config, store: Store, odoo_database: 
     languages = {str(row["code"]) for row in client.search_read("res.lang", [], ["code"])}
     language = defaults.language
     if language == "company":
-        [partner] = client.read("res.partner", [int(default["partner_id"][0])], ["lang"])
-        language = "ar" if str(partner.get("lang") or "").startswith("ar") else "en"
+        # "company": the language of the Odoo user odoosync works as (config.example.toml).
+        user_lang = str(client.call("res.users", "context_get").get("lang") or "")
+        language = "ar" if user_lang.startswith("ar") else "en"
+    deposit_accounts: dict[int, int] = {}
+    if defaults.deposit_account:
+        company_field = client.version.account_company
+        accounts = client.search_read(
+            "account.account",
+            [
+                "|",
+                ("code", "=", defaults.deposit_account),
+                ("name", "=ilike", defaults.deposit_account),
+                ("account_type", "in", ["asset_receivable", "liability_payable"]),
+            ],
+            ["code", company_field],
+            context={"allowed_company_ids": [row["id"] for row in companies]},
+        )
+        for account in accounts:
+            owners = account.get(company_field) or []
+            for company in [owners[0]] if company_field == "company_id" else owners:
+                deposit_accounts.setdefault(int(company), int(account["id"]))
     mappings: dict[tuple[str, int, str], int] = {}
     names: dict[tuple[str, int, str], str] = {}
     method_lines: dict[tuple[int, str], int] = {}
@@ -109,6 +128,8 @@ def load_facts(client: OdooClient, config: Config, store: Store, odoo_database: 
         mappings=mappings,
         method_lines=method_lines,
         mapping_names=names,
+        deposit_account=defaults.deposit_account,
+        deposit_accounts=deposit_accounts,
     )
 
 

@@ -16,6 +16,8 @@ import pytest
 
 from odoosync.domain.links import Link
 from odoosync.domain.mappings import Mapping, MappingKind
+from odoosync.odoo.client import OdooClient
+from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from tests.support.portfolio import SAMPLES, rent_payments, sample_documents, write_ndjson
@@ -239,3 +241,33 @@ def test_the_portfolio_syncs_with_its_state_in_postgresql(tmp_path: Path, pg_sch
             assert store.links.count(f"{sandbox.url.lower()}#{sandbox.database}") == report["jobs"]
         assert "EX-302" not in moves(sandbox, "in_invoice")  # voided before it was ever queued
         assert sync(env)[1]["jobs"] == 0
+
+
+def test_deposits_can_go_to_an_account_of_their_own(tmp_path: Path) -> None:
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        # A current liability cannot be a payment's counterpart in Odoo: refused, with the reason.
+        done = odoosync(env, "defaults", "set", "--deposit-account", "210001", check=False)
+        assert done.returncode == 2
+        assert "receivable or payable account" in done.stderr
+        endpoint = Endpoint(sandbox.url, sandbox.database, sandbox.login, True, 30)
+        with OdooClient.connect(endpoint, sandbox.api_key) as client:
+            [held] = client.create(
+                "account.account",
+                [
+                    {
+                        "code": "201100",
+                        "name": "Tenant deposits held",
+                        "account_type": "liability_payable",
+                        "reconcile": True,
+                    }
+                ],
+            )
+        odoosync(env, "defaults", "set", "--deposit-account", "201100")
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        entries = {row["payment_id"]: row["id"] for row in rows(sandbox, "account.move") if row.get("payment_id")}
+        assert entries
+        for payment, entry in entries.items():
+            accounts = {line["account_id"] for line in rows(sandbox, "account.move.line") if line["move_id"] == entry}
+            assert held in accounts, payment

@@ -51,6 +51,8 @@ class Payment(Model):
     currency_id = Many2one("res.currency")
     journal_id = Many2one("account.journal")
     payment_method_line_id = Many2one("account.payment.method.line")
+    # account_payment.py: computed from the partner's receivable/payable, stored, writable (readonly=False).
+    destination_account_id = Many2one("account.account")
     date = Date()
     ref = Char(until=17)
     memo = Char(since=18)
@@ -147,7 +149,7 @@ class Payment(Model):
         journal = db.table("account.journal")[payment["journal_id"]]
         liquidity = method_line.get("payment_account_id") or journal.get("default_account_id")
         wanted = "asset_receivable" if payment["partner_type"] == "customer" else "liability_payable"
-        counterpart = next(
+        counterpart = payment.get("destination_account_id") or next(
             a["id"]
             for a in db.table("account.account").values()
             if a["account_type"] == wanted and payment["company_id"] in (a.get("company_ids") or (a.get("company_id"),))

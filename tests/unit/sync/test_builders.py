@@ -282,3 +282,27 @@ def test_a_deposit_becomes_a_payment_with_its_id_in_the_memo(major: int, field: 
 
 def test_contact_model_is_the_one_parsed() -> None:
     assert isinstance(record({"type": "contact", "id": "C", "roles": ["tenant"], "name": "N"}), Contact)
+
+
+def test_a_deposit_account_replaces_the_receivable_per_company() -> None:
+    deposit = record(
+        {
+            "type": "deposit",
+            "id": "DP-1",
+            "direction": "in",
+            "status": "recorded",
+            "tenant_id": "C-1",
+            "owner_id": "C-9001",
+            "amount": "100.00",
+            "date": "2026-03-01",
+            "method": "cash",
+        }
+    )
+    facts = replace(FACTS, deposit_account="201100", deposit_accounts={1: 301})
+    assert payment_document(deposit, 5, facts).values["destination_account_id"] == 301
+    assert "destination_account_id" not in payment_document(deposit, 5, FACTS).values
+    elsewhere = replace(
+        facts, separation="by_company", mappings={**FACTS.mappings, (MappingKind.METHOD, 2, "cash"): 19}
+    )
+    with pytest.raises(MissingSetup, match="has no receivable or payable account in company Second Co"):
+        payment_document(deposit, 5, elsewhere)
