@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/transport.py
+	$(BIN)/python bench/sync.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -84,10 +84,14 @@ class _DelayedPipe:
 
     def _read(self) -> None:
         extra = self.first_extra
+        last_due = 0.0
         try:
             while data := self.source.recv(65536):
                 with self._ready:
-                    heapq.heappush(self._queue, (time.monotonic() + self.delay + extra, self._sequence, data))
+                    # A byte stream keeps its order: a chunk is never due before the one read ahead of it (the
+                    # first chunk of a connection pays for the connection set-up as well).
+                    last_due = max(time.monotonic() + self.delay + extra, last_due)
+                    heapq.heappush(self._queue, (last_due, self._sequence, data))
                     self._sequence += 1
                     self._ready.notify()
                 extra = 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import ssl
 import time
 
@@ -102,6 +104,22 @@ def test_latency_is_paid_per_round_trip_and_more_by_a_new_connection() -> None:
         kept_alive = (time.perf_counter() - started) / 3
     assert kept_alive >= 0.04
     assert first >= 0.08  # the TCP handshake's round trip comes on top
+
+
+def test_the_latency_proxy_keeps_the_bytes_of_a_connection_in_order() -> None:
+    """Headers and body sent in two writes on a new connection: the body must not overtake the headers (the
+    first chunk pays for the connection set-up too)."""
+    body = json.dumps(VERSION_CALL).encode()
+    head = f"POST /jsonrpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    with Sandbox(17, latency_ms=40) as sandbox:
+        host, port = sandbox.url.removeprefix("http://").split(":")
+        for _ in range(3):
+            with socket.create_connection((host, int(port))) as connection:
+                connection.sendall(head.encode())
+                time.sleep(0.005)
+                connection.sendall(body)
+                answer = connection.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
 
 
 def test_the_call_log_counts_calls_and_records() -> None:
