@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Outcome, transition
@@ -359,64 +359,81 @@ class JobRepository:
         connection.execute(update(JobRow).where(JobRow.pk == job.pk).values(lease_owner=None, lease_expires_at=None))
 
     def finish(self, odoo_database: str, results: Sequence[JobResult]) -> int:
-        """Record how a batch ended, with the links it made, in one transaction. A job whose lease was lost
-        meanwhile (recovered and taken by another worker) is left to that worker; returns how many were closed."""
-        closed = 0
+        """Record how a batch ended, with the links it made, in one transaction and a few statements. A job whose
+        lease was lost meanwhile (recovered and taken by another worker) is left to that worker. A job that got a
+        newer version while it ran goes back to pending for it, whatever this attempt's outcome. Returns how many
+        jobs were closed."""
+        now = _now()
         with reported_as_unavailable(), self._engine.begin() as connection:
-            owners = dict(
-                connection.execute(
-                    select(JobRow.pk, JobRow.lease_owner).where(JobRow.pk.in_([r.job.pk for r in results]))
-                ).all()
-            )
-            kept = [r for r in results if r.job.lease_owner is None or owners.get(r.job.pk) == r.job.lease_owner]
+            current: dict[int, Any] = {}
+            pks = [r.job.pk for r in results]
+            for start in range(0, len(pks), 500):
+                query = select(
+                    JobRow.pk,
+                    JobRow.state,
+                    JobRow.lease_owner,
+                    JobRow.wanted_version,
+                    JobRow.record_version,
+                    JobRow.next_attempt_at,
+                ).where(JobRow.pk.in_(pks[start : start + 500]))
+                current.update((row.pk, row) for row in connection.execute(query))
+            kept = [
+                r
+                for r in results
+                if r.job.pk in current
+                and (r.job.lease_owner is None or current[r.job.pk].lease_owner == r.job.lease_owner)
+            ]
             LinkRepository.save(connection, odoo_database, [link for r in kept for link in r.links])
+            jobs: list[dict[str, Any]] = []
+            attempts: list[dict[str, Any]] = []
             for result in kept:
-                job = result.job
-                if result.outcome is Outcome.RETRY:
-                    self._close(
-                        connection,
-                        job,
-                        JobState.PENDING,
-                        outcome="retry",
-                        error=result.error,
-                        kind=result.error_kind,
-                        odoo_ids=result.odoo_ids,
-                        next_attempt_at=result.retry_at or _now(),
-                        search_first=result.search_first,
-                    )
-                    self._take_wanted(connection, job)
-                elif self._requeue_wanted(connection, job):
-                    # A newer version arrived while this one was pushed: it decides what happens next.
-                    self._close_attempt_only(
-                        connection,
-                        job=job,
-                        outcome=result.outcome.value,
-                        odoo_ids=result.odoo_ids,
-                        error=result.error,
-                        kind=result.error_kind,
-                    )
+                row = current[result.job.pk]
+                wanted = row.wanted_version
+                if result.outcome is Outcome.RETRY or wanted is not None:
+                    target = JobState.PENDING
                 elif result.outcome is Outcome.DONE:
-                    self._close(connection, job, JobState.DONE, outcome="done", odoo_ids=result.odoo_ids)
+                    target = JobState.DONE
                 else:
-                    self._close(
-                        connection,
-                        job,
-                        JobState.FAILED,
-                        outcome="failed",
-                        error=result.error,
-                        kind=result.error_kind,
-                        odoo_ids=result.odoo_ids,
-                    )
-                closed += 1
-        return closed
-
-    @staticmethod
-    def _take_wanted(connection: Connection, job: Job) -> None:
-        wanted = connection.execute(select(JobRow.wanted_version).where(JobRow.pk == job.pk)).scalar_one()
-        if wanted is not None:
-            connection.execute(
-                update(JobRow).where(JobRow.pk == job.pk).values(record_version=wanted, wanted_version=None)
-            )
+                    target = JobState.FAILED
+                transition(JobState(row.state), target)
+                if result.outcome is Outcome.RETRY:
+                    due = result.retry_at or now
+                else:
+                    due = now if target is JobState.PENDING else row.next_attempt_at
+                jobs.append(
+                    {
+                        "b_pk": result.job.pk,
+                        "state": target.value,
+                        "lease_owner": None,
+                        "lease_expires_at": None,
+                        "last_error": result.error,
+                        "error_kind": result.error_kind,
+                        "updated_at": now,
+                        "search_first": result.search_first if result.outcome is Outcome.RETRY else False,
+                        "next_attempt_at": due,
+                        "record_version": wanted if wanted is not None else row.record_version,
+                        "wanted_version": None,
+                    }
+                )
+                attempts.append(
+                    {
+                        "b_job": result.job.pk,
+                        "finished_at": now,
+                        "outcome": result.outcome.value,
+                        "error": result.error,
+                        "error_kind": result.error_kind,
+                        "odoo_ids": json.dumps(result.odoo_ids) if result.odoo_ids else None,
+                    }
+                )
+            if jobs:
+                connection.execute(update(JobRow).where(JobRow.pk == bindparam("b_pk")), jobs)
+                connection.execute(
+                    update(JobAttemptRow).where(
+                        JobAttemptRow.job_pk == bindparam("b_job"), JobAttemptRow.finished_at.is_(None)
+                    ),
+                    attempts,
+                )
+        return len(jobs)
 
     def retry_later(self, job: Job, *, error: str, kind: str, at: datetime, search_first: bool = False) -> None:
         with reported_as_unavailable(), self._engine.begin() as connection:
