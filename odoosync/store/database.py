@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from odoosync.domain.errors import StoreUnavailable
 from odoosync.domain.secrets import redact_url
 from odoosync.store import schema
+from odoosync.store.failures import WRITE_OPTION
 from odoosync.store.jobs import JobRepository
 from odoosync.store.links import LinkRepository, MappingRepository
 from odoosync.store.records import RecordRepository
@@ -24,12 +25,21 @@ CONNECT_TIMEOUT_SECONDS = 10
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # The driver's own transaction handling begins only before INSERT/UPDATE/DELETE, so a statement starting
+    # with WITH (the claim) would run outside the transaction. SQLAlchemy's recipe: the driver never begins,
+    # and the "begin" event below does, for every transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers (queue list, status) run while a sync or an ingest writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -59,6 +69,7 @@ def create_store_engine(url: str) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         raise StoreUnavailable(
             f"database.url uses {backend!r}; odoosync stores its state in SQLite or PostgreSQL",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from odoosync.domain.errors import StoreUnavailable
@@ -21,3 +22,17 @@ def reported_as_unavailable() -> Iterator[None]:
         else:
             instruction = "Check that the database server is up and reachable, then run the command again."
         raise StoreUnavailable(f"the local database failed: {reason}", instruction) from error
+
+
+# Read by the SQLite "begin" listener (database.py): a write transaction takes the write lock when it begins.
+WRITE_OPTION = "odoosync_write"
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write. On SQLite it begins IMMEDIATE, so that its reads and its writes see one
+    state and it never has to upgrade to a write lock half-way (where a busy wait cannot help)."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection

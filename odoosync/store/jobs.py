@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Outcome, transition
 from odoosync.domain.records import RecordType
-from odoosync.store.failures import reported_as_unavailable
+from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.links import LinkRepository
 from odoosync.store.tables import JobAttemptRow, JobRow, RecordRow
 
@@ -103,7 +103,7 @@ class JobRepository:
     def enqueue(self, entries: Sequence[tuple[int, int]]) -> int:
         """Ask for each (record pk, version) to be synced. A record keeps one open job: a pending one takes the
         newer version; a running one remembers it and goes back to pending when its attempt ends."""
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             return self.enqueue_in(connection, entries)
 
     @staticmethod
@@ -161,7 +161,7 @@ class JobRepository:
     def enqueue_new_versions(self, entries: Sequence[tuple[int, int]], *, dry_run: bool = False) -> int:
         """Enqueue the (record pk, version) pairs whose version has never had a job (a backfill run twice adds
         nothing twice); with `dry_run`, only count them."""
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             seen = dict(
                 connection.execute(
                     select(JobRow.record_pk, func.max(JobRow.record_version))
@@ -207,7 +207,7 @@ class JobRepository:
     def wake_waiting(self, before: datetime) -> int:
         """Jobs that were waiting for another record (their contact) before `before` become due now: it may
         have just synced. Those that found it missing after `before` keep their time."""
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             result = connection.execute(
                 update(JobRow)
                 .where(
@@ -244,7 +244,7 @@ class JobRepository:
         if types:
             due = due.where(RecordRow.type.in_([t.value for t in types]))
         transition(JobState.PENDING, JobState.RUNNING)
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             # A CTE, not IN (subquery): PostgreSQL may run an IN subquery more than once, ignoring its LIMIT.
             chosen = due.cte("due")
             claimed = [
@@ -329,7 +329,7 @@ class JobRepository:
         return True
 
     def complete(self, job: Job, *, odoo_ids: Sequence[int] = ()) -> None:
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             if self._requeue_wanted(connection, job):
                 self._close_attempt_only(connection, job=job, outcome="done", odoo_ids=odoo_ids)
                 return
@@ -364,7 +364,7 @@ class JobRepository:
         newer version while it ran goes back to pending for it, whatever this attempt's outcome. Returns how many
         jobs were closed."""
         now = _now()
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             current: dict[int, Any] = {}
             pks = [r.job.pk for r in results]
             for start in range(0, len(pks), 500):
@@ -436,7 +436,7 @@ class JobRepository:
         return len(jobs)
 
     def retry_later(self, job: Job, *, error: str, kind: str, at: datetime, search_first: bool = False) -> None:
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             self._close(
                 connection,
                 job,
@@ -449,7 +449,7 @@ class JobRepository:
             )
 
     def fail(self, job: Job, *, error: str, kind: str) -> None:
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             self._close(connection, job, JobState.FAILED, outcome="failed", error=error, kind=kind)
 
     # --- people and recovery ---
@@ -459,7 +459,7 @@ class JobRepository:
         return self._move(JobState.FAILED, JobState.PENDING, pks, next_attempt_at=_now())
 
     def cancel(self, pks: Sequence[int]) -> int:
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             rows = connection.execute(select(JobRow.pk, JobRow.state).where(JobRow.pk.in_(list(pks)))).all()
             for row in rows:
                 transition(JobState(row.state), JobState.CANCELLED)  # refuses running and finished jobs
@@ -475,7 +475,7 @@ class JobRepository:
         query = update(JobRow).where(JobRow.state == source.value)
         if pks is not None:
             query = query.where(JobRow.pk.in_(list(pks)))
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             result = connection.execute(query.values(state=target.value, updated_at=_now(), **values))
             return int(result.rowcount or 0)
 
@@ -483,7 +483,7 @@ class JobRepository:
         """Running jobs whose lease ran out (their worker died) go back to pending, to search Odoo first."""
         now = _now()
         transition(JobState.RUNNING, JobState.PENDING)
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             expired = [
                 row.pk
                 for row in connection.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.mappings import ANY_COMPANY, Mapping
 from odoosync.domain.records import RecordType
-from odoosync.store.failures import reported_as_unavailable
+from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.tables import LinkRow, MappingRow, RecordRow
 
 # Keeps IN (...) lists well under SQLite's parameter limit.
@@ -122,14 +122,14 @@ class MappingRepository:
 
     def delete_all(self, odoo_database: str) -> int:
         """Forget every mapping made for one Odoo database; returns how many there were."""
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             result = connection.execute(delete(MappingRow).where(MappingRow.odoo_database == odoo_database))
             return int(result.rowcount or 0)
 
     def set(self, odoo_database: str, mapping: Mapping) -> None:
         """Create or replace the mapping of one code (per company)."""
         now = datetime.now(UTC)
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             connection.execute(self._one(odoo_database, mapping.kind, mapping.code, mapping.company_id, delete))
             connection.execute(
                 insert(MappingRow).values(
@@ -147,7 +147,7 @@ class MappingRepository:
 
     def remove(self, odoo_database: str, kind: str, code: str, company_id: int) -> bool:
         """Forget one mapping; False when there was none."""
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             result = connection.execute(self._one(odoo_database, kind, code, company_id, delete))
             return bool(result.rowcount)
 

@@ -22,7 +22,7 @@ from odoosync.domain.versions import (
     classify,
     newest,
 )
-from odoosync.store.failures import reported_as_unavailable
+from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.jobs import JobRepository
 from odoosync.store.tables import RecordRow
 
@@ -56,7 +56,7 @@ class RecordRepository:
         stored version, stale and unchanged ones left alone. Versions of one record are taken in order.
         With `enqueue` (syncing is on), the new versions it wants are queued in the same transaction."""
         now = datetime.now(UTC)
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             known = self._lookup(connection, {(v.type.value, v.app_id) for v in versions})
             inserts: dict[Key, dict[str, object]] = {}
             updates: dict[Key, dict[str, object]] = {}

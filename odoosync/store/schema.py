@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.errors import SchemaError
+from odoosync.store.failures import writing
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -45,6 +46,6 @@ def upgrade(engine: Engine) -> bool:
             f"the local database has schema version {current}, newer than this odoosync knows ({head})",
             "Upgrade odoosync to the version that last wrote this database, or point database.url at another one.",
         )
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         command.upgrade(_alembic_config(connection), "head")
     return True

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
-from odoosync.store.failures import reported_as_unavailable
+from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.tables import SettingRow
 
 
@@ -25,7 +25,7 @@ class SettingsRepository:
     def set_many(self, values: dict[str, Any]) -> None:
         """Save several settings together (JSON values; None removes one)."""
         now = datetime.now(UTC)
-        with reported_as_unavailable(), self._engine.begin() as connection:
+        with reported_as_unavailable(), writing(self._engine) as connection:
             connection.execute(delete(SettingRow).where(SettingRow.name.in_(list(values))))
             rows = [
                 {"name": name, "value": json.dumps(value), "updated_at": now}

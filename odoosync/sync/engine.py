@@ -254,6 +254,9 @@ class _Pusher:
         worker = self.config.worker
         attempts = item.job.attempts
         if kind != "waiting" and attempts >= worker.max_attempts:
+            # Attempts cut short by a dead worker are not Odoo's failures: they do not count towards the cap.
+            attempts -= sum(1 for a in self.store.jobs.attempts(item.job.pk) if a.outcome == "interrupted")
+        if kind != "waiting" and attempts >= worker.max_attempts:
             self._fail(
                 item,
                 f"gave up after {attempts} attempts: {error.reason}\n"

@@ -21,7 +21,7 @@ from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from tests.support.portfolio import SAMPLES, rent_payments, sample_documents, write_ndjson
-from tests.support.workspace import odoosync, prepare
+from tests.support.workspace import odoosync, prepare, workspace_env
 
 PORTFOLIO = SAMPLES / "portfolio.ndjson"
 EDITS = SAMPLES / "edits.ndjson"
@@ -271,3 +271,35 @@ def test_deposits_can_go_to_an_account_of_their_own(tmp_path: Path) -> None:
         for payment, entry in entries.items():
             accounts = {line["account_id"] for line in rows(sandbox, "account.move.line") if line["move_id"] == entry}
             assert held in accounts, payment
+
+
+@pytest.mark.parametrize("version", [17, 18])
+def test_owner_separation_by_company_puts_each_owners_documents_in_their_company(tmp_path: Path, version: int) -> None:
+    with Sandbox(version=version, companies=2) as sandbox:
+        env = workspace_env(tmp_path, sandbox)
+        odoosync(env, "connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
+        odoosync(env, "ingest", str(PORTFOLIO))
+        odoosync(env, "defaults", "set", "--owner-separation", "by_company")
+        odoosync(env, "owners", "map", "C-9001", "--company", "2")
+        odoosync(env, "owners", "map", "C-9002", "--company", "1")
+        odoosync(env, "owners", "map", "C-9003", "--company", "1")
+        for company in ("1", "2"):
+            plan = tmp_path / f"plan-{company}.toml"
+            odoosync(env, "map", "suggest", "--company", company, "--create-missing-accounts", "--out", str(plan))
+            odoosync(env, "map", "apply", "--yes", str(plan))
+        odoosync(env, "setup", "rent-product", "--create")
+        odoosync(env, "enable", "--backfill-since", "2025-01-01")
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+
+        owner_of = {d["id"]: d.get("owner_id") for d in sample_documents()}
+        company_of_owner = {"C-9001": 2, "C-9002": 1, "C-9003": 1}
+        documents = [*moves(sandbox, "out_invoice").values(), *moves(sandbox, "in_invoice").values()]
+        assert {row["company_id"] for [row] in documents} == {1, 2}
+        for [row] in documents:
+            assert row["company_id"] == company_of_owner[owner_of[row["invoice_origin"]]]
+            journal = sandbox.instance.db.table("account.journal")[row["journal_id"]]
+            assert journal["company_id"] == row["company_id"]
+        memo = "ref" if version <= 17 else "memo"
+        for payment in rows(sandbox, "account.payment"):
+            assert payment["company_id"] == company_of_owner[owner_of[payment[memo].split(" · ")[0]]]

@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from odoosync.domain.errors import IllegalTransition
 from odoosync.domain.jobs import JobState
@@ -112,3 +112,23 @@ def test_two_workers_never_claim_the_same_job(stocked: Store) -> None:
         thread.join(timeout=60)
     everything = taken["a"] + taken["b"]
     assert len(everything) == len(set(everything)) == 102
+
+
+def test_a_claim_that_fails_half_way_leaves_nothing_behind(stocked: Store) -> None:
+    """The claim (WITH … UPDATE) and its attempts are one transaction: on SQLite the driver would otherwise run
+    a statement starting with WITH outside it, and a crash in between lost the attempt from the history."""
+    enqueue_all(stocked)
+
+    def refuse_attempts(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO JOB_ATTEMPTS"):
+            raise RuntimeError("the worker died here")
+
+    event.listen(stocked.engine, "before_cursor_execute", refuse_attempts)
+    try:
+        with pytest.raises(RuntimeError):
+            stocked.jobs.claim("w", limit=5, lease_seconds=60)
+    finally:
+        event.remove(stocked.engine, "before_cursor_execute", refuse_attempts)
+    jobs = stocked.jobs.list()
+    assert {job.state for job in jobs} == {JobState.PENDING}
+    assert {job.attempts for job in jobs} == {0}
