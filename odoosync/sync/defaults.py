@@ -124,21 +124,32 @@ def rent_product_target(client: OdooClient, reference: str) -> Target:
 DEPOSIT_ACCOUNT_TYPES = ("asset_receivable", "liability_payable")
 
 
-def deposit_account_target(client: OdooClient, reference: str, company: Target) -> Target:
-    """An account to hold deposits: Receivable or Payable, as Odoo wants of a payment's counterpart."""
+def account_of_types(client: OdooClient, given: str, company: Target, types: Sequence[str], what: str) -> Target:
+    """A usable account of one of `types` in `company`, named by code, id or name."""
     usable_field, usable_value = client.version.account_usable
     return resolve(
         client,
         "account.account",
-        reference,
-        what=f"receivable or payable account of {company.name} (Odoo wants one as a payment's counterpart)",
+        given,
+        what=f"{what} of {company.name}",
         domain=[
-            ("account_type", "in", list(DEPOSIT_ACCOUNT_TYPES)),
+            ("account_type", "in", list(types)),
             (usable_field, "=", usable_value),
             (client.version.account_company, "in", [company.id]),
         ],
         code_field="code",
         context={"allowed_company_ids": [company.id]},
+    )
+
+
+def deposit_account_target(client: OdooClient, reference: str, company: Target) -> Target:
+    """An account to hold deposits: Receivable or Payable, as Odoo wants of a payment's counterpart."""
+    return account_of_types(
+        client,
+        reference,
+        company,
+        DEPOSIT_ACCOUNT_TYPES,
+        "receivable or payable account (Odoo wants one as a payment's counterpart)",
     )
 
 

@@ -20,7 +20,7 @@ from odoosync.domain.records import RecordType, parse_vat_rate, vat_percent
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync.connection import database_key, endpoint_of, open_client
-from odoosync.sync.defaults import Target, company_target, resolve
+from odoosync.sync.defaults import Target, account_of_types, company_target, resolve
 
 # account_account.py account types an expense may be booked on.
 EXPENSE_TYPES = ("expense", "expense_direct_cost", "expense_depreciation", "expense_other")
@@ -109,20 +109,7 @@ def _company_for(client: OdooClient, config: Config, company: str | None) -> tup
 
 
 def account_target(client: OdooClient, given: str, company: Target) -> Target:
-    usable_field, usable_value = client.version.account_usable
-    return resolve(
-        client,
-        "account.account",
-        given,
-        what=f"expense account of {company.name}",
-        domain=[
-            ("account_type", "in", list(EXPENSE_TYPES)),
-            (usable_field, "=", usable_value),
-            (client.version.account_company, "in", [company.id]),
-        ],
-        code_field="code",
-        context={"allowed_company_ids": [company.id]},
-    )
+    return account_of_types(client, given, company, EXPENSE_TYPES, "expense account")
 
 
 def journal_target(client: OdooClient, given: str, company: Target) -> tuple[Target, dict[str, Any]]:
