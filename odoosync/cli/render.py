@@ -395,7 +395,12 @@ def print_sync_report(report: SyncReport) -> None:
             if any(counts.values()):
                 table.add_row(name, *(str(v) for v in counts.values()))
         out.print(table)
-    if report.stopped_by:
+    if report.stopped_by == "odoo_unavailable":
+        err.print(
+            "[yellow]Stopped: Odoo refused or dropped a whole batch for now[/] (see the errors with odoosync queue "
+            "list); its jobs retry after their backoff, and the next sync goes on."
+        )
+    elif report.stopped_by:
         out.print(f"[yellow]Stopped by --{report.stopped_by.replace('_', '-')}[/]: run sync again for the rest.")
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")

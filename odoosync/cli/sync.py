@@ -119,6 +119,8 @@ def sync_command(
         render.print_sync_report(report)
     if report.failed:
         raise typer.Exit(ExitCode.JOBS_FAILED)
+    if report.stopped_by == "odoo_unavailable":
+        raise typer.Exit(ExitCode.TEMPORARY)
 
 
 def register(app: typer.Typer) -> None:

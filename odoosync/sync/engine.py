@@ -87,7 +87,7 @@ class SyncReport:
     batches: int = 0
     odoo_calls: int = 0
     seconds: float = 0.0
-    stopped_by: str | None = None  # max_jobs or max_seconds when a limit ended the run
+    stopped_by: str | None = None  # max_jobs, max_seconds, or odoo_unavailable (a batch failed whole, transiently)
     recovered: int = 0  # running jobs of a dead worker given back to the queue
     warnings: list[str] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
@@ -178,6 +178,11 @@ def run_sync(
                 store.jobs.wake_waiting(claimed_at)  # their partner may be in Odoo now
             if progress:
                 progress(report.jobs, max(total, report.jobs))
+            if all(r.outcome is Outcome.RETRY and r.error_kind == "transient" for r in results):
+                # Nothing went through: Odoo is down or overloaded. The jobs wait for their backoff; the next
+                # batches would only fail the same way, each after its retries.
+                report.stopped_by = "odoo_unavailable"
+                break
         report.warnings.extend(pusher.warnings)
     finally:
         report.odoo_calls = odoo.calls - calls_before

@@ -16,7 +16,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.sandbox import Sandbox
 from odoosync.store.tables import JobRow
 from odoosync.sync.connection import open_client
-from odoosync.sync.engine import run_sync
+from odoosync.sync.engine import SyncLimits, run_sync
 from odoosync.sync.workspace import Workspace, open_workspace
 from tests.support.portfolio import SAMPLES, sample_documents
 from tests.support.workspace import prepare
@@ -100,3 +100,18 @@ def test_an_answer_lost_twice_retries_later_and_searches_first(
     report = run_sync(workspace.config, workspace.store, env=env)
     assert report.failed == 0
     assert set(markers(sandbox).values()) == {1}
+
+
+def test_a_run_stops_when_odoo_refuses_a_whole_batch_for_now(ready: tuple[Sandbox, Workspace, dict[str, str]]) -> None:
+    _sandbox, workspace, env = ready
+    with open_client(workspace.config, env) as client:
+
+        def overloaded(model: str, values: Any, **options: Any) -> list[int]:
+            raise errors.TransientError("Odoo is overloaded (HTTP 503)", None)
+
+        client.create = overloaded  # type: ignore[method-assign]
+        report = run_sync(workspace.config, workspace.store, SyncLimits(batch_size=10), client=client)
+    assert report.stopped_by == "odoo_unavailable"
+    assert report.batches == 1
+    assert report.by_type["contact"].retrying == 10
+    assert all(job.next_attempt_at > job.created_at for job in workspace.store.jobs.list()[:10])
