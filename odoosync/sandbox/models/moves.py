@@ -510,6 +510,10 @@ class Move(Model):
             changes["date"] = changes["invoice_date"]
         if not move.get("name") or move["name"] == "/":
             changes["name"] = self._next_name(move, changes.get("date") or move["date"])
+        if move["move_type"] == "out_invoice" and not move.get("payment_reference"):
+            # _post, _auto_compute_invoice_reference: a customer invoice without a payment reference gets one
+            # (with the journal's default reference type, its number).
+            changes["payment_reference"] = changes.get("name") or move["name"]
         db.update("account.move", move["id"], changes)
         for line in lines:
             db.update("account.move.line", line["id"], {"parent_state": "posted"})

@@ -282,7 +282,10 @@ class PaymentRegister(Model):
             "partner_id": lines[0]["partner_id"],
             "amount": amount,
             "date": wizard["payment_date"],
-            memo_field: wizard.get("communication") or ", ".join(str(m["name"]) for m in moves),
+            # _get_batch_communication: the labels of the receivable lines, which after posting carry the
+            # invoice's payment reference (posting sets it to the number when empty), sorted, joined by spaces.
+            memo_field: wizard.get("communication")
+            or " ".join(sorted({str(m.get("payment_reference") or m["name"]) for m in moves})),
         }
         if wizard.get("journal_id"):
             values["journal_id"] = wizard["journal_id"]
