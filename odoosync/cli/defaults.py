@@ -52,6 +52,10 @@ def set_command(
     deposit_account: Annotated[
         str | None, typer.Option(help="Receivable or payable account holding deposits: code or name.")
     ] = None,
+    on_posted_change: Annotated[
+        str | None,
+        typer.Option(help="A record changed after its document was posted: fail or credit_note.", metavar="MODE"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was saved as JSON.")] = False,
 ) -> None:
     """Set defaults; Odoo objects are checked in Odoo first, and nothing is saved unless all are right.
@@ -60,6 +64,8 @@ def set_command(
     """
     if language not in (None, "company", "en", "ar"):
         raise typer.BadParameter("choose company, en or ar", param_hint="--language")
+    if on_posted_change not in (None, "fail", "credit_note"):
+        raise typer.BadParameter("choose fail or credit_note", param_hint="--on-posted-change")
     if owner_separation not in (None, "off", "by_company", "by_analytic"):
         raise typer.BadParameter("choose off, by_company or by_analytic", param_hint="--owner-separation")
     change = DefaultsChange(
@@ -71,6 +77,7 @@ def set_command(
         auto_post_bills,
         owner_separation,
         deposit_account,
+        on_posted_change,
     )
     saved = set_defaults(load_config(state(ctx).config_path), change)
     if as_json:

@@ -20,3 +20,11 @@ class Link:
     synced_version: int
     role: str = DOCUMENT
     synced_at: datetime | None = None
+
+
+# The payment odoosync registered for a record's invoice (auto-post).
+PAYMENT = "payment"
+# A credit note that reverses the record's earlier, posted document (on_posted_change = credit_note).
+CREDIT_NOTE = "credit_note"
+# That earlier document, once a credit note reversed it and a new document took its place.
+REVERSED = "reversed"

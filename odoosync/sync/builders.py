@@ -291,6 +291,18 @@ def invoice_document(payment: RentPayment, partner: int, facts: OdooFacts) -> Do
     return Document("account.move", company, header, payment.id, lines)
 
 
+def invoice_payment(payment: RentPayment, company: int, facts: OdooFacts) -> tuple[int, int | None]:
+    """The journal and payment method line a rent invoice's payment is registered with (auto-post)."""
+    journal = _mapped(facts, MappingKind.METHOD, payment.method, company)
+    if journal is None:
+        raise MissingSetup(
+            f'Payment method "{payment.method}" has no journal mapping (company {_company_name(facts, company)})',
+            f'Run: odoosync map set method "{payment.method}" --journal <code>{_map_flag(facts, company)}, '
+            "then odoosync queue retry --failed",
+        )
+    return journal, facts.method_lines.get((journal, "in"))
+
+
 # --- expense → vendor bill ---------------------------------------------------------------------------------
 
 

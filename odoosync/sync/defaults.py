@@ -86,6 +86,7 @@ class DefaultsChange:
     auto_post_bills: bool | None = None
     owner_separation: str | None = None
     deposit_account: str | None = None
+    on_posted_change: str | None = None
 
     @property
     def needs_odoo(self) -> bool:
@@ -183,7 +184,7 @@ def set_defaults(config: Config, change: DefaultsChange) -> dict[str, object]:
                     "Arabic is not active in this Odoo database",
                     "Run: odoosync setup language ar (it installs Arabic through Odoo), then set the language again.",
                 )
-    for key in ("language", "auto_post_invoices", "auto_post_bills", "owner_separation"):
+    for key in ("language", "auto_post_invoices", "auto_post_bills", "owner_separation", "on_posted_change"):
         value = getattr(change, key)
         if value is not None:
             updates[f"defaults.{key}"] = value

@@ -24,7 +24,8 @@ from typing import Any
 from odoosync.config import Config
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.jobs import Job, JobResult, Outcome
-from odoosync.domain.links import Link
+from odoosync.domain.links import CREDIT_NOTE, REVERSED, Link
+from odoosync.domain.links import PAYMENT as PAYMENT_ROLE
 from odoosync.domain.records import (
     Contact,
     Deposit,
@@ -57,6 +58,8 @@ MODEL_OF = {
 }
 MOVE_TYPE = {RecordType.RENT_PAYMENT: "out_invoice", RecordType.EXPENSE: "in_invoice"}
 ORDER = (RecordType.CONTACT, RecordType.EXPENSE, RecordType.DEPOSIT, RecordType.RENT_PAYMENT)
+# An invoice's payment_state once its payment is registered ("in_payment" until the bank statement matches it).
+PAID_STATES = frozenset({"paid", "in_payment"})
 WHAT = {
     RecordType.CONTACT: "partner",
     RecordType.RENT_PAYMENT: "invoice",
@@ -229,6 +232,8 @@ class _Item:
     link: Link | None
     document: Document | None = None
     expected_total: Decimal | None = None
+    paid: bool = False  # its invoice is paid (or in payment) in Odoo
+    extra_links: list[Link] = field(default_factory=list)  # the payment registered for it, a credit note…
 
 
 class _Pusher:
@@ -248,7 +253,9 @@ class _Pusher:
     def _done(self, item: _Item, link: Link | None) -> None:
         if link is not None and isinstance(item.record, Contact):
             self._partners[item.record.id] = link.odoo_id  # the same batch's transactions use it
-        self._results[item.job.pk] = JobResult(item.job, Outcome.DONE, links=(link,) if link else ())
+        self._results[item.job.pk] = JobResult(
+            item.job, Outcome.DONE, links=((link,) if link else ()) + tuple(item.extra_links)
+        )
 
     def _fail(self, item: _Item, message: str, kind: str, link: Link | None = None) -> None:
         self._results[item.job.pk] = JobResult(
@@ -431,6 +438,8 @@ class _Pusher:
             created = self._create_group(model, company, group)
             if model == PAYMENT:
                 created = self._post_payments(created)
+            elif model == MOVE:
+                created = self._post_and_pay(created)
             self._read_back(model, created)
 
     def _context(self, company: int) -> dict[str, Any]:
@@ -483,33 +492,148 @@ class _Pusher:
             item.link = self._link(item, odoo_id)
         return items
 
-    def _post_payments(self, items: list[_Item]) -> list[_Item]:
-        """Deposits become posted payments; one call for the group, split when one payment is refused."""
-        drafts = [i for i in items if i.link is not None and i.link.odoo_state in (None, "draft")]
-        if not drafts:
-            return items
+    def _in_parts(self, items: list[_Item], call: Callable[[list[_Item]], None], step: str) -> list[_Item]:
+        """Do `call` for the items together; when Odoo refuses, split them until the one it refuses is alone: that
+        one fails, keeping what it already made in Odoo, the others go on. Returns the items it worked for."""
+        if not items:
+            return []
         try:
-            self.client.call(PAYMENT, "action_post", [i.link.odoo_id for i in drafts if i.link])
+            call(items)
         except errors.AuthError:
             raise
         except (errors.TransientError, errors.OutcomeUnknown) as error:
-            for item in drafts:
+            for item in items:
                 self._error(item, error)
                 self._keep_link(item)
-            return [i for i in items if i not in drafts]
+            return []
         except errors.OdooError as error:
-            if len(drafts) == 1:
-                self._error(drafts[0], error)
-                self._keep_link(drafts[0])
-                return [i for i in items if i is not drafts[0]]
-            middle = len(drafts) // 2
-            return self._post_payments(drafts[:middle]) + self._post_payments(drafts[middle:])
+            if len(items) == 1:
+                self._step_failed(items[0], step, error)
+                return []
+            middle = len(items) // 2
+            return self._in_parts(items[:middle], call, step) + self._in_parts(items[middle:], call, step)
         return items
+
+    def _step_failed(self, item: _Item, step: str, error: OdoosyncError) -> None:
+        """A step after the create failed: the reason, how far the document got, and what to do."""
+        what = WHAT[item.job.record_type]
+        link = item.link
+        reached = "not in Odoo yet"
+        if link is not None:
+            name = link.odoo_name or f"id {link.odoo_id}"
+            reached = f"it is in Odoo as {name}, {'posted' if link.odoo_state == 'posted' else 'a draft'}"
+        self._fail(
+            item,
+            f"Odoo refused to {step} the {what} of {_label(item)} ({reached}): {error.reason}\n"
+            + (
+                error.instruction
+                or "Fix what Odoo names, then run: odoosync queue retry --failed "
+                "(the next attempt goes on from where this one stopped)"
+            ),
+            "odoo",
+        )
+        self._keep_link(item)
+
+    def _post_payments(self, items: list[_Item]) -> list[_Item]:
+        """Deposits become posted payments: one call for the group."""
+        drafts = [i for i in items if i.link is not None and i.link.odoo_state in (None, "draft")]
+
+        def post(part: list[_Item]) -> None:
+            self.client.call(PAYMENT, "action_post", [i.link.odoo_id for i in part if i.link])
+
+        posted = self._in_parts(drafts, post, "post")
+        return [i for i in items if i not in drafts or i in posted]
+
+    def _auto_posts(self, item: _Item) -> bool:
+        defaults = self.config.defaults
+        if item.job.record_type is RecordType.RENT_PAYMENT:
+            return defaults.auto_post_invoices
+        return item.job.record_type is RecordType.EXPENSE and defaults.auto_post_bills
+
+    def _post_and_pay(self, items: list[_Item]) -> list[_Item]:
+        """With auto-post: post the drafts in one call, then register each invoice's payment, grouped by company,
+        journal and date. Each step goes on from the state the document is in, so a retry never posts or pays
+        twice. Returns the items that went through."""
+        auto = [i for i in items if self._auto_posts(i)]
+        drafts = [i for i in auto if i.link is not None and i.link.odoo_state in (None, "draft")]
+
+        def post(part: list[_Item]) -> None:
+            self.client.call(MOVE, "action_post", [i.link.odoo_id for i in part if i.link], context=self._context_all())
+            for i in part:
+                assert i.link is not None
+                i.link = replace(i.link, odoo_state="posted")
+
+        self._in_parts(drafts, post, "post")
+        unpaid = [
+            i
+            for i in auto
+            if i.job.record_type is RecordType.RENT_PAYMENT
+            and i.job.pk not in self._results
+            and i.link is not None
+            and i.link.odoo_state == "posted"
+            and not i.paid
+        ]
+        self._register_payments(unpaid)
+        return [i for i in items if i.job.pk not in self._results]
+
+    def _register_payments(self, items: list[_Item]) -> None:
+        groups: dict[tuple[int, int, int | None, str], list[_Item]] = defaultdict(list)
+        for item in items:
+            assert isinstance(item.record, RentPayment)
+            assert item.document is not None
+            try:
+                journal, method_line = builders.invoice_payment(item.record, item.document.company_id, self.facts)
+            except MissingSetup as error:
+                self._step_failed(item, "register the payment of", error)
+                continue
+            groups[(item.document.company_id, journal, method_line, item.record.paid_on.isoformat())].append(item)
+        made: list[int] = []
+        for (company, journal, method_line, day), group in groups.items():
+            values: dict[str, Any] = {"journal_id": journal, "payment_date": day, "group_payment": False}
+            if method_line:
+                values["payment_method_line_id"] = method_line
+
+            def pay(part: list[_Item], values: dict[str, Any] = values, company: int = company) -> None:
+                context = {
+                    "active_model": MOVE,
+                    "active_ids": [i.link.odoo_id for i in part if i.link],
+                    "allowed_company_ids": [company],
+                }
+                [wizard] = self.client.create("account.payment.register", [values], context=context)
+                action = self.client.call(
+                    "account.payment.register", "action_create_payments", [wizard], context=context
+                )
+                made.extend(_ids_of_action(action))
+
+            for item in self._in_parts(group, pay, "register the payment of"):
+                item.paid = True
+        if not made:
+            return
+        payments = self.client.read(
+            PAYMENT, made, ["name", "state", "reconciled_invoice_ids"], context=self._context_all()
+        )
+        by_invoice = {invoice: row for row in payments for invoice in row.get("reconciled_invoice_ids") or ()}
+        for item in items:
+            row = by_invoice.get(item.link.odoo_id) if item.link else None
+            if row is not None:
+                item.extra_links.append(
+                    Link(
+                        record_pk=item.job.record_pk,
+                        odoo_model=PAYMENT,
+                        odoo_id=int(row["id"]),
+                        odoo_name=str(row["name"]) if row.get("name") else None,
+                        company_id=item.link.company_id if item.link else None,
+                        odoo_state=str(row["state"]),
+                        synced_version=item.version,
+                        role=PAYMENT_ROLE,
+                    )
+                )
 
     def _keep_link(self, item: _Item) -> None:
         """A failed job still remembers what it made in Odoo: the next attempt continues from there."""
         if item.link is not None:
-            self._results[item.job.pk] = replace(self._results[item.job.pk], links=(item.link,))
+            links = (item.link, *item.extra_links)
+            self._results[item.job.pk] = replace(self._results[item.job.pk], links=links)
 
     def _find(self, items: Sequence[_Item]) -> dict[int, int]:
         """Search Odoo for the markers of these items: job pk → the Odoo id that carries its marker."""
@@ -532,10 +656,18 @@ class _Pusher:
                     order="id",
                     context=self._context_all(),
                 )
+                # A document a credit note reversed keeps its marker: it is not the record's document any more.
+                reversed_ids = {link.odoo_id for i in group for link in i.extra_links if link.role == REVERSED} | {
+                    link.odoo_id
+                    for link in self.store.links.of_records(
+                        self.odoo_database, [i.job.record_pk for i in group], role=REVERSED
+                    ).values()
+                }
                 hits = [
                     (str(row["invoice_origin"]), int(row["id"]))
                     for row in rows
                     if row["move_type"] == MOVE_TYPE[markers[str(row["invoice_origin"])].job.record_type]
+                    and int(row["id"]) not in reversed_ids
                 ]
             else:
                 memo = self.facts.version.payment_memo
@@ -610,7 +742,7 @@ class _Pusher:
         for item in items:
             by_model[MODEL_OF[item.job.record_type]].append(item)
         for model, group in by_model.items():
-            fields = {PARTNER: None, MOVE: ["state", "name"], PAYMENT: ["state", "name"]}[model]
+            fields = {PARTNER: None, MOVE: ["state", "name", "payment_state"], PAYMENT: ["state", "name"]}[model]
             current = self._current(model, group, fields)
             changed: list[_Item] = []
             for item in group:
@@ -632,14 +764,20 @@ class _Pusher:
                         if values:
                             self.client.write(PARTNER, [item.link.odoo_id], values)
                     elif model == MOVE:
-                        if not self._writable(item, row):
+                        item.paid = row.get("payment_state") in PAID_STATES
+                        if row.get("state") == "posted" and item.link.synced_version == item.version:
+                            # Unchanged since odoosync made it: a step of auto-post is left (pay it), or none.
+                            item.link = replace(item.link, odoo_state="posted")
+                        elif not self._writable(item, row):
                             continue
-                        self.client.write(
-                            MOVE,
-                            [item.link.odoo_id],
-                            item.document.update_values(),
-                            context=self._context(item.document.company_id),
-                        )
+                        else:
+                            self.client.write(
+                                MOVE,
+                                [item.link.odoo_id],
+                                item.document.update_values(),
+                                context=self._context(item.document.company_id),
+                            )
+                            item.link = replace(item.link, odoo_state="draft")
                     elif not self._payment_in_line(item, row):
                         continue
                 except errors.AuthError:
@@ -651,6 +789,8 @@ class _Pusher:
                 changed.append(item)
             if model == PAYMENT:
                 changed = self._post_payments(changed)
+            elif model == MOVE:
+                changed = self._post_and_pay(changed)
             self._read_back(model, changed)
         # Those deleted in Odoo go back to being created.
         gone = [i for i in items if i.link is None and i.job.pk not in self._results]
@@ -671,26 +811,85 @@ class _Pusher:
         return {int(row["id"]): row for row in rows}
 
     def _writable(self, item: _Item, row: Mapping[str, Any]) -> bool:
+        """A draft may be written; a posted document is handled by on_posted_change; a cancelled one fails."""
         state = row.get("state")
         if state == "draft":
             return True
+        if state == "posted":
+            self._posted_change(item, row, withdrawn=False)
+            return False
+        name = row.get("name") or f"#{row['id']}"
+        self._fail(
+            item,
+            f"{item.record.id} changed, but its {WHAT[item.job.record_type]} {name} was cancelled in Odoo.\n"
+            f"Reset {name} to draft in Odoo, then run: odoosync queue retry --failed",
+            "cancelled",
+        )
+        return False
+
+    def _posted_change(self, item: _Item, row: Mapping[str, Any], *, withdrawn: bool) -> None:
+        """A record changed or withdrawn after its invoice or bill was posted. odoosync never modifies a posted
+        document: the job fails (on_posted_change = fail), or a credit note reverses it and, for an edit, a new
+        document is made from the new version (credit_note)."""
+        assert item.link is not None
         name = row.get("name") or f"#{row['id']}"
         what = WHAT[item.job.record_type]
-        if state == "posted":
+        if self.config.defaults.on_posted_change != "credit_note":
+            change = f"was withdrawn in the app ({getattr(item.record, 'status', '')})" if withdrawn else "changed"
             self._fail(
                 item,
-                f"{item.record.id} changed after {what} {name} was posted; odoosync does not modify posted "
+                f"{item.record.id} {change} after {what} {name} was posted; odoosync does not modify posted "
                 "documents.\nEither correct it in Odoo, or set on_posted_change = credit_note and retry",
                 "posted",
             )
-        else:
-            self._fail(
-                item,
-                f"{item.record.id} changed, but its {what} {name} was cancelled in Odoo.\n"
-                f"Reset {name} to draft in Odoo, then run: odoosync queue retry --failed",
-                "cancelled",
-            )
-        return False
+            return
+        try:
+            credit_note = self._credit_note(item, row, withdrawn=withdrawn)
+        except errors.AuthError:
+            raise
+        except errors.OdooError as error:
+            self._step_failed(item, "reverse", error)
+            return
+        item.extra_links.append(credit_note)
+        if withdrawn:
+            self._done(item, replace(item.link, odoo_state="reversed", synced_version=item.version))
+            return
+        item.extra_links.append(replace(item.link, role=REVERSED, odoo_state="reversed"))
+        item.link = None  # a new document is made from the new version
+
+    def _credit_note(self, item: _Item, row: Mapping[str, Any], *, withdrawn: bool) -> Link:
+        """The credit note reversing the item's posted document: the one made by an earlier attempt if there is
+        one (Odoo's reversed_entry_id is its marker), else a new one; posted when the document was auto-posted."""
+        assert item.link is not None
+        original = item.link.odoo_id
+        context = {**self._context_all(), "active_model": MOVE, "active_ids": [original]}
+        find = [("reversed_entry_id", "=", original), ("move_type", "in", ["out_refund", "in_refund"])]
+        found = self.client.search_read(MOVE, find, ["name", "state"], order="id", context=self._context_all())
+        if not found:
+            change = "withdrawn" if withdrawn else "changed"
+            values: dict[str, Any] = {
+                "reason": f"{item.record.id} {change} in the app after {row.get('name')} was posted "
+                f"(version {item.version}); reversed by odoosync",
+            }
+            if self.facts.version.major <= 16:
+                values["refund_method"] = "refund"
+            [wizard] = self.client.create("account.move.reversal", [values], context=context)
+            self.client.call("account.move.reversal", self.facts.version.credit_note_method, [wizard], context=context)
+            found = self.client.search_read(MOVE, find, ["name", "state"], order="id", context=self._context_all())
+        credit = found[0]
+        if credit.get("state") == "draft" and self._auto_posts(item):
+            self.client.call(MOVE, "action_post", [int(credit["id"])], context=self._context_all())
+            [credit] = self.client.read(MOVE, [int(credit["id"])], ["name", "state"], context=self._context_all())
+        return Link(
+            record_pk=item.job.record_pk,
+            odoo_model=MOVE,
+            odoo_id=int(credit["id"]),
+            odoo_name=str(credit["name"]) if credit.get("name") and credit["name"] != "/" else None,
+            company_id=item.link.company_id,
+            odoo_state=str(credit.get("state")),
+            synced_version=item.version,
+            role=CREDIT_NOTE,
+        )
 
     def _payment_in_line(self, item: _Item, row: Mapping[str, Any]) -> bool:
         """A posted payment stays as it is: fine when the deposit still says the same, a failure otherwise."""
@@ -716,45 +915,57 @@ class _Pusher:
     # -- withdrawing (rejected, void) --
 
     def _withdraw(self, items: list[_Item]) -> None:
+        """Records voided or rejected after they synced: a draft is cancelled; a posted invoice or bill follows
+        on_posted_change; a posted payment is reset to draft and cancelled, when Odoo allows it (unreconciled)."""
         if not items:
             return
         model = MODEL_OF[items[0].job.record_type]
         current = self._current(model, items, ["state", "name"])
-        cancel: list[_Item] = []
+        drafts: list[_Item] = []
+        posted_payments: list[_Item] = []
         for item in items:
             assert item.link is not None
             row = current.get(item.link.odoo_id)
             if row is None or row.get("state") == "cancel":
                 self._done(item, replace(item.link, odoo_state="cancel" if row else "deleted"))
             elif row.get("state") == "draft":
-                cancel.append(item)
+                drafts.append(item)
+            elif model == PAYMENT:
+                item.link = replace(item.link, odoo_state=str(row.get("state")))
+                posted_payments.append(item)
             else:
-                name = row.get("name") or f"#{row['id']}"
-                what = WHAT[item.job.record_type]
-                todo = (
-                    "Cancel the payment in Odoo (reset to draft, then cancel), then run: odoosync queue retry --failed"
-                    if model == PAYMENT
-                    else "Either reverse it in Odoo, or set on_posted_change = credit_note and retry"
-                )
-                self._fail(
-                    item,
-                    f"{item.record.id} was withdrawn in the app ({getattr(item.record, 'status', '')}) after {what} "
-                    f"{name} was posted; odoosync does not modify posted documents.\n{todo}",
-                    "posted",
-                )
-        if cancel:
-            method = "button_cancel" if model == MOVE else "action_cancel"
-            try:
-                self.client.call(model, method, [i.link.odoo_id for i in cancel if i.link], context=self._context_all())
-            except errors.AuthError:
-                raise
-            except errors.OdooError as error:
-                for item in cancel:
-                    self._error(item, error)
-                return
-            for item in cancel:
-                assert item.link is not None
-                self._done(item, replace(item.link, odoo_state="cancel", synced_version=item.version))
+                item.link = replace(item.link, odoo_state="posted", odoo_name=row.get("name") or None)
+                self._posted_change(item, row, withdrawn=True)
+        ids = self._ids
+
+        def to_draft(part: list[_Item]) -> None:
+            self.client.call(PAYMENT, "action_draft", ids(part), context=self._context_all())
+
+        drafts += self._in_parts(posted_payments, to_draft, "reset to draft (to cancel it)")
+        method = "button_cancel" if model == MOVE else "action_cancel"
+
+        def cancel(part: list[_Item]) -> None:
+            self.client.call(model, method, ids(part), context=self._context_all())
+
+        for item in self._in_parts(drafts, cancel, "cancel"):
+            assert item.link is not None
+            self._done(item, replace(item.link, odoo_state="cancel", synced_version=item.version))
+
+    @staticmethod
+    def _ids(items: list[_Item]) -> list[int]:
+        return [i.link.odoo_id for i in items if i.link]
+
+
+def _ids_of_action(action: Any) -> list[int]:
+    """The records an action returned by a button opens: its res_id, or the ids of its domain."""
+    if not isinstance(action, dict):
+        return []
+    if action.get("res_id"):
+        return [int(action["res_id"])]
+    for leaf in action.get("domain") or ():
+        if isinstance(leaf, list | tuple) and len(leaf) == 3 and leaf[0] == "id" and leaf[1] == "in":
+            return [int(i) for i in leaf[2]]
+    return []
 
 
 def _contact_id(record: Record) -> str:

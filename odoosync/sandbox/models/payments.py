@@ -61,6 +61,8 @@ class Payment(Model):
     company_id = Many2one("res.company", readonly=True)
     move_id = Many2one("account.move", readonly=True)
     is_reconciled = Boolean(readonly=True)
+    # account_payment.py: computed (not stored) from the reconciliation; here kept when the wizard pays invoices.
+    reconciled_invoice_ids = Many2many("account.move", readonly=True)
 
     @classmethod
     def for_version(cls, version: int) -> type[Model]:
@@ -303,7 +305,14 @@ class PaymentRegister(Model):
         for line in lines:
             reconcile(self.env.db, line, counterpart)
         self._moves_after_payment({m["id"] for m in moves})
-        db.update("account.payment", payment_id, {"is_reconciled": counterpart["amount_residual"] == 0})
+        db.update(
+            "account.payment",
+            payment_id,
+            {
+                "is_reconciled": counterpart["amount_residual"] == 0,
+                "reconciled_invoice_ids": tuple(sorted({m["id"] for m in moves})),
+            },
+        )
         return payment_id
 
     def _moves_after_payment(self, move_ids: set[int]) -> None:
