@@ -155,6 +155,8 @@ def print_status(status: RecordStatus) -> None:
     out.print(f"  {escape(first)}")
     for line in rest:
         out.print(f"  [cyan]→[/] {escape(line)}")
+    for link in status.related:
+        out.print(f"  {link.role.replace('_', ' ')}: {escape(describe_link(link))}")
     out.print(f"  [dim]version {status.version}, received {_when(status.received_at)}[/]")
 
 
@@ -434,6 +436,8 @@ def print_job_details(details: JobDetails) -> None:
             out.print(f"  {'error: ' if index == 0 else '  → '}{escape(line)}")
     if details.link:
         out.print(f"  odoo: {escape(describe_link(details.link))}")
+    for link in details.related:
+        out.print(f"  {link.role.replace('_', ' ')}: {escape(describe_link(link))}")
     if details.attempts:
         table = Table(title="attempts", title_justify="left")
         for column in ("#", "started", "seconds", "outcome", "odoo ids", "error"):

@@ -48,6 +48,15 @@ class LinkRepository:
                 found.update((row.record_pk, _link(row)) for row in rows)
         return found
 
+    def of_record(self, odoo_database: str, record_pk: int) -> list[Link]:
+        """Every link of one record (its document, and the payment, credit note… made for it), document first."""
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            rows = connection.execute(
+                select(LinkRow).where(LinkRow.odoo_database == odoo_database, LinkRow.record_pk == record_pk)
+            )
+            links = [_link(row) for row in rows]
+        return sorted(links, key=lambda link: (link.role != DOCUMENT, link.role))
+
     def of_app_ids(self, odoo_database: str, record_type: RecordType, app_ids: Sequence[str]) -> dict[str, Link]:
         """The document links of records of one type named by their app ids (a transaction's contacts)."""
         found: dict[str, Link] = {}

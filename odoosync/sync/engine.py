@@ -233,6 +233,9 @@ class _Item:
     document: Document | None = None
     expected_total: Decimal | None = None
     paid: bool = False  # its invoice is paid (or in payment) in Odoo
+    # A posted credit note whose open amount pays the new invoice: the reversed one had been paid, and that
+    # money was received once.
+    settle_with: int | None = None
     extra_links: list[Link] = field(default_factory=list)  # the payment registered for it, a credit note…
 
 
@@ -564,6 +567,9 @@ class _Pusher:
                 i.link = replace(i.link, odoo_state="posted")
 
         self._in_parts(drafts, post, "post")
+        for item in auto:
+            if item.settle_with and item.job.pk not in self._results and item.link and item.link.odoo_state == "posted":
+                self._settle(item)
         unpaid = [
             i
             for i in auto
@@ -575,6 +581,39 @@ class _Pusher:
         ]
         self._register_payments(unpaid)
         return [i for i in items if i.job.pk not in self._results]
+
+    def _settle(self, item: _Item) -> None:
+        """Pay the new invoice with the open amount of the credit note that reversed a paid one (Odoo's "Add"
+        on an outstanding credit); what is left, if the new total is higher, is registered as usual."""
+        assert item.link is not None
+        context = self._context_all()
+        try:
+            open_lines = self.client.search_read(
+                "account.move.line",
+                [
+                    ("move_id", "=", item.settle_with),
+                    ("account_id.account_type", "in", ["asset_receivable", "liability_payable"]),
+                    ("amount_residual", "!=", 0),
+                ],
+                ["id"],
+                context=context,
+            )
+            if open_lines:
+                self.client.call(
+                    MOVE,
+                    "js_assign_outstanding_line",
+                    [item.link.odoo_id],
+                    line_id=int(open_lines[0]["id"]),
+                    context=context,
+                )
+            [row] = self.client.read(MOVE, [item.link.odoo_id], ["amount_residual"], context=context)
+        except errors.AuthError:
+            raise
+        except errors.OdooError as error:
+            self._step_failed(item, "match the credit note with", error)
+            return
+        # Matched with a credit note only, Odoo calls the invoice "reversed", not "paid": the open amount says it.
+        item.paid = Decimal(str(row.get("amount_residual") or 0)) == 0
 
     def _register_payments(self, items: list[_Item]) -> None:
         groups: dict[tuple[int, int, int | None, str], list[_Item]] = defaultdict(list)
@@ -856,6 +895,9 @@ class _Pusher:
             return
         item.extra_links.append(replace(item.link, role=REVERSED, odoo_state="reversed"))
         item.link = None  # a new document is made from the new version
+        item.paid = False
+        if row.get("payment_state") in PAID_STATES and credit_note.odoo_state == "posted":
+            item.settle_with = credit_note.odoo_id
 
     def _credit_note(self, item: _Item, row: Mapping[str, Any], *, withdrawn: bool) -> Link:
         """The credit note reversing the item's posted document: the one made by an earlier attempt if there is

@@ -9,7 +9,7 @@ from typing import Any
 from odoosync.config import Config
 from odoosync.domain.errors import InvalidChoice, NotFound
 from odoosync.domain.jobs import Attempt, Job, JobState
-from odoosync.domain.links import Link
+from odoosync.domain.links import DOCUMENT, Link
 from odoosync.store import Store
 from odoosync.sync.connection import database_key
 from odoosync.sync.status import link_as_dict
@@ -21,6 +21,7 @@ class JobDetails:
     document: dict[str, Any]
     attempts: list[Attempt]
     link: Link | None
+    related: tuple[Link, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +46,7 @@ class JobDetails:
             "last_error": self.job.last_error,
             "record": self.document,
             "odoo": link_as_dict(self.link) if self.link else None,
+            "related": [{"role": link.role, **link_as_dict(link)} for link in self.related],
         }
 
 
@@ -53,11 +55,12 @@ def job_details(store: Store, config: Config, pk: int) -> JobDetails:
     if job is None:
         raise NotFound(f"there is no job {pk}", "See the jobs with: odoosync queue list")
     [record] = store.records.get_many([job.record_pk]).values()
-    link = None
+    links: list[Link] = []
     if config.odoo.url and config.odoo.database:
-        key = database_key(config.odoo.url, config.odoo.database)
-        link = store.links.of_records(key, [job.record_pk]).get(job.record_pk)
-    return JobDetails(job, record.document, store.jobs.attempts(pk), link)
+        links = store.links.of_record(database_key(config.odoo.url, config.odoo.database), job.record_pk)
+    link = next((found for found in links if found.role == DOCUMENT), None)
+    related = tuple(found for found in links if found.role != DOCUMENT)
+    return JobDetails(job, record.document, store.jobs.attempts(pk), link, related)
 
 
 def _known(store: Store, pks: Sequence[int]) -> list[Job]:

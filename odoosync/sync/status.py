@@ -10,7 +10,7 @@ from typing import Any
 from odoosync.config import Config
 from odoosync.domain.errors import NotFound
 from odoosync.domain.jobs import OPEN_STATES, Job, JobState
-from odoosync.domain.links import Link
+from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.records import SYNCING_STATUS, RecordType, is_eligible
 from odoosync.domain.versions import StoredRecord
 from odoosync.store import Store
@@ -39,6 +39,7 @@ class RecordStatus:
     reason: str
     link: Link | None = None
     job: Job | None = None
+    related: tuple[Link, ...] = ()  # the payment registered for it, a credit note, the document it replaced
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class RecordStatus:
             "label": self.chip.label,
             "reason": self.reason,
             "odoo": link_as_dict(self.link) if self.link else None,
+            "related": [{"role": link.role, **link_as_dict(link)} for link in self.related],
             "job": {"id": self.job.pk, "state": self.job.state.value} if self.job else None,
         }
 
@@ -118,9 +120,10 @@ def record_status(store: Store, config: Config, record_type: RecordType, record_
         )
     switch = sync_switch(store)
     job = store.jobs.latest_for_record(stored.pk)
-    link = None
+    links: list[Link] = []
     if config.odoo.url and config.odoo.database:
-        link = store.links.of_records(database_key(config.odoo.url, config.odoo.database), [stored.pk]).get(stored.pk)
+        links = store.links.of_record(database_key(config.odoo.url, config.odoo.database), stored.pk)
+    link = next((found for found in links if found.role == DOCUMENT), None)
     if job is not None and job.state is JobState.FAILED:
         chip, reason = Chip.FAILED, job.last_error or "failed"
     elif job is not None and job.state in OPEN_STATES:
@@ -138,4 +141,5 @@ def record_status(store: Store, config: Config, record_type: RecordType, record_
         reason=reason,
         link=link,
         job=job,
+        related=tuple(found for found in links if found.role != DOCUMENT),
     )

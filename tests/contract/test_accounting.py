@@ -289,3 +289,22 @@ def test_invoice_lines_carry_an_analytic_distribution(odoo: Target) -> None:
     [row] = read(odoo, "account.move", [move], "invoice_line_ids")
     [line] = read(odoo, "account.move.line", row["invoice_line_ids"], "analytic_distribution")
     assert line["analytic_distribution"] == {str(analytic): 100}
+
+
+def test_a_credit_note_for_a_paid_invoice_stays_open_and_the_invoice_paid(odoo: Target) -> None:
+    """_reconcile_reversed_moves matches only lines not yet reconciled: a paid invoice has none left."""
+    client = odoo.client
+    [invoice] = client.call("account.move", "create", [invoice_values(odoo, customer(odoo), 100.0)])
+    client.call("account.move", "action_post", [invoice])
+    context = {"active_model": "account.move", "active_ids": [invoice]}
+    payment = {"journal_id": journal(odoo, "bank"), "group_payment": False, "payment_date": "2026-03-03"}
+    wizard = client.call("account.payment.register", "create", payment, context=context)
+    client.call("account.payment.register", "action_create_payments", [wizard])
+    reversal = {"reason": f"{odoo.prefix} test"} | ({"refund_method": "refund"} if odoo.version <= 16 else {})
+    reverser = client.call("account.move.reversal", "create", reversal, context=context)
+    client.call("account.move.reversal", "reverse_moves" if odoo.version <= 16 else "refund_moves", [reverser])
+    [credit] = client.call("account.move", "search", [["reversed_entry_id", "=", invoice]])
+    client.call("account.move", "action_post", [credit])
+    origin, note = read(odoo, "account.move", [invoice, credit], "payment_state")
+    assert origin["payment_state"] in ("paid", "in_payment")
+    assert note["payment_state"] == "not_paid"

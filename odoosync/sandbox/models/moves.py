@@ -467,12 +467,16 @@ class Move(Model):
         state = "not_paid"
         if move["state"] == "posted" and move["move_type"] in INVOICE_TYPES:
             if move["amount_residual"] == 0 and move["amount_total"] != 0:
-                reversed_by = [
-                    m
-                    for m in self.env.db.children("account.move", "reversed_entry_id", [move_id])
-                    if m["state"] == "posted"
-                ]
-                state = "reversed" if reversed_by else "paid"
+                # _compute_payment_state: "reversed" when it was matched with credit notes only.
+                db = self.env.db
+                partners = {
+                    other
+                    for line in db.children("account.move.line", "move_id", [move_id])
+                    for other in line.get("reconcile_with", ())
+                }
+                partner_moves = {db.table("account.move.line")[other]["move_id"] for other in partners}
+                refunds = [db.table("account.move")[m]["move_type"].endswith("_refund") for m in partner_moves]
+                state = "reversed" if refunds and all(refunds) else "paid"
             elif move["amount_residual"] != move["amount_total"]:
                 state = "partial"
         self.env.db.update("account.move", move_id, {"payment_state": state})
@@ -525,6 +529,27 @@ class Move(Model):
         if move.get("reversed_entry_id"):
             self._reconcile_with_origin(move)
 
+    @rpc
+    def js_assign_outstanding_line(self, ids: list[int], line_id: int) -> bool:
+        """The invoice's "Add" button on an outstanding credit or payment: match that line with the invoice's
+        open lines of the same account."""
+        [move] = self.browse(ids)
+        db = self.env.db
+        outstanding = db.table("account.move.line")[line_id]
+        for line in db.children("account.move.line", "move_id", [move["id"]]):
+            if line["account_id"] == outstanding["account_id"] and line["amount_residual"] != 0:
+                reconcile(db, db.table("account.move.line")[line_id], line)
+        for target in {move["id"], outstanding["move_id"]}:
+            terms = [
+                line
+                for line in db.children("account.move.line", "move_id", [target])
+                if line.get("display_type") == "payment_term"
+            ]
+            residual = abs(sum((t["amount_residual"] for t in terms), Decimal(0)))
+            db.update("account.move", target, {"amount_residual": residual})
+            self._update_payment_state(target)
+        return True
+
     def _reconcile_with_origin(self, move: Row) -> None:
         """_reconcile_reversed_moves: a posted credit note is matched with the invoice it reverses."""
         origin = self.table[move["reversed_entry_id"]]
@@ -535,10 +560,13 @@ class Move(Model):
             for line in self.env.db.children("account.move.line", "move_id", [origin["id"], move["id"]])
             if line.get("display_type") == "payment_term"
         ]
-        mine = [line for line in terms if line["move_id"] == move["id"]]
-        theirs = [line for line in terms if line["move_id"] == origin["id"]]
-        if mine and theirs:
-            reconcile(self.env.db, theirs[0], mine[0])
+        # Only what is still open is matched (`.filtered(lambda l: not l.reconciled)`): the credit note of an
+        # invoice already paid stays open, and the invoice stays paid.
+        mine = [line for line in terms if line["move_id"] == move["id"] and line["amount_residual"] != 0]
+        theirs = [line for line in terms if line["move_id"] == origin["id"] and line["amount_residual"] != 0]
+        if not (mine and theirs):
+            return
+        reconcile(self.env.db, theirs[0], mine[0])
         for target in (origin, move):
             residual = abs(sum((t["amount_residual"] for t in terms if t["move_id"] == target["id"]), Decimal(0)))
             self.env.db.update("account.move", target["id"], {"amount_residual": residual})
