@@ -1,0 +1,267 @@
+"""Draft vs. posted, payments matched, and what happens after posting — end to end against the sandbox.
+
+Auto-post on and off for invoices and bills; payments registered with the right amounts, dates, journals and
+memos; edits and voids before and after posting under on_posted_change = fail and credit_note; documents
+changed in Odoo behind odoosync's back; the round trips of an auto-posted backfill as a formula.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from odoosync.odoo.client import OdooClient
+from odoosync.odoo.transport import Endpoint
+from odoosync.sandbox import Sandbox
+from tests.support.portfolio import SAMPLES, rent_payments, sample_documents, write_ndjson
+from tests.support.workspace import odoosync, prepare
+
+PORTFOLIO = SAMPLES / "portfolio.ndjson"
+RANK = {"contact": 0, "expense": 1, "deposit": 2, "rent_payment": 3}
+
+
+def rows(sandbox: Sandbox, model: str) -> list[dict[str, Any]]:
+    return list(sandbox.instance.db.table(model).values())
+
+
+def documents_of(sandbox: Sandbox, move_type: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in rows(sandbox, "account.move"):
+        if row["move_type"] == move_type and row.get("invoice_origin"):
+            found.setdefault(row["invoice_origin"], []).append(row)
+    return found
+
+
+def payments_of_invoices(sandbox: Sandbox) -> Counter[int]:
+    return Counter(i for row in rows(sandbox, "account.payment") for i in row.get("reconciled_invoice_ids") or ())
+
+
+def sync(env: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    done = odoosync(env, "sync", "--json", check=False)
+    assert done.returncode in (0, 4), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def status(env: dict[str, str], record_type: str, record_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(odoosync(env, "status", record_type, record_id, "--json").stdout)
+    return found
+
+
+def edited(record_id: str, **changes: Any) -> dict[str, Any]:
+    document = next(d for d in sample_documents() if d["id"] == record_id)
+    return {**document, **changes, "updated_at": "2026-11-01T10:00:00+03:00"}
+
+
+def auto_posting(tmp_path: Path, sandbox: Sandbox, *settings: str) -> dict[str, str]:
+    env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+    odoosync(env, "defaults", "set", "--auto-post-invoices", "--auto-post-bills", *settings)
+    return env
+
+
+@pytest.mark.parametrize("version", [16, 17, 18, 19])
+def test_auto_post_pays_every_invoice_and_posts_every_bill(tmp_path: Path, version: int) -> None:
+    with Sandbox(version=version) as sandbox:
+        env = auto_posting(tmp_path, sandbox)
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        approved = {d["id"]: d for d in sample_documents() if d["type"] == "rent_payment" and d["status"] == "approved"}
+        invoices = documents_of(sandbox, "out_invoice")
+        assert set(invoices) == set(approved)
+        paid_by = payments_of_invoices(sandbox)
+        payments = {i: row for row in rows(sandbox, "account.payment") for i in row.get("reconciled_invoice_ids") or ()}
+        memo = "ref" if version <= 17 else "memo"
+        journals = {row["id"]: row for row in rows(sandbox, "account.journal")}
+        for payment_id, payment in approved.items():
+            [invoice] = invoices[payment_id]
+            assert invoice["state"] == "posted"
+            assert invoice["payment_state"] in ("paid", "in_payment")
+            assert invoice["amount_residual"] == 0
+            assert paid_by[invoice["id"]] == 1  # exactly one payment
+            registered = payments[invoice["id"]]
+            assert registered["amount"] == Decimal(payment["amount_paid"])
+            assert str(registered["date"]) == payment["paid_on"]
+            assert registered[memo] == payment.get("reference", invoice["name"])
+            kind = journals[registered["journal_id"]]["type"]
+            assert kind == ("cash" if payment["method"] == "cash" and version <= 18 else "bank")
+        bills = documents_of(sandbox, "in_invoice")
+        assert bills
+        assert all(bill["state"] == "posted" for [bill] in bills.values())
+        chip = status(env, "rent_payment", "RP-2026-0001")
+        assert chip["odoo"]["state"] == "posted"
+        assert [link["role"] for link in chip["related"]] == ["payment"]
+
+        before = len(rows(sandbox, "account.payment"))
+        code, report = sync(env)
+        assert (code, report["jobs"]) == (0, 0)
+        assert len(rows(sandbox, "account.payment")) == before
+
+
+def test_without_auto_post_everything_stays_draft(tmp_path: Path) -> None:
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        assert sync(env)[0] == 0
+        moves = [*documents_of(sandbox, "out_invoice").values(), *documents_of(sandbox, "in_invoice").values()]
+        assert {row["state"] for [row] in moves} == {"draft"}
+        assert payments_of_invoices(sandbox) == Counter()
+        # Switching auto-post on later does not touch what was synced.
+        odoosync(env, "defaults", "set", "--auto-post-invoices", "--auto-post-bills")
+        assert sync(env)[1]["jobs"] == 0
+        assert {row["state"] for [row] in documents_of(sandbox, "out_invoice").values()} == {"draft"}
+
+
+def test_round_trips_of_an_auto_posted_backfill(tmp_path: Path) -> None:
+    """Per batch a fixed handful of calls, plus two per distinct (company, journal, payment date) group."""
+    generated = write_ndjson(tmp_path / "generated.ndjson", rent_payments(1000))
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO, generated], since="2025-01-01")
+        odoosync(env, "defaults", "set", "--auto-post-invoices", "--auto-post-bills")
+        jobs = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+        before = len(sandbox.calls)
+        code, report = sync(env)
+        assert code == 0, report["failures"][:3]
+        calls = sandbox.calls[before:]
+        documents = {(d["type"], d["id"]): d for d in [*sample_documents(), *rent_payments(1000)]}
+        journal_of = {
+            m["code"].casefold(): m["mapping"]["id"]
+            for m in json.loads(odoosync(env, "map", "list", "--json").stdout)
+            if m["kind"] == "method" and m["mapping"]
+        }
+        ordered = sorted(jobs, key=lambda job: (RANK[job["type"]], job["job"]))
+        batches = [ordered[start : start + 100] for start in range(0, len(ordered), 100)]
+        groups = 0
+        for batch in batches:
+            payments = [documents[("rent_payment", job["id"])] for job in batch if job["type"] == "rent_payment"]
+            payments = [p for p in payments if p["status"] == "approved"]
+            groups += len({(journal_of[p["method"].casefold()], p["paid_on"]) for p in payments})
+        methods = Counter((call.model, call.method) for call in calls)
+        assert methods[("account.payment.register", "create")] == groups
+        assert methods[("account.payment.register", "action_create_payments")] == groups
+        handful = 8
+        assert len(calls) <= 10 + handful * len(batches) + 2 * groups, methods
+        assert report["batches"] == len(batches)
+        # What the README reports.
+        print(f"{len(calls)} calls for {report['jobs']} records: {len(calls) / report['jobs']:.2f} a record")
+
+
+@pytest.mark.parametrize("version", [16, 17, 18, 19])
+def test_a_change_after_posting_fails_by_default_and_touches_nothing(tmp_path: Path, version: int) -> None:
+    with Sandbox(version=version) as sandbox:
+        env = auto_posting(tmp_path, sandbox)
+        assert sync(env)[0] == 0
+        [invoice] = documents_of(sandbox, "out_invoice")["RP-2026-0003"]
+        total, lines = invoice["amount_total"], len(rows(sandbox, "account.move.line"))
+        change = edited("RP-2026-0003", reference="TRX-CORRECTED")
+        void = edited("EX-302", status="void")
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "edits.ndjson", [change, void])))
+        code, report = sync(env)
+        assert code == 4
+        failed = {f["id"]: f["error"] for f in report["failures"]}
+        assert failed["RP-2026-0003"] == (
+            f"RP-2026-0003 changed after invoice {invoice['name']} was posted; odoosync does not modify posted "
+            "documents.\nEither correct it in Odoo, or set on_posted_change = credit_note and retry"
+        )
+        assert failed["EX-302"].startswith("EX-302 was withdrawn in the app (void) after bill ")
+        assert sandbox.instance.db.table("account.move")[invoice["id"]]["amount_total"] == total
+        assert len(rows(sandbox, "account.move.line")) == lines
+        assert not [row for row in rows(sandbox, "account.move") if row.get("reversed_entry_id")]
+
+
+@pytest.mark.parametrize("version", [16, 17, 18, 19])
+def test_credit_notes_reverse_what_was_posted_and_the_new_version_is_made(tmp_path: Path, version: int) -> None:
+    with Sandbox(version=version) as sandbox:
+        env = auto_posting(tmp_path, sandbox, "--on-posted-change", "credit_note")
+        assert sync(env)[0] == 0
+        [original] = documents_of(sandbox, "out_invoice")["RP-2026-0003"]
+        [bill] = documents_of(sandbox, "in_invoice")["EX-302"]
+        payments_before = len(rows(sandbox, "account.payment"))
+        change = edited("RP-2026-0003", reference="TRX-CORRECTED")
+        void = edited("EX-302", status="void")
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "edits.ndjson", [change, void])))
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        credit_notes = {
+            row["reversed_entry_id"]: row for row in rows(sandbox, "account.move") if row.get("reversed_entry_id")
+        }
+        assert set(credit_notes) == {original["id"], bill["id"]}
+        assert credit_notes[original["id"]]["move_type"] == "out_refund"
+        assert credit_notes[bill["id"]]["move_type"] == "in_refund"
+        assert all(note["state"] == "posted" for note in credit_notes.values())  # the originals were auto-posted
+        assert credit_notes[original["id"]]["amount_total"] == original["amount_total"]
+        assert credit_notes[bill["id"]]["amount_total"] == bill["amount_total"]
+        invoices = documents_of(sandbox, "out_invoice")["RP-2026-0003"]
+        assert len(invoices) == 2
+        new = next(row for row in invoices if row["id"] != original["id"])
+        assert new["state"] == "posted"
+        assert new["payment_reference"] == "TRX-CORRECTED"
+        assert new["amount_residual"] == 0  # paid by the credit note: the money came in once
+        assert len(rows(sandbox, "account.payment")) == payments_before
+        chip = status(env, "rent_payment", "RP-2026-0003")
+        assert chip["odoo"]["id"] == new["id"]
+        roles = {link["role"]: link["id"] for link in chip["related"]}
+        assert roles["credit_note"] == credit_notes[original["id"]]["id"]
+        assert roles["reversed"] == original["id"]
+        voided = status(env, "expense", "EX-302")
+        assert voided["odoo"]["state"] == "reversed"
+        assert {link["role"] for link in voided["related"]} == {"credit_note"}
+        # Nothing more to do: no second credit note, no third invoice.
+        assert sync(env)[1]["jobs"] == 0
+        assert len([row for row in rows(sandbox, "account.move") if row.get("reversed_entry_id")]) == 2
+
+
+def test_drafts_are_updated_and_cancelled_in_place(tmp_path: Path) -> None:
+    with Sandbox(version=18) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        assert sync(env)[0] == 0
+        [draft] = documents_of(sandbox, "out_invoice")["RP-2026-0001"]
+        payment = next(d for d in sample_documents() if d["id"] == "RP-2026-0001")
+        charges = [{**payment["charges"][0], "amount": "7000"}, *payment["charges"][1:]]
+        due = sum(Decimal(c["amount"]) * Decimal("1.15") for c in charges)
+        change = edited("RP-2026-0001", charges=charges, amount_paid=str(due.quantize(Decimal("0.01"))))
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "edits.ndjson", [change, edited("EX-302", status="void")])))
+        assert sync(env)[0] == 0
+        [updated] = documents_of(sandbox, "out_invoice")["RP-2026-0001"]
+        assert updated["id"] == draft["id"]
+        assert updated["amount_total"] == Decimal(change["amount_paid"])
+        assert documents_of(sandbox, "in_invoice")["EX-302"][0]["state"] == "cancel"
+
+
+def test_a_posted_deposit_payment_voided_is_cancelled(tmp_path: Path) -> None:
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        assert sync(env)[0] == 0
+        deposit = next(d for d in sample_documents() if d["type"] == "deposit")
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "void.ndjson", [edited(deposit["id"], status="void")])))
+        assert sync(env)[0] == 0
+        [payment] = [row for row in rows(sandbox, "account.payment") if row["ref"].startswith(deposit["id"] + " ")]
+        assert payment["state"] == "cancel"
+        assert status(env, "deposit", deposit["id"])["odoo"]["state"] == "cancel"
+
+
+def test_documents_changed_in_odoo_behind_odoosyncs_back(tmp_path: Path) -> None:
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+        assert sync(env)[0] == 0
+        [deleted] = documents_of(sandbox, "out_invoice")["RP-2026-0001"]
+        [posted] = documents_of(sandbox, "out_invoice")["RP-2026-0002"]
+        with OdooClient.connect(
+            Endpoint(sandbox.url, sandbox.database, sandbox.login, True, 30), sandbox.api_key
+        ) as client:
+            client.call("account.move", "unlink", [deleted["id"]])  # the accountant deletes a draft
+            client.call("account.move", "action_post", [posted["id"]])  # and posts another
+        edits = [edited("RP-2026-0001", reference="NEW-1"), edited("RP-2026-0002", reference="NEW-2")]
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "edits.ndjson", edits)))
+        code, report = sync(env)
+        assert code == 4
+        [remade] = documents_of(sandbox, "out_invoice")["RP-2026-0001"]
+        assert remade["id"] != deleted["id"]
+        assert remade["payment_reference"] == "NEW-1"
+        assert any("was deleted in Odoo; odoosync creates it again" in w for w in report["warnings"])
+        [failure] = report["failures"]
+        assert failure["id"] == "RP-2026-0002"
+        assert "was posted; odoosync does not modify posted documents" in failure["error"]
+        assert sandbox.instance.db.table("account.move")[posted["id"]]["payment_reference"] != "NEW-2"
