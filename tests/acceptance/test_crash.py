@@ -2,8 +2,13 @@
 moments (seeded), restarted each time, then run to completion. Afterwards every eligible record is in Odoo
 exactly once, every job is done, and no attempt is missing from the history.
 
-By default the test runs in its reduced form (5 kills, 300 records), which CI runs. The full form of the issue
-(20 kills, 2,000 records) runs with the flag ODOOSYNC_FULL_CRASH_TEST=1:
+It runs twice: as odoosync is set up by default (invoices and bills left as drafts), and with auto-post on
+(`defaults set --auto-post-invoices --auto-post-bills`), where an invoice is created, posted, then paid through
+Odoo's register-payment wizard, each step going on from the state the last attempt left it in: the kills land
+between those steps too, and afterwards every invoice is posted and paid by exactly one payment, every bill posted.
+
+By default both run in their reduced form (5 kills, 300 records), which CI runs. The full form of the issue
+(20 kills, 2,000 records) runs, for both, with the flag ODOOSYNC_FULL_CRASH_TEST=1:
 
     ODOOSYNC_FULL_CRASH_TEST=1 pytest tests/acceptance/test_crash.py
 
@@ -36,6 +41,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
 from odoosync.store import Store
 from odoosync.sync.builders import MEMO_SEPARATOR
+from odoosync.sync.engine import PAID_STATES
 from tests.support.portfolio import rent_payments, sample_documents, write_ndjson
 from tests.support.workspace import ODOOSYNC, odoosync, prepare
 
@@ -129,22 +135,35 @@ def _kill_at_random_moments(env: dict[str, str], store: Store, rng: random.Rando
     return kills
 
 
-def _odoo_markers(odoo: SimpleNamespace) -> dict[str, Counter[str]]:
-    """Per Odoo model, how many records carry each marker, read over JSON-RPC from the sandbox process."""
+def _read_odoo(odoo: SimpleNamespace) -> SimpleNamespace:
+    """The partners, invoices and bills with a marker, and every payment, read over JSON-RPC from the sandbox
+    process; a payment's memo is under `memo` whatever the version names it."""
     endpoint = Endpoint(url=odoo.url, database=odoo.database, login=odoo.login, timeout_seconds=30)
     with OdooClient.connect(endpoint, odoo.api_key) as client:
         companies = [int(c["id"]) for c in client.search_read("res.company", [], ["id"])]
         context: dict[str, Any] = {"active_test": False, "allowed_company_ids": companies}
         partners = client.search_read("res.partner", [("ref", "!=", False)], ["ref"], context=context)
         moves = client.search_read(
-            "account.move", [("invoice_origin", "!=", False)], ["invoice_origin", "move_type"], context=context
+            "account.move",
+            [("invoice_origin", "!=", False)],
+            ["invoice_origin", "move_type", "state", "payment_state", "amount_total", "amount_residual"],
+            context=context,
         )
         memo = client.version.payment_memo
-        payments = client.search_read("account.payment", [(memo, "!=", False)], [memo], context=context)
+        payments = client.search_read(
+            "account.payment", [], [memo, "state", "date", "amount", "reconciled_invoice_ids"], context=context
+        )
+    for row in payments:
+        row["memo"] = row.pop(memo) or ""
+    return SimpleNamespace(partners=partners, moves=moves, payments=payments)
+
+
+def _odoo_markers(odoo: SimpleNamespace) -> dict[str, Counter[str]]:
+    """Per Odoo model, how many records carry each marker."""
     return {
-        "res.partner": Counter(str(row["ref"]) for row in partners),
-        "account.move": Counter(f"{row['move_type']}:{row['invoice_origin']}" for row in moves),
-        "payment": Counter(str(row[memo]).split(MEMO_SEPARATOR, 1)[0] for row in payments),
+        "res.partner": Counter(str(row["ref"]) for row in odoo.partners),
+        "account.move": Counter(f"{row['move_type']}:{row['invoice_origin']}" for row in odoo.moves),
+        "payment": Counter(str(row["memo"]).split(MEMO_SEPARATOR, 1)[0] for row in odoo.payments if row["memo"]),
     }
 
 
@@ -161,12 +180,61 @@ def _expected_markers(documents: list[dict[str, Any]]) -> dict[str, Counter[str]
     return expected
 
 
+def _assert_posted_and_paid(odoo: SimpleNamespace, documents: list[dict[str, Any]], *, auto_post: bool) -> None:
+    """With auto-post every invoice is posted and paid by exactly one payment the wizard registered (its date the
+    payment's, its memo the payment's reference, its amount the invoice's), every bill posted. Without, invoices
+    and bills stay drafts and nothing is registered against them. Deposits are posted payments either way."""
+    records = {d["id"]: d for d in documents if is_eligible(RecordType(d["type"]), d)}
+    ours = [row for row in odoo.moves if row["invoice_origin"] in records]
+    invoices = {int(row["id"]): row for row in ours if row["move_type"] == "out_invoice"}
+    bills = [row for row in ours if row["move_type"] == "in_invoice"]
+    registered = [row for row in odoo.payments if row["reconciled_invoice_ids"]]
+    deposits = [row for row in odoo.payments if row["memo"].split(MEMO_SEPARATOR, 1)[0] in records]
+    assert invoices, "no invoice in Odoo"
+    assert bills, "no bill in Odoo"
+    assert deposits, "no deposit in Odoo"
+    assert {row["state"] for row in deposits} == {"posted"}, Counter(row["state"] for row in deposits)
+    assert all(not row["reconciled_invoice_ids"] for row in deposits)
+
+    if not auto_post:
+        assert {row["state"] for row in ours} == {"draft"}, Counter(row["state"] for row in ours)
+        assert not registered, f"payments registered with auto-post off: {registered[:5]}"
+        return
+
+    unpaid = {
+        row["invoice_origin"]: (row["state"], row["payment_state"], row["amount_residual"])
+        for row in invoices.values()
+        if row["state"] != "posted" or row["payment_state"] not in PAID_STATES or row["amount_residual"] != 0
+    }
+    assert not unpaid, f"{len(unpaid)} invoice(s) not posted and paid: {dict(list(unpaid.items())[:10])}"
+    drafts = {row["invoice_origin"]: row["state"] for row in bills if row["state"] != "posted"}
+    assert not drafts, f"{len(drafts)} bill(s) not posted: {drafts}"
+
+    paid_by = Counter(invoice for row in registered for invoice in row["reconciled_invoice_ids"])
+    wrong = {invoices[i]["invoice_origin"]: paid_by[i] for i in invoices if paid_by[i] != 1}
+    assert not wrong, f"invoices paid by other than one payment (marker: payments): {wrong}"
+    several = [row for row in registered if len(row["reconciled_invoice_ids"]) != 1]
+    assert not several, f"payments paying more than one invoice: {several}"
+    assert set(paid_by) == set(invoices), f"payments of other moves: {set(paid_by) - set(invoices)}"
+    assert len(registered) == len(invoices)
+    for payment in registered:
+        [invoice] = (invoices[i] for i in payment["reconciled_invoice_ids"])
+        record = records[invoice["invoice_origin"]]
+        seen = (payment["state"], payment["date"], payment["memo"], payment["amount"])
+        assert seen == ("posted", record["paid_on"], record["reference"], invoice["amount_total"]), (
+            f"payment {payment['id']} of {record['id']}: {seen}"
+        )
+
+
+@pytest.mark.parametrize("auto_post", [False, True], ids=["drafts", "auto-post"])
 def test_a_sync_killed_at_random_moments_makes_every_record_exactly_once(
-    tmp_path: Path, odoo_process: SimpleNamespace
+    tmp_path: Path, odoo_process: SimpleNamespace, auto_post: bool
 ) -> None:
     documents = sample_documents()
     documents += rent_payments(RECORDS - len(documents), seed=SEED)
     env = prepare(tmp_path, odoo_process, [write_ndjson(tmp_path / "history.ndjson", documents)])  # type: ignore[arg-type]
+    if auto_post:
+        odoosync(env, "defaults", "set", "--auto-post-invoices", "--auto-post-bills")
     env.update(WORKER)
     eligible = {(d["type"], d["id"]) for d in documents if is_eligible(RecordType(d["type"]), d)}
 
@@ -193,13 +261,17 @@ def test_a_sync_killed_at_random_moments_makes_every_record_exactly_once(
     assert {(job["type"], job["id"]) for job in listed} == eligible
 
     # Every eligible record exactly once in Odoo, and nothing else with a marker of the history.
-    found = _odoo_markers(odoo_process)
+    odoo = _read_odoo(odoo_process)
+    found = _odoo_markers(odoo)
     input_ids = {d["id"] for d in documents}
     for model, expected in _expected_markers(documents).items():
         ours = Counter({m: n for m, n in found[model].items() if m.split(":", 1)[-1] in input_ids})
         duplicates = {m: n for m, n in ours.items() if n > 1}
         assert not duplicates, f"{model}: made more than once: {duplicates}"
         assert ours == expected, f"{model}: missing {expected - ours}, unexpected {ours - expected}"
+
+    # Each document went as far as the defaults say, and no step was done twice: one payment per invoice.
+    _assert_posted_and_paid(odoo, documents, auto_post=auto_post)
 
     # No attempt lost: each claim counted on the job has its attempt in the history, every attempt ended, the
     # killed ones marked interrupted, and each job ends with exactly one attempt done.
