@@ -9,6 +9,7 @@ never created twice (design.md, Idempotency).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -522,12 +523,19 @@ class _Pusher:
         what = WHAT[item.job.record_type]
         link = item.link
         reached = "not in Odoo yet"
+        if link is not None and not link.odoo_name:
+            # A number is given when posting: say it, so the person finds the document (a read, rarely needed).
+            with contextlib.suppress(errors.OdooError):
+                [row] = self.client.read(link.odoo_model, [link.odoo_id], ["name"], context=self._context_all())
+                if row.get("name") and row["name"] != "/":
+                    link = item.link = replace(link, odoo_name=str(row["name"]))
         if link is not None:
             name = link.odoo_name or f"id {link.odoo_id}"
             reached = f"it is in Odoo as {name}, {'posted' if link.odoo_state == 'posted' else 'a draft'}"
+        refused = f"cannot {step}" if isinstance(error, MissingSetup) else f"Odoo refused to {step}"
         self._fail(
             item,
-            f"Odoo refused to {step} the {what} of {_label(item)} ({reached}): {error.reason}\n"
+            f"{refused} the {what} of {_label(item)} ({reached}): {error.reason}\n"
             + (
                 error.instruction
                 or "Fix what Odoo names, then run: odoosync queue retry --failed "

@@ -265,3 +265,36 @@ def test_documents_changed_in_odoo_behind_odoosyncs_back(tmp_path: Path) -> None
         assert failure["id"] == "RP-2026-0002"
         assert "was posted; odoosync does not modify posted documents" in failure["error"]
         assert sandbox.instance.db.table("account.move")[posted["id"]]["payment_reference"] != "NEW-2"
+
+
+def test_a_payment_that_cannot_be_registered_goes_on_from_the_posted_invoice(tmp_path: Path) -> None:
+    with Sandbox(version=18) as sandbox:
+        env = auto_posting(tmp_path, sandbox)
+        odoosync(env, "map", "remove", "method", "cash")
+        code, report = sync(env)
+        assert code == 4
+        cash = {
+            d["id"]
+            for d in sample_documents()
+            if d["type"] == "rent_payment" and d["status"] == "approved" and d["method"] == "cash"
+        }
+        failed = {f["id"]: f["error"] for f in report["failures"] if f["type"] == "rent_payment"}
+        assert set(failed) == cash
+        for payment_id, error in failed.items():
+            [invoice] = documents_of(sandbox, "out_invoice")[payment_id]
+            assert invoice["state"] == "posted"
+            assert error.startswith(
+                f"cannot register the payment of the invoice of rent payment {payment_id} "
+                f'(it is in Odoo as {invoice["name"]}, posted): Payment method "cash" has no journal mapping'
+            )
+        journal = next(row for row in rows(sandbox, "account.journal") if row["type"] == "bank")
+        odoosync(env, "map", "set", "method", "cash", "--journal", journal["code"])
+        odoosync(env, "queue", "retry", "--failed")
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        invoices = documents_of(sandbox, "out_invoice")
+        paid_by = payments_of_invoices(sandbox)
+        for payment_id in cash:
+            [invoice] = invoices[payment_id]  # not made twice
+            assert paid_by[invoice["id"]] == 1
+            assert invoice["amount_residual"] == 0
