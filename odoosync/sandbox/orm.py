@@ -811,6 +811,8 @@ def compare(actual: Any, operator: str, value: Any, field: Field | None) -> bool
         return value not in actual if many else actual != value
     if operator in ("in", "not in"):
         values = list(value) if isinstance(value, list | tuple) else [value]
+        if isinstance(actual, dt.date):
+            values = [dt.date.fromisoformat(v[:10]) if isinstance(v, str) else v for v in values]
         hit = bool(set(actual) & set(values)) if many else (actual in values or (empty and False in values))
         return hit if operator == "in" else not hit
     if operator in ("like", "ilike", "not like", "not ilike", "=like", "=ilike"):

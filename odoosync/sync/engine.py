@@ -588,7 +588,29 @@ class _Pusher:
             and not i.paid
         ]
         self._register_payments(unpaid)
+        self._find_payments([i for i in auto if i.paid and i.settle_with is None and i.job.pk not in self._results])
         return [i for i in items if i.job.pk not in self._results]
+
+    def _find_payments(self, items: list[_Item]) -> None:
+        """Invoices found paid by a later attempt (a crash came after the payment was registered, before it was
+        recorded): their payment is looked up, once per batch, so that its link is not lost."""
+        candidates = [i for i in items if not i.extra_links and i.link]
+        if not candidates:
+            return
+        pks = [i.job.record_pk for i in candidates]
+        known = self.store.links.of_records(self.odoo_database, pks, role=PAYMENT_ROLE)
+        missing = [i for i in candidates if i.job.record_pk not in known]
+        if not missing:
+            return
+        partners = sorted({int(i.document.values["partner_id"]) for i in missing if i.document})
+        days = sorted({i.record.paid_on.isoformat() for i in missing if isinstance(i.record, RentPayment)})
+        rows = self.client.search_read(
+            PAYMENT,
+            [("partner_id", "in", partners), ("date", "in", days), ("payment_type", "=", "inbound")],
+            ["name", "state", "reconciled_invoice_ids"],
+            context=self._context_all(),
+        )
+        self._link_payments(missing, rows)
 
     def _settle(self, item: _Item) -> None:
         """Pay the new invoice with the open amount of the credit note that reversed a paid one (Odoo's "Add"
@@ -659,6 +681,9 @@ class _Pusher:
         payments = self.client.read(
             PAYMENT, made, ["name", "state", "reconciled_invoice_ids"], context=self._context_all()
         )
+        self._link_payments(items, payments)
+
+    def _link_payments(self, items: list[_Item], payments: list[dict[str, Any]]) -> None:
         by_invoice = {invoice: row for row in payments for invoice in row.get("reconciled_invoice_ids") or ()}
         for item in items:
             row = by_invoice.get(item.link.odoo_id) if item.link else None

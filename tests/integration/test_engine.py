@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,41 @@ def test_a_run_stops_when_odoo_refuses_a_whole_batch_for_now(ready: tuple[Sandbo
     assert report.batches == 1
     assert report.by_type["contact"].retrying == 10
     assert all(job.next_attempt_at > job.created_at for job in workspace.store.jobs.list()[:10])
+
+
+def test_a_payment_registered_before_a_crash_is_linked_by_the_next_attempt(
+    ready: tuple[Sandbox, Workspace, dict[str, str]],
+) -> None:
+    sandbox, workspace, env = ready
+    config = replace(
+        workspace.config, defaults=workspace.config.defaults.model_copy(update={"auto_post_invoices": True})
+    )
+    with open_client(config, env) as client:
+        original = client.call
+
+        def crash_after_paying(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+            answer = original(model, method, *args, **kwargs)
+            if method == "action_create_payments":
+                raise KeyboardInterrupt  # the worker dies with the payments made and nothing recorded
+            return answer
+
+        client.call = crash_after_paying  # type: ignore[method-assign]
+        with pytest.raises(KeyboardInterrupt):
+            run_sync(config, workspace.store, client=client)
+    with workspace.store.engine.begin() as connection:  # the lease runs out
+        connection.execute(update(JobRow).values(lease_expires_at=JobRow.created_at))
+    report = run_sync(config, workspace.store, env=env)
+    assert report.failed == 0
+    paid = Counter(
+        i
+        for row in sandbox.instance.db.table("account.payment").values()
+        for i in row.get("reconciled_invoice_ids") or ()
+    )
+    assert paid
+    assert set(paid.values()) == {1}  # no second payment
+    database = f"{sandbox.url.lower()}#{sandbox.database}"
+    pks = [job.record_pk for job in workspace.store.jobs.list() if job.record_type is RecordType.RENT_PAYMENT]
+    links = workspace.store.links.of_records(database, pks, role="payment")
+    assert {link.odoo_id for link in links.values()} == {
+        row["id"] for row in sandbox.instance.db.table("account.payment").values() if row.get("reconciled_invoice_ids")
+    }
