@@ -3,10 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The demo keeps its config and database in .demo/, away from your own.
-DEMO_ENV := XDG_CONFIG_HOME=$(CURDIR)/.demo/config XDG_DATA_HOME=$(CURDIR)/.demo/data ODOOSYNC_CONFIG=
-ODOOSYNC := $(DEMO_ENV) $(BIN)/odoosync
-
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
@@ -15,15 +11,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-DEMO_STEPS := "ingest samples/portfolio.ndjson" "ingest samples/edits.ndjson" \
-	"status rent_payment RP-2026-0003" "queue list"
-
+# The demo runs against the bundled Odoo sandbox, in a temporary folder: nothing of your own is touched.
 demo: $(STAMP)
-	@rm -rf .demo
-	@for step in $(DEMO_STEPS); do \
-		printf '\n$$ odoosync %s\n' "$$step"; \
-		$(ODOOSYNC) $$step || exit $$?; \
-	done
+	$(BIN)/odoosync demo
 
 test: $(STAMP)
 	$(BIN)/pytest -W error

@@ -29,6 +29,7 @@ from odoosync.domain.jobs import Job
 from odoosync.domain.mappings import Mapping
 from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
+from odoosync.sync.demo import DemoReport
 from odoosync.sync.engine import SyncReport
 from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.mappings import CodeUse
@@ -453,3 +454,103 @@ def print_job_details(details: JobDetails) -> None:
                 escape((attempt.error or "").splitlines()[0] if attempt.error else ""),
             )
         out.print(table)
+
+
+# --- the demo -----------------------------------------------------------------------------------------------
+
+
+def demo_step(text: str) -> None:
+    out.print(f"[cyan]▸[/] {escape(text)}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}"  # Odoo answers amounts as JSON numbers; shown at the currency's two decimals
+    return str(value)
+
+
+def _odoo_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], total: int) -> None:
+    table = Table(title=f"{title} ({len(rows)} of {total})", title_justify="left")
+    for _key, heading in columns:
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(*(escape(_cell(row.get(key))) for key, _heading in columns))
+    out.print(table)
+
+
+def print_demo(report: DemoReport) -> None:
+    out.print()
+    out.print("[bold]First sync[/] (the backfill)")
+    print_sync_report(report.first_sync)
+    out.print("[bold]Second sync[/] (the edits)")
+    print_sync_report(report.second_sync)
+    table = Table(title="The queue", title_justify="left")
+    table.add_column("type")
+    states = ("pending", "running", "done", "failed", "cancelled")
+    for state in states:
+        table.add_column(state, justify="right")
+    for name, counts in report.queue.items():
+        table.add_row(name, *(str(counts.get(state, 0)) for state in states))
+    out.print(table)
+    out.print("[bold]A few records[/]")
+    for chip in report.chips:
+        print_status(chip)
+    odoo = report.odoo
+    out.print(f"[bold]In Odoo[/] ({report.odoo_url}, Odoo {report.odoo_version})")
+    _odoo_table(
+        "Customer invoices",
+        odoo.invoices,
+        [
+            ("name", "number"),
+            ("partner_id", "customer"),
+            ("invoice_date", "date"),
+            ("amount_total", "total"),
+            ("state", "state"),
+            ("invoice_origin", "source"),
+        ],
+        odoo.counts.get("invoices", 0),
+    )
+    _odoo_table(
+        "Vendor bills",
+        odoo.bills,
+        [
+            ("name", "number"),
+            ("partner_id", "vendor"),
+            ("invoice_date", "date"),
+            ("amount_total", "total"),
+            ("state", "state"),
+            ("invoice_origin", "source"),
+        ],
+        odoo.counts.get("bills", 0),
+    )
+    _odoo_table(
+        "Payments",
+        odoo.payments,
+        [
+            ("name", "number"),
+            ("partner_id", "partner"),
+            ("date", "date"),
+            ("amount", "amount"),
+            ("state", "state"),
+            ("memo", "memo"),
+        ],
+        odoo.counts.get("payments", 0),
+    )
+    _odoo_table(
+        "Partners",
+        odoo.partners,
+        [("name", "name"), ("ref", "reference"), ("lang", "language"), ("active", "active")],
+        odoo.counts.get("partners", 0),
+    )
+
+
+def print_demo_kept(report: DemoReport, api_key: str) -> None:
+    out.print(
+        f"\nThe sandbox keeps running at {report.odoo_url} (database sandbox, login admin, API key {api_key}; "
+        "the sandbox's own throwaway key). Try, in another terminal:"
+    )
+    out.print(f"  ODOOSYNC_DEMO_API_KEY= odoosync --config {report.config_path} status rent_payment RP-2026-0001")
+    out.print(f"  odoosync --config {report.config_path} queue list")
+    out.print("Ctrl-C stops it.")
