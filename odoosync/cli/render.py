@@ -31,6 +31,7 @@ from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
 from odoosync.sync.demo import DemoReport
 from odoosync.sync.engine import SyncReport
+from odoosync.sync.health import Health
 from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.mappings import CodeUse
 from odoosync.sync.owners import Owner
@@ -554,3 +555,13 @@ def print_demo_kept(report: DemoReport, api_key: str) -> None:
     out.print(f"  ODOOSYNC_DEMO_API_KEY= odoosync --config {report.config_path} status rent_payment RP-2026-0001")
     out.print(f"  odoosync --config {report.config_path} queue list")
     out.print("Ctrl-C stops it.")
+
+
+def print_health(health: Health) -> None:
+    if health.ok:
+        when = f"{health.last_success_at:%Y-%m-%d %H:%M} UTC" if health.last_success_at else "never"
+        out.print(f"[green]healthy[/]: no failed job, nothing overdue, last successful sync {when}")
+        return
+    err.print(f"[bold red]unhealthy[/]: {len(health.problems)} problem(s)")
+    for problem in health.problems:
+        err.print(f"  • {escape(problem)}")

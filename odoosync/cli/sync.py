@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,8 @@ from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.domain.records import RecordType
-from odoosync.sync.engine import SyncLimits, run_sync
+from odoosync.sync.engine import SyncLimits
+from odoosync.sync.health import check_health, parse_duration, sync_and_record
 from odoosync.sync.switch import backfill, disable, enable, parse_day, sync_switch
 
 
@@ -101,6 +103,10 @@ def sync_command(
     max_jobs: Annotated[int | None, typer.Option(min=1, help="Stop after this many jobs.")] = None,
     max_seconds: Annotated[float | None, typer.Option(min=0, help="Stop starting batches after this long.")] = None,
     record_type: Annotated[list[RecordType] | None, typer.Option("--type", metavar="TYPE", help=TYPES_HELP)] = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(help="Write Prometheus textfile-collector metrics here after the run.", dir_okay=False),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Push the due jobs to Odoo in batches, in dependency order, and summarise what happened.
@@ -112,7 +118,9 @@ def sync_command(
     """
     limits = SyncLimits(batch_size, max_jobs, max_seconds, tuple(record_type or ()))
     with state(ctx).workspace() as workspace, render.sync_progress(not as_json) as progress:
-        report = run_sync(workspace.config, workspace.store, limits, progress=progress)
+        report = sync_and_record(
+            workspace.config, workspace.store, limits, metrics_file=metrics_file, progress=progress
+        )
     if as_json:
         render.print_json(report.as_dict())
     else:
@@ -123,7 +131,34 @@ def sync_command(
         raise typer.Exit(ExitCode.TEMPORARY)
 
 
+def health_command(
+    ctx: typer.Context,
+    max_age: Annotated[
+        str, typer.Option("--max-age", help="The last successful sync may be at most this old (e.g. 36h, 2d).")
+    ] = "36h",
+    max_queue_age: Annotated[
+        str, typer.Option("--max-queue-age", help="A job may wait this long after it is due (e.g. 6h).")
+    ] = "24h",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+) -> None:
+    """Check that syncing is healthy, for a monitoring check or an OnFailure= unit: no failed job, no job due for
+    too long, a recent successful run. Exit status 5 when anything is wrong. Reads only the local database.
+
+    Example: odoosync health --max-age 2d
+    """
+    limits = parse_duration(max_age, "--max-age"), parse_duration(max_queue_age, "--max-queue-age")
+    with state(ctx).workspace() as workspace:
+        health = check_health(workspace.store, max_age=limits[0], max_queue_age=limits[1])
+    if as_json:
+        render.print_json(health.as_dict())
+    else:
+        render.print_health(health)
+    if not health.ok:
+        raise typer.Exit(ExitCode.UNHEALTHY)
+
+
 def register(app: typer.Typer) -> None:
+    app.command("health")(health_command)
     app.command("enable")(enable_command)
     app.command("disable")(disable_command)
     app.command("backfill")(backfill_command)

@@ -186,6 +186,16 @@ class JobRepository:
         with reported_as_unavailable(), self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    def oldest_due(self) -> datetime | None:
+        """When the longest-waiting pending job became due (None when none is due)."""
+        now = _now()
+        query = select(func.min(JobRow.next_attempt_at)).where(
+            JobRow.state == JobState.PENDING.value, JobRow.next_attempt_at <= now
+        )
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            found: datetime | None = connection.execute(query).scalar_one()
+        return found
+
     def counts(self) -> dict[tuple[RecordType, JobState], int]:
         """How many jobs there are per record type and state."""
         query = (
