@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,10 +14,10 @@ from odoosync.cli import connection as connection_commands
 from odoosync.cli import defaults as defaults_commands
 from odoosync.cli import demo as demo_commands
 from odoosync.cli import ingest as ingest_commands
+from odoosync.cli import logs, render
 from odoosync.cli import mappings as mapping_commands
 from odoosync.cli import owners as owners_commands
 from odoosync.cli import queue as queue_commands
-from odoosync.cli import render
 from odoosync.cli import sandbox as sandbox_commands
 from odoosync.cli import setup as setup_commands
 from odoosync.cli import status as status_commands
@@ -87,14 +85,19 @@ def main_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    log_format: Annotated[
+        str,
+        typer.Option("--log-format", help="Log lines as human text or JSON lines (journald).", metavar="human|json"),
+    ] = "human",
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
+    if log_format not in ("human", "json"):
+        raise typer.BadParameter("choose human or json", param_hint="--log-format")
     ctx.obj = AppState(config_path=config, debug=debug)
-    if debug:
-        # Debug lines name calls and timings, never payloads: the API key travels in them.
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    # Debug lines name calls and timings, never payloads: the API key travels in them.
+    logs.configure(log_format, debug=debug)
 
 
 ingest_commands.register(app)

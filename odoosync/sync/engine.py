@@ -174,10 +174,7 @@ def run_sync(
                 break
             results = pusher.push(jobs)
             store.jobs.finish(odoo_database, results)
-            report.batches += 1
-            report.jobs += len(jobs)
-            for result in results:
-                _tally(report, result)
+            _count_batch(report, results)
             if any(r.job.record_type is RecordType.CONTACT and r.outcome is Outcome.DONE for r in results):
                 store.jobs.wake_waiting(claimed_at)  # their partner may be in Odoo now
             if progress:
@@ -191,9 +188,45 @@ def run_sync(
     finally:
         report.odoo_calls = odoo.calls - calls_before
         report.seconds = time.monotonic() - started
+        _log_run(report)
         if own_client:
             odoo.close()
     return report
+
+
+def _count_batch(report: SyncReport, results: Sequence[JobResult]) -> None:
+    report.batches += 1
+    report.jobs += len(results)
+    for result in results:
+        _tally(report, result)
+    outcomes = {o.value: sum(1 for r in results if r.outcome is o) for o in Outcome}
+    log.info(
+        "batch %d: %d job(s), %s",
+        report.batches,
+        len(results),
+        ", ".join(f"{n} {o}" for o, n in outcomes.items() if n),
+        extra={"event": "batch", "batch": report.batches, "jobs": len(results), **outcomes},
+    )
+
+
+def _log_run(report: SyncReport) -> None:
+    log.info(
+        "run: %d job(s) in %d batch(es), %d failed, %d Odoo call(s), %.1f s",
+        report.jobs,
+        report.batches,
+        report.failed,
+        report.odoo_calls,
+        report.seconds,
+        extra={
+            "event": "run",
+            "jobs": report.jobs,
+            "batches": report.batches,
+            "failed": report.failed,
+            "odoo_calls": report.odoo_calls,
+            "seconds": round(report.seconds, 3),
+            "stopped_by": report.stopped_by,
+        },
+    )
 
 
 def _tally(report: SyncReport, result: JobResult) -> None:

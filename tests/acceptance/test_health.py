@@ -81,3 +81,20 @@ def test_a_bad_duration_is_a_usage_error(tmp_path: Path) -> None:
         done = odoosync(env, "health", "--max-age", "soon", check=False)
         assert done.returncode == ExitCode.USAGE
         assert "--max-age takes a duration such as 90s, 15m, 36h or 2d" in done.stderr
+
+
+def test_json_log_lines_for_the_journal(tmp_path: Path) -> None:
+    with Sandbox(version=17) as sandbox:
+        env = prepare(tmp_path, sandbox, [SAMPLES / "portfolio.ndjson"], since="2025-01-01")
+        done = odoosync(env, "--log-format", "json", "sync", "--batch-size", "50")
+        lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+        batches = [line for line in lines if line.get("event") == "batch"]
+        [run] = [line for line in lines if line.get("event") == "run"]
+        assert len(batches) == run["batches"] == 2
+        assert sum(line["jobs"] for line in batches) == run["jobs"]
+        assert all(line["level"] == "info" and line["logger"] == "odoosync.sync" for line in batches)
+        assert run["failed"] == 0
+        assert sandbox.api_key not in done.stderr + done.stdout
+        human = odoosync(env, "sync")  # nothing due; a person's terminal gets no log noise
+        assert human.stderr == ""
+        assert odoosync(env, "--log-format", "xml", "sync", check=False).returncode == ExitCode.USAGE
