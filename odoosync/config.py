@@ -207,6 +207,7 @@ class WorkerSettings(_Section):
     backoff_base_seconds: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     backoff_max_seconds: float = Field(default=3600.0, gt=0, allow_inf_nan=False)
     max_concurrent_odoo_calls: int = Field(default=4, ge=1)
+    queue_wait_seconds: float = Field(default=10.0, ge=0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _check_backoff(self) -> WorkerSettings:
@@ -809,7 +810,7 @@ def _key_from_credential(name: str, environ: Mapping[str, str]) -> ApiKey:
         raise ConfigError(
             f"odoo.api_key_credential is {name!r} but $CREDENTIALS_DIRECTORY is not set "
             "(odoosync is not running in a systemd service that passes credentials)",
-            f"Run odoosync from a systemd unit with LoadCredential={name}:/etc/odoosync/api-key "
+            f"Run odoosync from a systemd unit with LoadCredential={name}:/etc/odoosync/odoo-api-key "
             f"(or LoadCredentialEncrypted={name}:...), or use odoo.api_key_env or odoo.api_key_file instead.",
         )
     path = Path(directory) / name

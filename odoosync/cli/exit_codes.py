@@ -12,6 +12,7 @@ from odoosync.domain.errors import (
     InvalidChoice,
     NotFound,
     OdoosyncError,
+    QueueBusy,
     SchemaError,
     StoreUnavailable,
 )
@@ -48,6 +49,7 @@ def exit_code_for(error: OdoosyncError) -> ExitCode:
         (odoo_errors.AuthError, ExitCode.NO_PERMISSION),
         (odoo_errors.AccessError, ExitCode.NO_PERMISSION),
         (odoo_errors.TransientError, ExitCode.TEMPORARY),
+        (QueueBusy, ExitCode.TEMPORARY),
         (odoo_errors.OutcomeUnknown, ExitCode.TEMPORARY),
         (odoo_errors.ConnectionProblem, ExitCode.UNAVAILABLE),
     ]

@@ -99,7 +99,9 @@ def backfill_command(
 
 def sync_command(
     ctx: typer.Context,
-    batch_size: Annotated[int, typer.Option(min=1, max=1000, help="Jobs claimed and pushed together.")] = 100,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, max=1000, help="Jobs claimed and pushed together (default: worker.batch_size).")
+    ] = None,
     max_jobs: Annotated[int | None, typer.Option(min=1, help="Stop after this many jobs.")] = None,
     max_seconds: Annotated[float | None, typer.Option(min=0, help="Stop starting batches after this long.")] = None,
     record_type: Annotated[list[RecordType] | None, typer.Option("--type", metavar="TYPE", help=TYPES_HELP)] = None,

@@ -47,3 +47,7 @@ class InvalidChoice(OdoosyncError):
 
 class IllegalTransition(OdoosyncError):
     """A job was asked to move between two states the design does not connect."""
+
+
+class QueueBusy(OdoosyncError):
+    """Another run holds the queue (SQLite allows one at a time)."""

@@ -8,8 +8,10 @@ came, `OutcomeUnknown` goes up to the caller, who must look before sending it ag
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -79,6 +81,8 @@ class OdooClient:
         self.transport = transport
         self.version = version
         self.policy = policy or RetryPolicy()
+        # Entered around every call: several workers use it to share a cap on concurrent calls to one database.
+        self.gate: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext
 
     def __repr__(self) -> str:
         return f"OdooClient({self.transport.endpoint.url!r}, Odoo {self.version.label}, {self.protocol})"
@@ -182,9 +186,12 @@ class OdooClient:
         id_list = None if ids is None else list(ids)
         started_reading = method in READ_METHODS
         log.debug("%s.%s(%s) via %s", model, method, "" if id_list is None else f"{len(id_list)} ids", self.protocol)
-        return self._with_retries(
-            lambda: self.transport.execute(model, method, id_list, dict(kwargs)), read=started_reading
-        )
+
+        def send() -> Any:
+            with self.gate():
+                return self.transport.execute(model, method, id_list, dict(kwargs))
+
+        return self._with_retries(send, read=started_reading)
 
     def search_read(
         self,

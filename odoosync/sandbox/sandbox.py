@@ -34,6 +34,7 @@ class Sandbox:
         tls: bool = False,
         latency_ms: float = 0.0,
         accounting_app: bool = True,
+        think_ms: float = 0.0,
     ) -> None:
         self.instance = OdooInstance(version, database, accounting_app=accounting_app)
         self.api_key = seed(self.instance, companies)
@@ -50,10 +51,16 @@ class Sandbox:
             context.load_cert_chain(self.ca_file, key_file)
         # With latency the server hides behind the delaying proxy, which takes the address asked for.
         self._server = SandboxHTTPServer((host, 0 if latency_ms else port), self.instance, self.faults, context)
+        self._server.think_seconds = think_ms / 1000
         inner_host, inner_port = self._server.server_address[:2]
         upstream = (str(inner_host), int(inner_port))
         self._proxy = LatencyProxy(host, port, upstream, latency_ms) if latency_ms else None
         self._thread: threading.Thread | None = None
+
+    @property
+    def max_concurrent_calls(self) -> int:
+        """The most calls it was answering at the same moment."""
+        return self._server.max_in_flight
 
     @property
     def version(self) -> int:

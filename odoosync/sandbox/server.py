@@ -85,6 +85,16 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.tls = tls
         self._open: set[Any] = set()
         self._open_lock = threading.Lock()
+        # Calls being answered at once, and the most seen: what a cap on concurrent calls is checked against.
+        self.think_seconds = 0.0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._flight_lock = threading.Lock()
+
+    def flight(self, change: int) -> None:
+        with self._flight_lock:
+            self.in_flight += change
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         # The TLS handshake happens here, in the connection's own thread, so a slow client cannot hold up accept.
@@ -173,6 +183,15 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, b"Not Found", "text/plain")
 
     def do_POST(self) -> None:
+        self.server.flight(+1)
+        try:
+            if self.server.think_seconds:
+                time.sleep(self.server.think_seconds)  # a server busy with each call, as a loaded Odoo is
+            self._post()
+        finally:
+            self.server.flight(-1)
+
+    def _post(self) -> None:
         try:
             body = self._body()
         except (ValueError, UnicodeDecodeError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from odoosync.domain.errors import StoreUnavailable
 from odoosync.domain.secrets import redact_url
 from odoosync.store import schema
+from odoosync.store.coordination import CallSlots, one_run_at_a_time
 from odoosync.store.failures import WRITE_OPTION
 from odoosync.store.jobs import JobRepository
 from odoosync.store.links import LinkRepository, MappingRepository
@@ -119,6 +120,12 @@ class Store:
     def connection(self) -> Iterator[Connection]:
         with self.engine.connect() as connection:
             yield connection
+
+    def one_run_at_a_time(self, *, wait_seconds: float) -> AbstractContextManager[None]:
+        return one_run_at_a_time(self.engine, wait_seconds=wait_seconds)
+
+    def call_slots(self, odoo_database: str, limit: int) -> CallSlots:
+        return CallSlots(self.engine, odoo_database, limit)
 
     def close(self) -> None:
         self.engine.dispose()

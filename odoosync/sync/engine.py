@@ -117,7 +117,7 @@ class SyncReport:
 
 @dataclass(frozen=True)
 class SyncLimits:
-    batch_size: int = 100
+    batch_size: int | None = None  # None: the config's worker.batch_size
     max_jobs: int | None = None
     max_seconds: float | None = None
     types: tuple[RecordType, ...] = ()
@@ -139,7 +139,9 @@ def run_sync(
     progress: Progress | None = None,
     client: OdooClient | None = None,
 ) -> SyncReport:
-    """Drain due jobs in batches until the queue is empty or a limit is reached."""
+    """Drain due jobs in batches until the queue is empty or a limit is reached. On SQLite one run works at a
+    time (a second waits briefly, then gives up with QueueBusy); on PostgreSQL several share the queue, within
+    `worker.max_concurrent_odoo_calls` calls at a time to the Odoo database across all of them."""
     limits = limits or SyncLimits()
     if not sync_switch(store).enabled:
         raise SyncDisabled(
@@ -147,10 +149,34 @@ def run_sync(
         )
     endpoint = endpoint_of(config)
     odoo_database = database_key(endpoint.url, endpoint.database)
+    with store.one_run_at_a_time(wait_seconds=config.worker.queue_wait_seconds):
+        slots = store.call_slots(odoo_database, config.worker.max_concurrent_odoo_calls)
+        odoo = client
+        try:
+            if odoo is None:
+                with slots():  # connecting asks Odoo its version and checks the key: calls too
+                    odoo = open_client(config, env, policy=BATCH_POLICY)
+            odoo.gate = slots
+            return _drain(odoo, store, config, limits, odoo_database, progress=progress)
+        finally:
+            slots.close()
+            if odoo is not None:
+                odoo.gate = contextlib.nullcontext
+                if client is None:
+                    odoo.close()
+
+
+def _drain(
+    odoo: OdooClient,
+    store: Store,
+    config: Config,
+    limits: SyncLimits,
+    odoo_database: str,
+    *,
+    progress: Progress | None,
+) -> SyncReport:
     report = SyncReport()
     started = time.monotonic()
-    own_client = client is None
-    odoo = client or open_client(config, env, policy=BATCH_POLICY)
     calls_before = odoo.calls
     try:
         report.recovered = store.jobs.recover_expired()
@@ -165,7 +191,7 @@ def run_sync(
             if limits.max_seconds is not None and time.monotonic() - started >= limits.max_seconds:
                 report.stopped_by = "max_seconds"
                 break
-            size = limits.batch_size
+            size = limits.batch_size or config.worker.batch_size
             if limits.max_jobs is not None:
                 size = min(size, limits.max_jobs - report.jobs)
             claimed_at = datetime.now(UTC)
@@ -189,8 +215,6 @@ def run_sync(
         report.odoo_calls = odoo.calls - calls_before
         report.seconds = time.monotonic() - started
         _log_run(report)
-        if own_client:
-            odoo.close()
     return report
 
 
