@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/transport.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -855,7 +855,7 @@ class _Pusher:
                 self._fail(
                     item,
                     f"invoice of {_label(item)} totals {total} in Odoo, not the {item.expected_total} paid\n"
-                    "Check the VAT mappings' taxes (price included? amount?), then run: odoosync queue retry",
+                    "Check the VAT mappings' taxes (price included? amount?), then run: odoosync queue retry --failed",
                     "total",
                     link,
                 )
@@ -968,7 +968,9 @@ class _Pusher:
             self._fail(
                 item,
                 f"{item.record.id} {change} after {what} {name} was posted; odoosync does not modify posted "
-                "documents.\nEither correct it in Odoo, or set on_posted_change = credit_note and retry",
+                "documents.\nEither correct it in Odoo (then odoosync queue cancel the job), or set "
+                "on_posted_change = credit_note and retry: odoosync defaults set --on-posted-change credit_note, "
+                "then odoosync queue retry --failed",
                 "posted",
             )
             return

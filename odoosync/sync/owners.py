@@ -51,6 +51,10 @@ def _analytic_target(client: OdooClient, reference: str | None, owner: str, owne
                 raise
     elif not create:
         raise InvalidChoice("give --analytic ACCOUNT, or --create to make one for the owner", None)
+    # --create makes one only when none exists: an earlier --create (before a disconnect, say) made it already.
+    existing = client.search_read("account.analytic.account", [("code", "=", owner)], ["name"], limit=1)
+    if existing:
+        return Target("account.analytic.account", int(existing[0]["id"]), str(existing[0]["name"]), owner)
     plans = client.search("account.analytic.plan", [("name", "=", ANALYTIC_PLAN)], limit=1)
     plan = plans[0] if plans else client.create("account.analytic.plan", [{"name": ANALYTIC_PLAN}])[0]
     name = reference or owner_name

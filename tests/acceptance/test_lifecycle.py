@@ -163,7 +163,9 @@ def test_a_change_after_posting_fails_by_default_and_touches_nothing(tmp_path: P
         failed = {f["id"]: f["error"] for f in report["failures"]}
         assert failed["RP-2026-0003"] == (
             f"RP-2026-0003 changed after invoice {invoice['name']} was posted; odoosync does not modify posted "
-            "documents.\nEither correct it in Odoo, or set on_posted_change = credit_note and retry"
+            "documents.\nEither correct it in Odoo (then odoosync queue cancel the job), or set on_posted_change = "
+            "credit_note and retry: odoosync defaults set --on-posted-change credit_note, then odoosync queue retry "
+            "--failed"
         )
         assert failed["EX-302"].startswith("EX-302 was withdrawn in the app (void) after bill ")
         assert sandbox.instance.db.table("account.move")[invoice["id"]]["amount_total"] == total

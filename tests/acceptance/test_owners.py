@@ -71,3 +71,17 @@ def test_disconnect_forgets_owner_mappings(connected: Sandbox) -> None:
     assert run("owners", "map", "C-9002", "--company", "2")[0] == 0
     assert json.loads(run("disconnect", "--yes", "--json")[1])["mappings_removed"] == 1
     assert owners()["C-9002"]["company"] is None
+
+
+def test_create_reuses_the_analytic_account_an_earlier_create_made(
+    cli_env: dict[str, str], connect_to: Callable[[Sandbox], None]
+) -> None:
+    with Sandbox(version=17) as sandbox:
+        connect_to(sandbox)
+        assert cli("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0
+        assert cli("defaults", "set", "--owner-separation", "by_analytic")[0] == 0
+        first = json.loads(cli("owners", "map", "C-9001", "--create", "--json")[1])
+        again = json.loads(cli("owners", "map", "C-9001", "--create", "--json")[1])
+        assert again["id"] == first["id"]
+        codes = [row["code"] for row in sandbox.instance.db.table("account.analytic.account").values()]
+        assert codes.count("C-9001") == 1
