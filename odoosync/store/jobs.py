@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Outcome, transition
@@ -23,7 +23,6 @@ from odoosync.store.tables import JobAttemptRow, JobRow, RecordRow
 
 # Contacts first: every transaction needs its partner. Then expenses, deposits, rent payments (design.md).
 DEPENDENCY_RANK = {RecordType.CONTACT: 0, RecordType.EXPENSE: 1, RecordType.DEPOSIT: 2, RecordType.RENT_PAYMENT: 3}
-_RANK = case({t.value: rank for t, rank in DEPENDENCY_RANK.items()}, value=RecordRow.type, else_=9)
 
 
 # The repository has a method named `list`: annotations inside the class use these names instead.
@@ -140,6 +139,9 @@ class JobRepository:
                     )
                     touched += 1
             if new:
+                types = dict(
+                    connection.execute(select(RecordRow.pk, RecordRow.type).where(RecordRow.pk.in_(list(new)))).all()
+                )
                 connection.execute(
                     insert(JobRow),
                     [
@@ -152,6 +154,7 @@ class JobRepository:
                             "created_at": now,
                             "updated_at": now,
                             "search_first": False,
+                            "rank": DEPENDENCY_RANK.get(RecordType(types[record_pk]), 9),
                         }
                         for record_pk, version in new.items()
                     ],
@@ -247,7 +250,7 @@ class JobRepository:
             select(JobRow.pk)
             .join(RecordRow, RecordRow.pk == JobRow.record_pk)
             .where(JobRow.state == JobState.PENDING.value, JobRow.next_attempt_at <= now)
-            .order_by(_RANK, JobRow.pk)
+            .order_by(JobRow.rank, JobRow.pk)
             .limit(limit)
             .with_for_update(skip_locked=True, of=JobRow)
         )

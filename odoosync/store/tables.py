@@ -89,6 +89,8 @@ class JobRow(Base):
             postgresql_where=text("state IN ('pending', 'running')"),
         ),
         Index("ix_jobs_state_next_attempt_at", "state", "next_attempt_at"),
+        # A claim reads pending jobs in dependency order and stops at its batch: no sort of the whole queue.
+        Index("ix_jobs_state_rank_pk", "state", "rank", "pk"),
     )
 
     pk: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -108,6 +110,8 @@ class JobRow(Base):
     # The last attempt may have reached Odoo without an answer (a lease expired, an outcome unknown): the next one
     # searches Odoo for the record's marker before creating anything.
     search_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Contacts 0, expenses 1, deposits 2, rent payments 3 (store/jobs.py DEPENDENCY_RANK): the claim order.
+    rank: Mapped[int] = mapped_column(Integer, default=9, server_default=text("9"))
 
 
 class JobAttemptRow(Base):
