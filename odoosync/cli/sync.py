@@ -15,7 +15,7 @@ from odoosync.cli.exit_codes import ExitCode
 from odoosync.domain.records import RecordType
 from odoosync.sync.engine import SyncLimits
 from odoosync.sync.health import check_health, parse_duration, sync_and_record
-from odoosync.sync.switch import backfill, disable, enable, parse_day, sync_switch
+from odoosync.sync.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
 
 
 def at_a_terminal() -> bool:
@@ -52,7 +52,7 @@ def enable_command(
         if ask and typer.confirm("Backfill records stored before now?", default=True):
             answer = typer.prompt("Since which date (YYYY-MM-DD)?", default=f"{datetime.now().astimezone().year}-01-01")
             since = parse_day(answer, "the backfill date")
-        report = enable(workspace.store, backfill_since=since)
+        report = enable(workspace.store, backfill_since=since, odoo_database=odoo_database_of(workspace.config))
     if as_json:
         render.print_json(report.as_dict())
     else:
@@ -90,7 +90,13 @@ def backfill_command(
     """
     day = parse_day(since, "--since")
     with state(ctx).workspace() as workspace:
-        report = backfill(workspace.store, since=day, types=tuple(record_type or ()), dry_run=dry_run)
+        report = backfill(
+            workspace.store,
+            since=day,
+            types=tuple(record_type or ()),
+            dry_run=dry_run,
+            odoo_database=odoo_database_of(workspace.config),
+        )
     if as_json:
         render.print_json(report.as_dict())
     else:

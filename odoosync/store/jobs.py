@@ -19,7 +19,7 @@ from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState,
 from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.links import LinkRepository
-from odoosync.store.tables import JobAttemptRow, JobRow, RecordRow
+from odoosync.store.tables import JobAttemptRow, JobRow, LinkRow, RecordRow
 
 # Contacts first: every transaction needs its partner. Then expenses, deposits, rent payments (design.md).
 DEPENDENCY_RANK = {RecordType.CONTACT: 0, RecordType.EXPENSE: 1, RecordType.DEPOSIT: 2, RecordType.RENT_PAYMENT: 3}
@@ -161,17 +161,27 @@ class JobRepository:
                 )
         return touched
 
-    def enqueue_new_versions(self, entries: Sequence[tuple[int, int]], *, dry_run: bool = False) -> int:
-        """Enqueue the (record pk, version) pairs whose version has never had a job (a backfill run twice adds
-        nothing twice); with `dry_run`, only count them."""
+    def enqueue_new_versions(
+        self, entries: Sequence[tuple[int, int]], *, odoo_database: str | None = None, dry_run: bool = False
+    ) -> int:
+        """Enqueue the (record pk, version) pairs not in Odoo yet: with no job for that version open and, when
+        `odoo_database` is given, not synced to that database (a record synced to another database is queued for
+        this one); without it, never queued before. So a backfill run twice adds nothing twice. With `dry_run`,
+        only count them."""
+        pks = [pk for pk, _ in entries]
         with reported_as_unavailable(), writing(self._engine) as connection:
-            seen = dict(
-                connection.execute(
-                    select(JobRow.record_pk, func.max(JobRow.record_version))
-                    .where(JobRow.record_pk.in_([pk for pk, _ in entries]))
-                    .group_by(JobRow.record_pk)
-                ).all()
-            )
+            jobs = select(JobRow.record_pk, func.max(JobRow.record_version)).where(JobRow.record_pk.in_(pks))
+            if odoo_database is not None:
+                jobs = jobs.where(JobRow.state.in_([s.value for s in OPEN_STATES]))
+            seen = dict(connection.execute(jobs.group_by(JobRow.record_pk)).all())
+            if odoo_database is not None:
+                synced = connection.execute(
+                    select(LinkRow.record_pk, func.max(LinkRow.synced_version))
+                    .where(LinkRow.record_pk.in_(pks), LinkRow.odoo_database == odoo_database)
+                    .group_by(LinkRow.record_pk)
+                )
+                for pk, version in synced:
+                    seen[pk] = max(seen.get(pk, 0), version)
             fresh = [(pk, version) for pk, version in entries if seen.get(pk, 0) < version]
             if dry_run or not fresh:
                 return len(fresh)

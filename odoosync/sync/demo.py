@@ -26,7 +26,7 @@ from odoosync.sync.engine import SyncReport, run_sync
 from odoosync.sync.ingest import ingest_files
 from odoosync.sync.setup import activate_arabic, setup_rent_product
 from odoosync.sync.status import RecordStatus, record_status
-from odoosync.sync.switch import enable
+from odoosync.sync.switch import enable, odoo_database_of
 
 # The demo's own variable for the key: an ODOOSYNC_API_KEY of the person's real Odoo must not leak in.
 DEMO_KEY_VARIABLE = "ODOOSYNC_DEMO_API_KEY"
@@ -124,7 +124,7 @@ def run_demo(workdir: Path, sandbox: Sandbox, *, step: Step | None = None) -> De
         setup_rent_product(config, store, create=True)
         config = _config(config_path)
         say(f"enable syncing with a backfill since {BACKFILL_SINCE}")
-        enable(store, backfill_since=BACKFILL_SINCE)
+        enable(store, backfill_since=BACKFILL_SINCE, odoo_database=odoo_database_of(config))
         say("sync")
         first = run_sync(config, store, env={})
         say("ingest the edits (an email, a payment reference, a voided expense, an archived contact) and sync")

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from odoosync.config import Config
 from odoosync.domain.errors import ConfigError, InvalidChoice
 from odoosync.domain.jobs import EnqueuePolicy
 from odoosync.domain.records import RecordType, is_eligible
 from odoosync.store import Store
+from odoosync.sync.connection import database_key
 
 ENABLED = "sync.enabled"
 ENABLED_AT = "sync.enabled_at"
@@ -94,7 +96,14 @@ class EnableReport:
         }
 
 
-def enable(store: Store, *, backfill_since: date | None = None) -> EnableReport:
+def odoo_database_of(config: Config) -> str | None:
+    """The connected Odoo database, as links name it; None when not connected."""
+    if config.odoo.url and config.odoo.database:
+        return database_key(config.odoo.url, config.odoo.database)
+    return None
+
+
+def enable(store: Store, *, backfill_since: date | None = None, odoo_database: str | None = None) -> EnableReport:
     """Switch syncing on; with `backfill_since`, queue the stored records dated from then on."""
     before = sync_switch(store)
     now = datetime.now(UTC)
@@ -102,7 +111,7 @@ def enable(store: Store, *, backfill_since: date | None = None) -> EnableReport:
     if backfill_since is not None:
         values[BACKFILL_SINCE] = backfill_since.isoformat()
     store.settings.set_many(values)
-    report = backfill(store, since=backfill_since) if backfill_since is not None else None
+    report = backfill(store, since=backfill_since, odoo_database=odoo_database) if backfill_since is not None else None
     return EnableReport(sync_switch(store), before.enabled, report)
 
 
@@ -112,9 +121,17 @@ def disable(store: Store) -> SyncSwitch:
     return sync_switch(store)
 
 
-def backfill(store: Store, *, since: date, types: tuple[RecordType, ...] = (), dry_run: bool = False) -> BackfillReport:
+def backfill(
+    store: Store,
+    *,
+    since: date,
+    types: tuple[RecordType, ...] = (),
+    dry_run: bool = False,
+    odoo_database: str | None = None,
+) -> BackfillReport:
     """Queue every stored eligible record dated on or after `since` (contacts always), in dependency order.
-    A version that already had a job is not queued again, so running it twice adds nothing twice."""
+    What is queued already, or synced to `odoo_database` (the connected one), is not queued again: running it
+    twice adds nothing twice, and after connecting to another Odoo database it queues everything for that one."""
     if not sync_switch(store).enabled and not dry_run:
         raise SyncDisabled(
             "syncing is off, so a backfill would queue jobs that never run",
@@ -132,10 +149,10 @@ def backfill(store: Store, *, since: date, types: tuple[RecordType, ...] = (), d
             eligible += 1
             chunk.append((record.pk, record.version))
             if len(chunk) >= CHUNK:
-                added += store.jobs.enqueue_new_versions(chunk, dry_run=dry_run)
+                added += store.jobs.enqueue_new_versions(chunk, odoo_database=odoo_database, dry_run=dry_run)
                 chunk = []
         if chunk:
-            added += store.jobs.enqueue_new_versions(chunk, dry_run=dry_run)
+            added += store.jobs.enqueue_new_versions(chunk, odoo_database=odoo_database, dry_run=dry_run)
         report.by_type[record_type.value] = (eligible, added)
     return report
 

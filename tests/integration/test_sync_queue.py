@@ -132,3 +132,24 @@ def test_waiting_jobs_wake_when_their_time_has_not_come(store: Store) -> None:
     assert store.jobs.wake_waiting(before=datetime.now(UTC) - timedelta(minutes=1)) == 0  # it waited after that
     assert store.jobs.wake_waiting(before=datetime.now(UTC) + timedelta(seconds=1)) == 1
     assert store.jobs.get(job.pk).next_attempt_at <= datetime.now(UTC)  # type: ignore[union-attr]
+
+
+def test_backfill_for_another_odoo_database_queues_what_is_not_there(store: Store) -> None:
+    ingest_files(store, [SAMPLES / "portfolio.ndjson"])
+    enable(store, backfill_since=date(2026, 1, 1), odoo_database=DB)
+    jobs = store.jobs.claim("w", limit=500, lease_seconds=60)
+    store.jobs.finish(
+        DB,
+        [
+            JobResult(
+                job,
+                Outcome.DONE,
+                links=(Link(job.record_pk, "res.partner", 100 + i, None, None, None, job.record_version),),
+            )
+            for i, job in enumerate(jobs)
+        ],
+    )
+    assert backfill(store, since=date(2026, 1, 1), odoo_database=DB).added == 0  # all in that database
+    other = backfill(store, since=date(2026, 1, 1), odoo_database="https://new.example#books")
+    assert other.added == len(jobs)  # none in the new one: all queued for it
+    assert backfill(store, since=date(2026, 1, 1), odoo_database="https://new.example#books").added == 0
