@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from odoosync.cli.app import app
 from odoosync.cli.exit_codes import ExitCode
+from odoosync.cli.reference import reference
 from tests.conftest import ROOT
 
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text()
@@ -77,3 +78,10 @@ def test_the_readme_quick_start_is_the_two_make_targets() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert "\ndemo: " in makefile
     assert "\ntest: " in makefile
+
+
+def test_the_generated_help_reference_is_current() -> None:
+    written = (ROOT / "docs" / "cli-help.md").read_text()
+    assert written == reference(), "run: python -m odoosync.cli.reference > docs/cli-help.md"
+    for path in command_paths():
+        assert f"\n## {path}\n" in written
