@@ -45,7 +45,7 @@ def list_jobs(
     if as_json:
         render.print_json([render.job_as_dict(job) for job in jobs])
     else:
-        render.print_jobs(jobs)
+        render.print_jobs(jobs, filtered=bool(job_state or record_type))
 
 
 @app.command("show")

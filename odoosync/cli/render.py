@@ -162,9 +162,9 @@ def print_status(status: RecordStatus) -> None:
     out.print(f"  [dim]version {status.version}, received {_when(status.received_at)}[/]")
 
 
-def print_jobs(jobs: Sequence[Job]) -> None:
+def print_jobs(jobs: Sequence[Job], *, filtered: bool = False) -> None:
     if not jobs:
-        out.print("The queue is empty.")
+        out.print("No job matches." if filtered else "The queue is empty.")
         return
     table = Table()
     for column in ("job", "record", "version", "state", "attempts", "next attempt", "last error"):
@@ -176,7 +176,7 @@ def print_jobs(jobs: Sequence[Job]) -> None:
             str(job.record_version),
             job.state.value,
             str(job.attempts),
-            _when(job.next_attempt_at),
+            _when(job.next_attempt_at) if job.state.value == "pending" else "—",
             escape(job.last_error or ""),
         )
     out.print(table)

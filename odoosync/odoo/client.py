@@ -33,6 +33,12 @@ READ_METHODS = frozenset(
 )
 
 
+TRIED = (
+    "odoosync tried again a few times without success. Try later; a scheduled sync puts its jobs back and "
+    "retries them by itself."
+)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 5
@@ -163,10 +169,11 @@ class OdooClient:
                     return call()
         except errors.OutcomeUnknown as error:
             if read:
-                raise errors.TransientError(
-                    error.reason, "Odoo did not answer in time; odoosync retries later."
-                ) from None
+                raise errors.TransientError(error.reason, TRIED) from None
             raise
+        except errors.TransientError as error:
+            # The retries are spent: say so, rather than the first failure's "odoosync waits and retries".
+            raise errors.TransientError(error.reason, TRIED, retry_after=error.retry_after) from None
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     # --- operations ---
