@@ -13,6 +13,7 @@ from odoosync.cli import config as config_commands
 from odoosync.cli import connection as connection_commands
 from odoosync.cli import defaults as defaults_commands
 from odoosync.cli import demo as demo_commands
+from odoosync.cli import doctor as doctor_commands
 from odoosync.cli import ingest as ingest_commands
 from odoosync.cli import logs, render
 from odoosync.cli import mappings as mapping_commands
@@ -105,6 +106,7 @@ connection_commands.register(app)
 status_commands.register(app)
 sync_commands.register(app)
 demo_commands.register(app)
+doctor_commands.register(app)
 app.add_typer(queue_commands.app, name="queue")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(defaults_commands.app, name="defaults")

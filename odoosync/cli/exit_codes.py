@@ -25,7 +25,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # wrong command line (typer/click)
     NOT_FOUND = 3  # the record or job named does not exist
     JOBS_FAILED = 4  # sync ran, but some jobs failed and need a person (odoosync queue list --state failed)
-    UNHEALTHY = 5  # health found a problem: failed jobs, a queue not drained, no recent successful run
+    UNHEALTHY = 5  # health or doctor found a problem: failed jobs, an overdue queue, a broken mapping…
     INVALID_INPUT = 65  # EX_DATAERR: the input has invalid records; nothing was stored
     NO_INPUT = 66  # EX_NOINPUT: an input file cannot be read
     UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database or Odoo cannot be reached or used

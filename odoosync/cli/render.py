@@ -30,6 +30,7 @@ from odoosync.domain.mappings import Mapping
 from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
 from odoosync.sync.demo import DemoReport
+from odoosync.sync.doctor import Checkup
 from odoosync.sync.engine import SyncReport
 from odoosync.sync.health import Health
 from odoosync.sync.ingest import IngestReport, ProgressCallback
@@ -565,3 +566,13 @@ def print_health(health: Health) -> None:
     err.print(f"[bold red]unhealthy[/]: {len(health.problems)} problem(s)")
     for problem in health.problems:
         err.print(f"  • {escape(problem)}")
+
+
+def print_checkup(checkup: Checkup) -> None:
+    marks = {"ok": "[green]✓[/]", "warning": "[yellow]![/]", "problem": "[red]✗[/]"}
+    for finding in checkup.findings:
+        out.print(f"{marks[finding.status]} {finding.area}: {escape(finding.message)}")
+        if finding.instruction and finding.status != "ok":
+            out.print(f"    [cyan]→[/] {escape(finding.instruction)}")
+    problems, warnings = len(checkup.problems), len(checkup.warnings)
+    out.print(f"{problems} problem(s), {warnings} warning(s)" if problems or warnings else "[green]All good.[/]")

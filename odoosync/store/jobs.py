@@ -199,6 +199,16 @@ class JobRepository:
         with reported_as_unavailable(), self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    def count_expired_leases(self) -> int:
+        """Running jobs whose worker's lease ran out: it stopped before finishing them."""
+        query = (
+            select(func.count())
+            .select_from(JobRow)
+            .where(JobRow.state == JobState.RUNNING.value, JobRow.lease_expires_at < _now())
+        )
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
     def oldest_due(self) -> datetime | None:
         """When the longest-waiting pending job became due (None when none is due)."""
         now = _now()
