@@ -22,6 +22,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync.connection import INTERACTIVE, database_key, open_client
 from odoosync.sync.defaults import ARABIC
+from odoosync.sync.facts import load_facts
 from odoosync.sync.mappings import EXPENSE_TYPES
 from odoosync.sync.owners import KIND_BY_SEPARATION, list_owners
 
@@ -72,7 +73,7 @@ def run_doctor(config: Config, store: Store) -> Checkup:
             key = database_key(str(config.odoo.url), str(config.odoo.database))
             findings += _mappings(client, store.mappings.all(key), identity.company_id, identity.company_ids)
             findings += _owners(config, store)
-            findings += _defaults(client, config)
+            findings += _defaults(client, config, store)
     except OdoosyncError as error:
         findings.append(Finding("connection", PROBLEM, error.reason, error.instruction))
     return Checkup(findings)
@@ -252,9 +253,14 @@ def _owners(config: Config, store: Store) -> list[Finding]:
     ]
 
 
-def _defaults(client: OdooClient, config: Config) -> list[Finding]:
+def _defaults(client: OdooClient, config: Config, store: Store) -> list[Finding]:
     findings: list[Finding] = []
     defaults = config.defaults
+    try:
+        # What every sync reads first: the default company and sale journal must still name one object each.
+        load_facts(client, config, store, database_key(str(config.odoo.url), str(config.odoo.database)))
+    except OdoosyncError as error:
+        findings.append(Finding("defaults", PROBLEM, error.reason, error.instruction))
     if defaults.rent_product:
         products = client.search_read(
             "product.product",

@@ -75,3 +75,19 @@ def test_doctor_finds_each_kind_of_broken_mapping(tmp_path: Path, version: int) 
         text = odoosync(env, "doctor", check=False).stdout
         assert "✗ mapping: category 'cleaning'" in text
         assert '→ Run: odoosync map set category "cleaning" --account' in text
+
+
+def test_doctor_finds_a_default_journal_that_is_gone(tmp_path: Path) -> None:
+    with Sandbox(version=18) as sandbox:
+        env = prepare(tmp_path, sandbox, [SAMPLES / "portfolio.ndjson"])
+        odoosync(env, "defaults", "set", "--sale-journal", "INV")
+        endpoint = Endpoint(sandbox.url, sandbox.database, sandbox.login, True, 30)
+        with OdooClient.connect(endpoint, sandbox.api_key) as client:
+            [journal] = client.search("account.journal", [("code", "=", "INV")])
+            client.write("account.journal", [journal], {"code": "INV2", "name": "Invoices (renamed)"})
+        done = odoosync(env, "doctor", "--json", check=False)
+        assert done.returncode == ExitCode.UNHEALTHY
+        [problem] = [f for f in json.loads(done.stdout)["findings"] if f["status"] == "problem"]
+        assert problem["area"] == "defaults"
+        assert problem["message"] == "the default sale journal 'INV' is not in Odoo any more"
+        assert problem["instruction"].startswith("Run: odoosync defaults set --sale-journal")
