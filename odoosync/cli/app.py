@@ -18,7 +18,9 @@ from odoosync.cli import ingest as ingest_commands
 from odoosync.cli import logs, render
 from odoosync.cli import mappings as mapping_commands
 from odoosync.cli import owners as owners_commands
+from odoosync.cli import plan as plan_commands
 from odoosync.cli import queue as queue_commands
+from odoosync.cli import reconcile as reconcile_commands
 from odoosync.cli import sandbox as sandbox_commands
 from odoosync.cli import setup as setup_commands
 from odoosync.cli import status as status_commands
@@ -105,6 +107,8 @@ ingest_commands.register(app)
 connection_commands.register(app)
 status_commands.register(app)
 sync_commands.register(app)
+plan_commands.register(app)
+reconcile_commands.register(app)
 demo_commands.register(app)
 doctor_commands.register(app)
 app.add_typer(queue_commands.app, name="queue")

@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # the record or job named does not exist
     JOBS_FAILED = 4  # sync ran, but some jobs failed and need a person (odoosync queue list --state failed)
     UNHEALTHY = 5  # health or doctor found a problem: failed jobs, an overdue queue, a broken mapping…
+    DRIFT = 6  # reconcile found Odoo differing from what odoosync pushed (a nightly check)
     INVALID_INPUT = 65  # EX_DATAERR: the input has invalid records; nothing was stored
     NO_INPUT = 66  # EX_NOINPUT: an input file cannot be read
     UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database or Odoo cannot be reached or used

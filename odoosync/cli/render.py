@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ from odoosync.sync.health import Health
 from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.mappings import CodeUse
 from odoosync.sync.owners import Owner
+from odoosync.sync.plan import Plan, PlannedDocument
 from odoosync.sync.queue import JobDetails
+from odoosync.sync.reconcile import Reconciliation
 from odoosync.sync.status import Chip, RecordStatus, describe_link
 from odoosync.sync.switch import BackfillReport, EnableReport
 
@@ -576,3 +579,161 @@ def print_checkup(checkup: Checkup) -> None:
             out.print(f"    [cyan]→[/] {escape(finding.instruction)}")
     problems, warnings = len(checkup.problems), len(checkup.warnings)
     out.print(f"{problems} problem(s), {warnings} warning(s)" if problems or warnings else "[green]All good.[/]")
+
+
+PLAN_ACTION_STYLE = {
+    "create": "green",
+    "update": "yellow",
+    "post": "green",
+    "pay": "green",
+    "cancel": "red",
+    "reverse": "red",
+    "replace": "yellow",
+}
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def _print_planned(document: PlannedDocument) -> None:
+    style = PLAN_ACTION_STYLE.get(document.action, "bold")
+    head = " · ".join(
+        part
+        for part in (
+            document.odoo_name,
+            document.partner if document.record_type.value != "contact" else None,
+            document.date,
+            document.company,
+            f"owner {document.owner}" if document.owner else None,
+            f"ends {document.ends}",
+        )
+        if part
+    )
+    label = f"{document.record_type.value.replace('_', ' ')} {document.record_id}"
+    out.print(f"[{style}]{document.action:<9}[/] {document.what:<8} {escape(label)}  {escape(head)}")
+    for line in document.lines:
+        tax = f"{line.tax}: {_money(line.tax_amount)}" if line.tax else "no tax"
+        extra = f" · {line.analytic}" if line.analytic else ""
+        out.print(
+            f"            {escape(line.label)}\n"
+            f"              {escape(line.account or '')} · {_money(line.untaxed)} + {escape(tax)}{escape(extra)}"
+        )
+    if document.total is not None and document.record_type.value != "contact":
+        out.print(f"            total {document.currency} {_money(document.total)}")
+    if document.changes:
+        out.print(f"            changes: {escape(', '.join(document.changes))}")
+    if document.payment:
+        payment = document.payment
+        out.print(
+            f"            payment {_money(payment['amount'])} into {escape(str(payment['journal']))} "
+            f"on {payment['date']}"
+        )
+    if document.note:
+        out.print(f"            [dim]{escape(document.note)}[/]")
+
+
+def print_plan(plan: Plan, *, documents: bool = True) -> None:
+    changing = plan.changing
+    where = f"queued jobs and a backfill since {plan.scope.since}" if plan.scope.since else "queued jobs"
+    out.print(f"Plan for the {where}: {plan.records} record(s), {plan.odoo_calls} Odoo call(s) to read; nothing sent.")
+    if not changing and not plan.problems:
+        out.print("Nothing to do in Odoo." + ("" if plan.scope.since else " To see a backfill, add --since DATE."))
+        return
+    if documents:
+        for document in changing:
+            _print_planned(document)
+    counts = Table(title="What the sync would do", title_justify="left")
+    counts.add_column("type")
+    counts.add_column("documents")
+    for name, actions in plan.counts().items():
+        if actions:
+            counts.add_row(name, ", ".join(f"{n} {action}" for action, n in actions.items()))
+    out.print(counts)
+    impact = plan.impact()
+    if impact:
+        table = Table(title="Journal impact (as posted; drafts post it once posted)", title_justify="left")
+        for column, justify in (("company", "left"), ("account", "left"), ("debit", "right"), ("credit", "right")):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for row in impact:
+            table.add_row(
+                escape(row["company"]),
+                escape(row["account"]),
+                _money(row["debit"]) if row["debit"] else "",
+                _money(row["credit"]) if row["credit"] else "",
+            )
+        out.print(table)
+    taxes = plan.taxes()
+    if taxes:
+        table = Table(title="Taxes", title_justify="left")
+        for column, justify in (("company", "left"), ("tax", "left"), ("base", "right"), ("tax amount", "right")):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for row in taxes:
+            table.add_row(escape(row["company"]), escape(row["tax"]), _money(row["base"]), _money(row["amount"]))
+        out.print(table)
+    owners = plan.owners()
+    if owners:
+        table = Table(title="Per owner", title_justify="left")
+        for column in ("owner", "company", "currency", "invoiced", "billed", "deposits in", "deposits out"):
+            table.add_column(column, justify="left" if column in ("owner", "company", "currency") else "right")
+        for row in owners:
+            table.add_row(
+                escape(row["owner"] or "(none)"),
+                escape(row["company"]),
+                row["currency"],
+                *(_money(row[k]) for k in ("invoiced", "billed", "deposits_in", "deposits_out")),
+            )
+        out.print(table)
+    for problem in plan.problems[:SHOWN_PROBLEMS]:
+        verb = "waits" if problem.kind == "waiting" else "would fail"
+        err.print(f"[red]{verb}[/] {problem.record_type.value.replace('_', ' ')} {escape(problem.record_id)}")
+        err.print(f"  {escape(problem.message)}")
+        if problem.instruction:
+            err.print(f"  [cyan]→[/] {escape(problem.instruction)}")
+    if len(plan.problems) > SHOWN_PROBLEMS:
+        err.print(f"  … and {len(plan.problems) - SHOWN_PROBLEMS} more: odoosync plan --json")
+
+
+def print_reconciliation(result: Reconciliation) -> None:
+    out.print(
+        f"Compared {result.compared} Odoo document(s) with what odoosync pushed, {result.odoo_calls} Odoo call(s)"
+        + (f"; {result.not_compared} with a newer version still to sync" if result.not_compared else "")
+        + "."
+    )
+    if result.totals:
+        currencies = {total.currency for total in result.totals}
+        one = next(iter(currencies)) if len(currencies) == 1 else None
+        table = Table(title="Per owner and month" + (f", in {one}" if one else ""), title_justify="left")
+        columns = ["owner", "month", "kind", "docs", "pushed", "in Odoo", "difference"]
+        if one is None:
+            columns.insert(3, "currency")
+        for column in columns:
+            table.add_column(
+                column, justify="right" if column in ("docs", "pushed", "in Odoo", "difference") else "left"
+            )
+        for total in result.totals:
+            gap = total.difference
+            cells = [
+                escape(total.owner or "(none)"),
+                total.month,
+                total.kind,
+                str(total.documents),
+                _money(total.pushed),
+                _money(total.in_odoo),
+                f"[red]{_money(gap)}[/]" if gap else "",
+            ]
+            if one is None:
+                cells.insert(3, total.currency)
+            table.add_row(*cells)
+        out.print(table)
+    for difference in result.differences[:SHOWN_PROBLEMS]:
+        who = f"{difference.record_type.replace('_', ' ')} {difference.record_id}".strip()
+        out.print(f"[red]{difference.kind}[/] {escape(who)}: {escape(difference.message)}")
+        out.print(f"    [cyan]→[/] {escape(difference.instruction)}")
+    if len(result.differences) > SHOWN_PROBLEMS:
+        out.print(f"… and {len(result.differences) - SHOWN_PROBLEMS} more: odoosync reconcile --json")
+    if result.ok:
+        out.print("[green]Odoo holds what odoosync pushed.[/]")
+    else:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts().items()))
+        out.print(f"{len(result.differences)} difference(s): {counts}")

@@ -12,9 +12,11 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
+from odoosync.cli.plan import show_plan
 from odoosync.domain.records import RecordType
 from odoosync.sync.engine import SyncLimits
 from odoosync.sync.health import check_health, parse_duration, sync_and_record
+from odoosync.sync.plan import PlanScope
 from odoosync.sync.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
 
 
@@ -115,6 +117,9 @@ def sync_command(
         Path | None,
         typer.Option(help="Write Prometheus textfile-collector metrics here after the run.", dir_okay=False),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Change nothing: show what would happen (the same as odoosync plan).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Push the due jobs to Odoo in batches, in dependency order, and summarise what happened.
@@ -124,6 +129,9 @@ def sync_command(
 
     Example: odoosync sync --max-seconds 600
     """
+    if dry_run:
+        show_plan(ctx, PlanScope(types=tuple(record_type or ())), as_json=as_json, summary=False)
+        return
     limits = SyncLimits(batch_size, max_jobs, max_seconds, tuple(record_type or ()))
     with state(ctx).workspace() as workspace, render.sync_progress(not as_json) as progress:
         report = sync_and_record(

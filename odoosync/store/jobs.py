@@ -28,6 +28,7 @@ DEPENDENCY_RANK = {RecordType.CONTACT: 0, RecordType.EXPENSE: 1, RecordType.DEPO
 # The repository has a method named `list`: annotations inside the class use these names instead.
 Jobs = list[Job]
 Attempts = list[Attempt]
+Pairs = list[tuple[int, int]]  # (record pk, version)
 
 
 def _now() -> datetime:
@@ -168,24 +169,33 @@ class JobRepository:
         `odoo_database` is given, not synced to that database (a record synced to another database is queued for
         this one); without it, never queued before. So a backfill run twice adds nothing twice. With `dry_run`,
         only count them."""
-        pks = [pk for pk, _ in entries]
         with reported_as_unavailable(), writing(self._engine) as connection:
-            jobs = select(JobRow.record_pk, func.max(JobRow.record_version)).where(JobRow.record_pk.in_(pks))
-            if odoo_database is not None:
-                jobs = jobs.where(JobRow.state.in_([s.value for s in OPEN_STATES]))
-            seen = dict(connection.execute(jobs.group_by(JobRow.record_pk)).all())
-            if odoo_database is not None:
-                synced = connection.execute(
-                    select(LinkRow.record_pk, func.max(LinkRow.synced_version))
-                    .where(LinkRow.record_pk.in_(pks), LinkRow.odoo_database == odoo_database)
-                    .group_by(LinkRow.record_pk)
-                )
-                for pk, version in synced:
-                    seen[pk] = max(seen.get(pk, 0), version)
-            fresh = [(pk, version) for pk, version in entries if seen.get(pk, 0) < version]
+            fresh = self._fresh(connection, entries, odoo_database)
             if dry_run or not fresh:
                 return len(fresh)
             return self.enqueue_in(connection, fresh)
+
+    def new_versions(self, entries: Sequence[tuple[int, int]], *, odoo_database: str) -> Pairs:
+        """The pairs `enqueue_new_versions` would queue (what `plan --since` shows), reading only."""
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            return self._fresh(connection, entries, odoo_database)
+
+    @staticmethod
+    def _fresh(connection: Connection, entries: Sequence[tuple[int, int]], odoo_database: str | None) -> Pairs:
+        pks = [pk for pk, _ in entries]
+        jobs = select(JobRow.record_pk, func.max(JobRow.record_version)).where(JobRow.record_pk.in_(pks))
+        if odoo_database is not None:
+            jobs = jobs.where(JobRow.state.in_([s.value for s in OPEN_STATES]))
+        seen = dict(connection.execute(jobs.group_by(JobRow.record_pk)).all())
+        if odoo_database is not None:
+            synced = connection.execute(
+                select(LinkRow.record_pk, func.max(LinkRow.synced_version))
+                .where(LinkRow.record_pk.in_(pks), LinkRow.odoo_database == odoo_database)
+                .group_by(LinkRow.record_pk)
+            )
+            for pk, version in synced:
+                seen[pk] = max(seen.get(pk, 0), version)
+        return [(pk, version) for pk, version in entries if seen.get(pk, 0) < version]
 
     def count_due(self, types: Sequence[RecordType] = ()) -> int:
         query = (

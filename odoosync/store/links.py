@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.mappings import ANY_COMPANY, Mapping
 from odoosync.domain.records import RecordType
+from odoosync.domain.versions import StoredRecord
 from odoosync.store.failures import reported_as_unavailable, writing
+from odoosync.store.rows import stored_record
 from odoosync.store.tables import LinkRow, MappingRow, RecordRow
 
 # Keeps IN (...) lists well under SQLite's parameter limit.
@@ -74,6 +77,54 @@ class LinkRepository:
                 )
                 found.update((row.app_id, _link(row)) for row in rows)
         return found
+
+    def with_records(
+        self,
+        odoo_database: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        types: Sequence[RecordType] = (),
+    ) -> Iterator[tuple[StoredRecord, list[Link]]]:
+        """Every linked record (dated within [since, until]; contacts always) with all its links, in record
+        order, read in chunks: what reconcile compares with Odoo."""
+        record_columns = [column.label(f"r_{column.name}") for column in RecordRow.__table__.columns]
+        query = (
+            select(LinkRow, *record_columns)
+            .join(RecordRow, RecordRow.pk == LinkRow.record_pk)
+            .where(LinkRow.odoo_database == odoo_database)
+            .order_by(LinkRow.record_pk, LinkRow.role)
+        )
+        dated = RecordRow.type != RecordType.CONTACT.value
+        if since is not None:
+            query = query.where(or_(~dated, RecordRow.record_date >= since))
+        if until is not None:
+            query = query.where(or_(~dated, RecordRow.record_date <= until))
+        if types:
+            query = query.where(RecordRow.type.in_([t.value for t in types]))
+        current: StoredRecord | None = None
+        links: list[Link] = []
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            for row in connection.execution_options(yield_per=CHUNK).execute(query):
+                if current is not None and current.pk != row.record_pk:
+                    yield current, links
+                    links = []
+                if current is None or current.pk != row.record_pk:
+                    values = {column.name: row._mapping[f"r_{column.name}"] for column in RecordRow.__table__.columns}
+                    current = stored_record(SimpleNamespace(**values))
+                links.append(_link(row))
+        if current is not None:
+            yield current, links
+
+    def orphans(self, odoo_database: str) -> list[Link]:
+        """Links whose record is not in the local database any more."""
+        query = (
+            select(LinkRow)
+            .outerjoin(RecordRow, RecordRow.pk == LinkRow.record_pk)
+            .where(LinkRow.odoo_database == odoo_database, RecordRow.pk.is_(None))
+        )
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            return [_link(row) for row in connection.execute(query)]
 
     @staticmethod
     def save(connection: Connection, odoo_database: str, links: Sequence[Link]) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -24,6 +22,7 @@ from odoosync.domain.versions import (
 )
 from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.jobs import JobRepository
+from odoosync.store.rows import stored_record
 from odoosync.store.tables import RecordRow
 
 # The deliveries that make a new version (and so may need a job).
@@ -133,7 +132,7 @@ class RecordRepository:
                 rows = connection.execute(
                     select(RecordRow).where(RecordRow.pk.in_(list(pks[start : start + LOOKUP_CHUNK])))
                 )
-                found.update((row.pk, _stored(row)) for row in rows)
+                found.update((row.pk, stored_record(row)) for row in rows)
         return found
 
     def of_app_ids(self, record_type: RecordType, app_ids: Sequence[str]) -> dict[str, StoredRecord]:
@@ -146,7 +145,7 @@ class RecordRepository:
                         RecordRow.app_id.in_(list(app_ids[start : start + LOOKUP_CHUNK])),
                     )
                 )
-                found.update((row.app_id, _stored(row)) for row in rows)
+                found.update((row.app_id, stored_record(row)) for row in rows)
         return found
 
     def stream(self, record_type: RecordType, *, since: date | None = None) -> Iterator[StoredRecord]:
@@ -158,7 +157,7 @@ class RecordRepository:
         with reported_as_unavailable(), self._engine.connect() as connection:
             result = connection.execution_options(yield_per=LOOKUP_CHUNK).execute(query)
             for row in result:
-                yield _stored(row)
+                yield stored_record(row)
 
     @staticmethod
     def _insert(connection: Connection, rows: list[dict[str, object]]) -> dict[Key, int]:
@@ -209,7 +208,7 @@ class RecordRepository:
             row = connection.execute(
                 select(RecordRow).where(RecordRow.type == record_type.value, RecordRow.app_id == app_id)
             ).one_or_none()
-        return None if row is None else _stored(row)
+        return None if row is None else stored_record(row)
 
     def of_type(self, record_type: RecordType) -> list[StoredRecord]:
         """Every stored record of one type (contacts are few: owners, tenants, vendors)."""
@@ -217,22 +216,9 @@ class RecordRepository:
             rows = connection.execute(
                 select(RecordRow).where(RecordRow.type == record_type.value).order_by(RecordRow.app_id)
             )
-            return [_stored(row) for row in rows]
+            return [stored_record(row) for row in rows]
 
     def count_by_type(self) -> dict[RecordType, int]:
         with reported_as_unavailable(), self._engine.connect() as connection:
             rows = connection.execute(select(RecordRow.type, func.count()).group_by(RecordRow.type))
             return {RecordType(t): n for t, n in rows}
-
-
-def _stored(row: Any) -> StoredRecord:
-    return StoredRecord(
-        pk=row.pk,
-        type=RecordType(row.type),
-        app_id=row.app_id,
-        version=row.version,
-        updated_at=row.updated_at,
-        record_date=row.record_date,
-        received_at=row.received_at,
-        document=json.loads(row.document),
-    )

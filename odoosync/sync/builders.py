@@ -11,14 +11,14 @@ number; a payment's memo (`ref` up to 17) starts with the deposit id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.mappings import ANY_COMPANY, MappingKind, normalize_code
-from odoosync.domain.records import Contact, Deposit, Expense, RentPayment
+from odoosync.domain.records import Contact, Deposit, Expense, Record, RentPayment
 from odoosync.domain.scaling import scale_charges
 from odoosync.odoo.versions import OdooVersion
 
@@ -107,6 +107,43 @@ class Document:
         if not self.lines:
             return dict(self.values)
         return {**self.values, "invoice_line_ids": [(5, 0, 0), *((0, 0, line) for line in self.lines)]}
+
+
+# --- any record ---------------------------------------------------------------------------------------------
+
+
+def record_label(record: Record) -> str:
+    """How messages name a record: "rent payment RP-2026-0005", "contact T-1"."""
+    return f"{record.record_type.value.replace('_', ' ')} {record.id}"
+
+
+def contact_id_of(record: Record) -> str:
+    """The contact a transaction's document is made out to: its tenant, or its vendor."""
+    if isinstance(record, Expense):
+        return record.vendor_id
+    assert isinstance(record, RentPayment | Deposit)
+    return record.tenant_id
+
+
+def build_document(record: Record, partner_of: Callable[[str], int | None], facts: OdooFacts) -> Document:
+    """The record's Odoo document. `partner_of`: a contact id → its partner id, None while it is not in Odoo
+    (then WaitingFor). `sync` and `plan` both build through here: what the plan shows is what sync sends."""
+    if isinstance(record, Contact):
+        return partner_document(record, facts)
+    label = record_label(record)
+    contact = contact_id_of(record)
+    partner = partner_of(contact)
+    if partner is None:
+        raise WaitingFor(
+            f"{label} waits for contact {contact}, which is not in Odoo yet",
+            f"It syncs once contact {contact} has been delivered and synced.",
+        )
+    if isinstance(record, RentPayment):
+        return invoice_document(record, partner, facts)
+    if isinstance(record, Expense):
+        return bill_document(record, partner, facts)
+    assert isinstance(record, Deposit)
+    return payment_document(record, partner, facts)
 
 
 # --- companies and mappings --------------------------------------------------------------------------------
@@ -229,6 +266,22 @@ def partner_document(contact: Contact, facts: OdooFacts) -> Document:
     if "vendor" in contact.roles:
         values["supplier_rank"] = 1
     return Document("res.partner", 0, values, contact.id, warnings=tuple(warnings))
+
+
+def partner_changes(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields whose value in Odoo differs from the record's (an edit writes only those)."""
+    changes: dict[str, Any] = {}
+    for key, value in wanted.items():
+        have = current.get(key)
+        if isinstance(have, list | tuple):
+            have = have[0] if have else False
+        if key in ("customer_rank", "supplier_rank"):
+            if int(have or 0) < int(value):
+                changes[key] = value
+            continue
+        if (have or False) != (value or False):
+            changes[key] = value
+    return changes
 
 
 # --- rent payment → customer invoice -----------------------------------------------------------------------

@@ -29,8 +29,6 @@ from odoosync.domain.links import CREDIT_NOTE, REVERSED, Link
 from odoosync.domain.links import PAYMENT as PAYMENT_ROLE
 from odoosync.domain.records import (
     Contact,
-    Deposit,
-    Expense,
     Record,
     RecordType,
     RentPayment,
@@ -41,9 +39,10 @@ from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.store import Store
 from odoosync.sync import builders
-from odoosync.sync.builders import MEMO_SEPARATOR, Document, MissingSetup, OdooFacts, WaitingFor
+from odoosync.sync.builders import Document, MissingSetup, OdooFacts, WaitingFor
 from odoosync.sync.connection import database_key, endpoint_of, open_client
 from odoosync.sync.facts import load_facts, with_places
+from odoosync.sync.markers import search_markers
 from odoosync.sync.switch import SyncDisabled, sync_switch
 
 log = logging.getLogger("odoosync.sync")
@@ -450,33 +449,15 @@ class _Pusher:
             self.facts = with_places(self.client, self.facts, [(str(a), b) for a, b in pairs])
 
     def _resolve_partners(self, items: Sequence[_Item]) -> None:
-        wanted = {_contact_id(item.record) for item in items} - set(self._partners)
+        wanted = {builders.contact_id_of(item.record) for item in items} - set(self._partners)
         if wanted:
             found = self.store.links.of_app_ids(self.odoo_database, RecordType.CONTACT, sorted(wanted))
             self._partners.update({app_id: link.odoo_id for app_id, link in found.items()})
 
-    def _partner(self, contact_id: str, record: str) -> int:
-        partner = self._partners.get(contact_id)
-        if partner is None:
-            raise WaitingFor(
-                f"{record} waits for contact {contact_id}, which is not in Odoo yet",
-                f"It syncs once contact {contact_id} has been delivered and synced.",
-            )
-        return partner
-
     def _build(self, item: _Item) -> Document:
-        record = item.record
-        facts = self.facts
-        if isinstance(record, Contact):
-            return builders.partner_document(record, facts)
-        label = _label(item)
-        if isinstance(record, RentPayment):
-            item.expected_total = record.amount_paid
-            return builders.invoice_document(record, self._partner(record.tenant_id, label), facts)
-        if isinstance(record, Expense):
-            return builders.bill_document(record, self._partner(record.vendor_id, label), facts)
-        assert isinstance(record, Deposit)
-        return builders.payment_document(record, self._partner(record.tenant_id, label), facts)
+        if isinstance(item.record, RentPayment):
+            item.expected_total = item.record.amount_paid
+        return builders.build_document(item.record, self._partners.get, self.facts)
 
     # -- creating --
 
@@ -772,19 +753,9 @@ class _Pusher:
             by_model[MODEL_OF[item.job.record_type]].append(item)
         for model, group in by_model.items():
             markers = {item.record.id: item for item in group}
-            if model == PARTNER:
-                rows = self.client.search_read(
-                    PARTNER, [("ref", "in", sorted(markers))], ["ref"], order="id", context={"active_test": False}
-                )
-                hits = [(str(row["ref"]), int(row["id"])) for row in rows]
-            elif model == MOVE:
-                rows = self.client.search_read(
-                    MOVE,
-                    [("invoice_origin", "in", sorted(markers)), ("move_type", "in", ["out_invoice", "in_invoice"])],
-                    ["invoice_origin", "move_type"],
-                    order="id",
-                    context=self._context_all(),
-                )
+            rows = search_markers(self.client, model, sorted(markers), context=self._context_all())
+            hits = [(marker, int(row["id"])) for marker, row in rows]
+            if model == MOVE:
                 # A document a credit note reversed keeps its marker: it is not the record's document any more.
                 reversed_ids = {link.odoo_id for i in group for link in i.extra_links if link.role == REVERSED} | {
                     link.odoo_id
@@ -793,22 +764,11 @@ class _Pusher:
                     ).values()
                 }
                 hits = [
-                    (str(row["invoice_origin"]), int(row["id"]))
-                    for row in rows
-                    if row["move_type"] == MOVE_TYPE[markers[str(row["invoice_origin"])].job.record_type]
+                    (marker, int(row["id"]))
+                    for marker, row in rows
+                    if row["move_type"] == MOVE_TYPE[markers[marker].job.record_type]
                     and int(row["id"]) not in reversed_ids
                 ]
-            else:
-                memo = self.facts.version.payment_memo
-                leaves: list[Any] = ["|"] * (len(markers) - 1)
-                leaves += [(memo, "=like", f"{marker}%") for marker in sorted(markers)]
-                rows = self.client.search_read(PAYMENT, leaves, [memo], order="id", context=self._context_all())
-                hits = []
-                for row in rows:
-                    text = str(row.get(memo) or "")
-                    marker = text.split(MEMO_SEPARATOR, 1)[0]
-                    if marker in markers:
-                        hits.append((marker, int(row["id"])))
             for marker, odoo_id in hits:
                 found.setdefault(markers[marker].job.pk, odoo_id)  # the first one made, should there be two
         return found
@@ -889,7 +849,7 @@ class _Pusher:
                     continue
                 try:
                     if model == PARTNER:
-                        values = _partner_changes(row, item.document.values)
+                        values = builders.partner_changes(row, item.document.values)
                         if values:
                             self.client.write(PARTNER, [item.link.odoo_id], values)
                     elif model == MOVE:
@@ -1102,28 +1062,5 @@ def _ids_of_action(action: Any) -> list[int]:
     return []
 
 
-def _contact_id(record: Record) -> str:
-    if isinstance(record, Expense):
-        return record.vendor_id
-    assert isinstance(record, RentPayment | Deposit)
-    return record.tenant_id
-
-
 def _label(item: _Item) -> str:
-    return f"{item.job.record_type.value.replace('_', ' ')} {item.record.id}"
-
-
-def _partner_changes(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields whose value in Odoo differs from the record's (an edit writes only those)."""
-    changes: dict[str, Any] = {}
-    for key, value in wanted.items():
-        have = current.get(key)
-        if isinstance(have, list | tuple):
-            have = have[0] if have else False
-        if key in ("customer_rank", "supplier_rank"):
-            if int(have or 0) < int(value):
-                changes[key] = value
-            continue
-        if (have or False) != (value or False):
-            changes[key] = value
-    return changes
+    return builders.record_label(item.record)

@@ -7,6 +7,7 @@ record queued before); `backfill` queues what was stored earlier.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -139,22 +140,33 @@ def backfill(
         )
     report = BackfillReport(since=since, dry_run=dry_run)
     for record_type in BACKFILL_ORDER:
+        if not types or record_type in types:
+            report.by_type[record_type.value] = (0, 0)
+    for record_type, chunk in eligible_since(store, since, types):
+        added = store.jobs.enqueue_new_versions(chunk, odoo_database=odoo_database, dry_run=dry_run)
+        eligible, before = report.by_type[record_type.value]
+        report.by_type[record_type.value] = (eligible + len(chunk), before + added)
+    return report
+
+
+def eligible_since(
+    store: Store, since: date, types: tuple[RecordType, ...] = ()
+) -> Iterator[tuple[RecordType, list[tuple[int, int]]]]:
+    """The stored eligible records dated on or after `since` (contacts always), as (pk, version) chunks, in
+    dependency order: what a backfill looks at."""
+    for record_type in BACKFILL_ORDER:
         if types and record_type not in types:
             continue
-        eligible = added = 0
         chunk: list[tuple[int, int]] = []
         for record in store.records.stream(record_type, since=since):
             if not is_eligible(record_type, record.document):
                 continue
-            eligible += 1
             chunk.append((record.pk, record.version))
             if len(chunk) >= CHUNK:
-                added += store.jobs.enqueue_new_versions(chunk, odoo_database=odoo_database, dry_run=dry_run)
+                yield record_type, chunk
                 chunk = []
         if chunk:
-            added += store.jobs.enqueue_new_versions(chunk, odoo_database=odoo_database, dry_run=dry_run)
-        report.by_type[record_type.value] = (eligible, added)
-    return report
+            yield record_type, chunk
 
 
 def parse_day(text: str, option: str) -> date:
