@@ -61,6 +61,7 @@ MODEL_OF = {
     RecordType.DEPOSIT: "account.payment",
 }
 PAID_STATES = frozenset({"paid", "in_payment"})
+CANCELLED = frozenset({"cancel", "canceled"})  # "canceled": payments from Odoo 18
 CHUNK = 1000
 ZERO = Decimal(0)
 
@@ -526,7 +527,7 @@ class _Planner:
         return None
 
     def _withdrawn(self, item: _Item, planned: PlannedDocument) -> PlannedDocument | None:
-        if item.link is None or item.row is None or item.row.get("state") == "cancel":
+        if item.link is None or item.row is None or item.row.get("state") in CANCELLED:
             return None  # never synced, deleted, or cancelled already: nothing to do
         planned.action = CANCEL
         planned.ends = "cancelled"
@@ -885,7 +886,7 @@ class _Books:
         ]
         if payments:
             for row in self.client.read("account.payment", payments, ["move_id", "state"], context=self._context()):
-                if row.get("move_id") and row.get("state") not in ("draft", "cancel"):
+                if row.get("move_id") and row.get("state") != "draft" and row.get("state") not in CANCELLED:
                     moves[int(row["move_id"][0])] = int(row["id"])
         for i in items:
             if i.link and i.link.odoo_model == "account.move" and i.link.odoo_id in ids:

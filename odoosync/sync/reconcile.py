@@ -51,6 +51,8 @@ WHAT = {
 KIND_OF = {RecordType.RENT_PAYMENT: "invoices", RecordType.EXPENSE: "bills", RecordType.DEPOSIT: "deposits"}
 MOVE_TYPE = {RecordType.RENT_PAYMENT: "out_invoice", RecordType.EXPENSE: "in_invoice"}
 PAID_STATES = frozenset({"paid", "in_payment"})
+# A cancelled move or payment ("canceled" for payments from Odoo 18).
+CANCELLED = frozenset({"cancel", "canceled"})
 FIELDS = {
     MOVE: ["name", "state", "payment_state", "amount_total", "partner_id", "invoice_date", "move_type"],
     PAYMENT_MODEL: ["name", "state", "amount", "partner_id", "date", "payment_type"],
@@ -297,7 +299,7 @@ class _Reconciler:
         label = builders.record_label(record)
         what = WHAT[record.record_type]
         name = _name(row, link)
-        if link.odoo_state in ("cancel", "reversed", "deleted"):
+        if link.odoo_state in CANCELLED | {"reversed", "deleted"}:
             return  # odoosync itself cancelled or reversed it: nothing to hold against Odoo
         expected = self._expected_total(record, link)
         self._count(record, expected, row)
@@ -322,7 +324,7 @@ class _Reconciler:
                 )
             return
         state = row.get("state")
-        if state == "cancel":
+        if state in CANCELLED:
             self._difference(
                 item,
                 link,
@@ -388,8 +390,8 @@ class _Reconciler:
         label = builders.record_label(item.record)
         name = _name(row, link)
         found = rows.get((payment.odoo_model, payment.odoo_id))
-        if found is None or found.get("state") in ("draft", "cancel"):
-            gone = "deleted" if found is None else ("cancelled" if found["state"] == "cancel" else "reset to draft")
+        if found is None or found.get("state") == "draft" or found.get("state") in CANCELLED:
+            gone = "deleted" if found is None else ("reset to draft" if found["state"] == "draft" else "cancelled")
             self._difference(
                 item,
                 payment,
@@ -424,7 +426,7 @@ class _Reconciler:
                 item = items[marker]
                 if model == MOVE and row.get("move_type") != MOVE_TYPE.get(item.record.record_type):
                     continue
-                if int(row["id"]) in known or row.get("state") == "cancel" or row.get("active") is False:
+                if int(row["id"]) in known or row.get("state") in CANCELLED or row.get("active") is False:
                     continue
                 seen[marker].append(row)
             for marker, extra in seen.items():
@@ -467,7 +469,7 @@ class _Reconciler:
         sign = Decimal(-1) if isinstance(record, Deposit) and record.direction != "in" else Decimal(1)
         total.documents += 1
         total.pushed += sign * expected
-        if row is not None and row.get("state") != "cancel":
+        if row is not None and row.get("state") not in CANCELLED:
             total.in_odoo += sign * (_amount(row, record) or ZERO)
 
 
