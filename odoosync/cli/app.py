@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from odoosync import __version__
+from odoosync.cli import adopt as adopt_commands
 from odoosync.cli import config as config_commands
 from odoosync.cli import connection as connection_commands
 from odoosync.cli import defaults as defaults_commands
@@ -112,6 +113,7 @@ reconcile_commands.register(app)
 demo_commands.register(app)
 doctor_commands.register(app)
 app.add_typer(queue_commands.app, name="queue")
+app.add_typer(adopt_commands.app, name="adopt")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(defaults_commands.app, name="defaults")
 app.add_typer(owners_commands.app, name="owners")

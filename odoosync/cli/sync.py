@@ -14,6 +14,7 @@ from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.plan import show_plan
 from odoosync.domain.records import RecordType
+from odoosync.sync.adopt import backfill_adopting
 from odoosync.sync.engine import SyncLimits
 from odoosync.sync.health import check_health, parse_duration, sync_and_record
 from odoosync.sync.plan import PlanScope
@@ -81,16 +82,34 @@ def backfill_command(
     ctx: typer.Context,
     since: Annotated[str, typer.Option("--since", metavar="DATE", help="Queue records dated from DATE on.")],
     record_type: Annotated[list[RecordType] | None, typer.Option("--type", metavar="TYPE", help=TYPES_HELP)] = None,
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt", help="First look in Odoo for what was keyed in by hand, and link it instead of making it twice."
+        ),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be queued.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Queue stored records dated on or after DATE: contacts, expenses, deposits, then rent payments.
 
-    Running it twice adds nothing twice.
+    Running it twice adds nothing twice. With --adopt, a record that matches exactly one hand-made Odoo record
+    (a partner with its VAT number, else email, else name and phone; a document of its partner, date and amount)
+    is linked to it instead of queued; several matches wait for a person: odoosync adopt list.
 
-    Example: odoosync backfill --since 2026-01-01 --dry-run
+    Example: odoosync backfill --since 2026-01-01 --adopt
     """
     day = parse_day(since, "--since")
+    if adopt:
+        with state(ctx).workspace() as workspace:
+            adopted = backfill_adopting(
+                workspace.config, workspace.store, since=day, types=tuple(record_type or ()), dry_run=dry_run
+            )
+        if as_json:
+            render.print_json(adopted.as_dict())
+        else:
+            render.print_adopt_report(adopted)
+        return
     with state(ctx).workspace() as workspace:
         report = backfill(
             workspace.store,

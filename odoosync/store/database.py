@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from odoosync.domain.errors import StoreUnavailable
 from odoosync.domain.secrets import redact_url
 from odoosync.store import schema
+from odoosync.store.adoptions import AdoptionRepository
 from odoosync.store.coordination import CallSlots, one_run_at_a_time
 from odoosync.store.failures import WRITE_OPTION
 from odoosync.store.jobs import JobRepository
@@ -89,6 +90,7 @@ class Store:
         self.links = LinkRepository(engine)
         self.mappings = MappingRepository(engine)
         self.settings = SettingsRepository(engine)
+        self.adoptions = AdoptionRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:

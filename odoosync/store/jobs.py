@@ -19,7 +19,7 @@ from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState,
 from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.links import LinkRepository
-from odoosync.store.tables import JobAttemptRow, JobRow, LinkRow, RecordRow
+from odoosync.store.tables import AdoptionRow, JobAttemptRow, JobRow, LinkRow, RecordRow
 
 # Contacts first: every transaction needs its partner. Then expenses, deposits, rent payments (design.md).
 DEPENDENCY_RANK = {RecordType.CONTACT: 0, RecordType.EXPENSE: 1, RecordType.DEPOSIT: 2, RecordType.RENT_PAYMENT: 3}
@@ -195,6 +195,16 @@ class JobRepository:
             )
             for pk, version in synced:
                 seen[pk] = max(seen.get(pk, 0), version)
+            # A record matched to several hand-made documents waits for a person (odoosync adopt list).
+            waiting = connection.execute(
+                select(AdoptionRow.record_pk).where(
+                    AdoptionRow.record_pk.in_(pks),
+                    AdoptionRow.odoo_database == odoo_database,
+                    AdoptionRow.state == "pending",
+                )
+            )
+            held = {pk for (pk,) in waiting}
+            return [(pk, version) for pk, version in entries if seen.get(pk, 0) < version and pk not in held]
         return [(pk, version) for pk, version in entries if seen.get(pk, 0) < version]
 
     def count_due(self, types: Sequence[RecordType] = ()) -> int:

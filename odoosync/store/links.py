@@ -116,6 +116,21 @@ class LinkRepository:
         if current is not None:
             yield current, links
 
+    def taken(self, odoo_database: str, odoo_model: str, odoo_ids: Sequence[int]) -> set[int]:
+        """Which of these Odoo records some record is linked to already."""
+        found: set[int] = set()
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            for start in range(0, len(odoo_ids), CHUNK):
+                rows = connection.execute(
+                    select(LinkRow.odoo_id).where(
+                        LinkRow.odoo_database == odoo_database,
+                        LinkRow.odoo_model == odoo_model,
+                        LinkRow.odoo_id.in_(list(odoo_ids[start : start + CHUNK])),
+                    )
+                )
+                found.update(row.odoo_id for row in rows)
+        return found
+
     def orphans(self, odoo_database: str) -> list[Link]:
         """Links whose record is not in the local database any more."""
         query = (

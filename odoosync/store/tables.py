@@ -179,3 +179,21 @@ class SettingRow(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AdoptionRow(Base):
+    """A record a backfill with --adopt found more than one hand-made Odoo match for: a person chooses."""
+
+    __tablename__ = "adoptions"
+    __table_args__ = (UniqueConstraint("odoo_database", "record_pk"),)
+
+    pk: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    record_pk: Mapped[int] = mapped_column(ForeignKey("records.pk"), index=True)
+    odoo_database: Mapped[str] = mapped_column(String(500))
+    record_version: Mapped[int] = mapped_column(Integer)
+    odoo_model: Mapped[str] = mapped_column(String(100))
+    candidates: Mapped[str] = mapped_column(Text)  # JSON: [{"id", "name", "date", "amount", "partner"}]
+    state: Mapped[str] = mapped_column(String(20))  # pending, accepted, rejected
+    odoo_id: Mapped[int | None] = mapped_column(Integer)  # the one accepted
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
