@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -441,6 +441,8 @@ def accept(config: Config, store: Store, record_type: RecordType, record_id: str
     state = "active" if adoption.odoo_model == PARTNER else None
     link = Link(adoption.record_pk, adoption.odoo_model, odoo_id, name or None, None, state, adoption.record_version)
     store.adoptions.decide(odoo_database, adoption, link=link, queue_version=_newer(store, adoption))
+    if adoption.record_type is RecordType.CONTACT:
+        store.jobs.wake_waiting(datetime.now(UTC))  # its transactions waited for it: they go on at the next sync
     return _current(store, odoo_database, record_type, record_id)
 
 
