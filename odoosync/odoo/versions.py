@@ -7,6 +7,26 @@ from dataclasses import dataclass
 SUPPORTED = (16, 17, 18, 19, 20)
 JSON2_SINCE = 19
 
+# The external RPC API (/xmlrpc, /xmlrpc/2, /jsonrpc) is deprecated from Odoo 19. Its `common` and `object` services,
+# the two odoosync's JSON-RPC transport uses, are scheduled for removal in Odoo 22 (fall 2028) and on Odoo Online
+# from 21.1 (winter 2027); its `db` service (which odoosync does not use) goes in Odoo 20 and Online 19.1. Source:
+# odoo/documentation content/developer/reference/external_rpc_api.rst @ 64e81e4e (".. deprecated:: 19.0" notice).
+# Earlier texts said "removal in Odoo 20": the 19.0 server's own log line (addons/rpc/controllers/__init__.py
+# RPC_DEPRECATION_NOTICE) and the same page @ 02e665ac; the docs later moved it to 22. No header tells a client:
+# Odoo 19 only logs that warning on the server, at every call.
+JSONRPC_DEPRECATED_SINCE = 19
+JSONRPC_REMOVAL = "Odoo 22 (fall 2028)"
+JSONRPC_REMOVAL_ONLINE = "Odoo Online 21.1 (winter 2027)"
+
+# res.users.apikeys.expiration_date (a Datetime, UTC) arrived in Odoo 18.0: odoo/addons/base/models/res_users.py of
+# 18.0 (release 18.0+e-20241002) has it, 17.0 has not. From 18 Odoo refuses a key past its expiration at login
+# (APIKeys._check_credentials: `expiration_date IS NULL OR expiration_date >= now()`), an autovacuum deletes expired
+# keys, and users who are not administrators must give every new key an expiration (base.group_user: at most
+# 90 days, api_key_duration). A user reads their own keys (ir.model.access: read for internal and portal users;
+# ir.rule api_key_user: user_id = user.id; administrators read all, api_key_admin). Odoo does not say which of
+# them a caller used: the key's index column is not a field.
+API_KEY_EXPIRY_SINCE = 18
+
 
 @dataclass(frozen=True)
 class OdooVersion:
@@ -30,6 +50,26 @@ class OdooVersion:
     @property
     def has_json2(self) -> bool:
         return self.major >= JSON2_SINCE
+
+    @property
+    def online(self) -> bool:
+        """An Odoo Online build between majors ("saas~18.2"): Online gets each version months before on-premise."""
+        return self.label.startswith("saas~")
+
+    @property
+    def jsonrpc_deprecated(self) -> bool:
+        """Whether Odoo deprecates /jsonrpc on this server (and schedules its removal): from 19."""
+        return self.major >= JSONRPC_DEPRECATED_SINCE
+
+    @property
+    def jsonrpc_removal(self) -> str:
+        """When /jsonrpc is to go, as it applies to this server (an Online build follows Online's schedule)."""
+        return JSONRPC_REMOVAL_ONLINE if self.online else f"{JSONRPC_REMOVAL} and {JSONRPC_REMOVAL_ONLINE}"
+
+    @property
+    def api_key_expiry(self) -> bool:
+        """Whether API keys have an expiration date (res.users.apikeys.expiration_date): from 18."""
+        return self.major >= API_KEY_EXPIRY_SINCE
 
     # --- field names and values that moved ---
 

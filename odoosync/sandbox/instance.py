@@ -6,17 +6,19 @@ odoo/service/model.py `execute_kw` → the model's method, inside one transactio
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from odoosync.sandbox import errors
-from odoosync.sandbox.models import accounting, base, moves, payments
+from odoosync.sandbox.models import accounting, apikeys, base, moves, payments
 from odoosync.sandbox.orm import Database, Env, Model
 
 VERSIONS = (16, 17, 18, 19)
 JSON2_SINCE = 19
+API_KEY_EXPIRY_SINCE = 18  # res.users.apikeys.expiration_date, checked at login (res_users.py of 18.0)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Login:
     uid: int
     login: str
     password: str
-    api_keys: set[str] = field(default_factory=set)
+    api_keys: dict[str, int] = field(default_factory=dict)  # secret → its res.users.apikeys record
 
 
 class OdooInstance:
@@ -45,7 +47,7 @@ class OdooInstance:
         self.version = version
         self.accounting_app = accounting_app
         self.db = Database(database, version)
-        models = [*base.MODELS]
+        models = [*base.MODELS, *apikeys.MODELS]
         if accounting_app:  # a database without the Invoicing/Accounting app has none of these models
             models += [*accounting.MODELS, *moves.MODELS, *payments.MODELS]
         for model in models:
@@ -71,10 +73,49 @@ class OdooInstance:
         }
 
     def add_login(self, uid: int, login: str, password: str) -> str:
-        """Give a user a password and a new API key; returns the key."""
+        """Give a user a password and a new API key (one that does not expire); returns the key."""
+        self.logins[login] = Login(uid, login, password)
+        return self.generate_api_key(login, "sandbox")
+
+    def generate_api_key(
+        self, login: str, name: str, *, expiration_date: dt.datetime | None = None, scope: str | None = None
+    ) -> str:
+        """A new API key of the user, as res.users.apikeys._generate makes one (a 20-byte random key in hex, shown
+        once): its record holds the name, scope and (from 18) the expiration date, in UTC. An administrator may
+        give any date, or none for a persistent key (_check_expiration_date lets system users through)."""
+        if expiration_date is not None and self.version < API_KEY_EXPIRY_SINCE:
+            raise ValueError(f"API keys of Odoo {self.version} have no expiration date")
+        found = self.logins[login]
         key = secrets.token_hex(20)
-        self.logins[login] = Login(uid, login, password, {key})
+        values: dict[str, Any] = {"name": name, "user_id": found.uid, "scope": scope, "create_date": _utcnow()}
+        if self.version >= API_KEY_EXPIRY_SINCE:
+            expiry = expiration_date
+            if expiry is not None and expiry.tzinfo is not None:
+                expiry = expiry.astimezone(dt.UTC).replace(tzinfo=None)
+            values["expiration_date"] = expiry.replace(microsecond=0) if expiry else None
+        with self.db.transaction():
+            found.api_keys[key] = self.db.insert("res.users.apikeys", values)
         return key
+
+    def remove_api_key(self, key: str) -> None:
+        """Delete a key, as its Delete button in Preferences → Account Security does (res.users.apikeys.remove)."""
+        for found in self.logins.values():
+            record = found.api_keys.pop(key, None)
+            if record is not None:
+                with self.db.transaction():
+                    self.db.delete("res.users.apikeys", record)
+                return
+        raise KeyError("no such API key")
+
+    def _key_works(self, found: Login, key: str) -> bool:
+        """APIKeys._check_credentials(scope='rpc'): the key exists, its scope is empty or 'rpc', and from 18 it
+        has not expired (`expiration_date IS NULL OR expiration_date >= now() at time zone 'utc'`)."""
+        record = found.api_keys.get(key)
+        row = self.db.table("res.users.apikeys").get(record) if record is not None else None
+        if row is None or row.get("scope") not in (None, "rpc"):
+            return False
+        expiry = row.get("expiration_date")
+        return expiry is None or expiry >= _utcnow()
 
     def authenticate(self, database: str, login: str, secret: str) -> int | bool:
         """The uid, or False for wrong credentials (odoo/service/common.py answers False, not an error); an
@@ -83,13 +124,13 @@ class OdooInstance:
             # odoo.registry(db) fails before any credential is looked at.
             raise errors.ServerError("psycopg2.OperationalError", f'FATAL:  database "{database}" does not exist')
         found = self.logins.get(login)
-        if found is None or (secret != found.password and secret not in found.api_keys):
+        if found is None or (secret != found.password and not self._key_works(found, secret)):
             return False
         return found.uid
 
     def uid_for_key(self, key: str) -> int | None:
         for found in self.logins.values():
-            if key in found.api_keys:
+            if self._key_works(found, key):
                 return found.uid
         return None
 
@@ -98,7 +139,7 @@ class OdooInstance:
         if database != self.db.name:
             raise errors.ServerError("psycopg2.OperationalError", f'database "{database}" does not exist')
         for found in self.logins.values():
-            if found.uid == uid and (secret == found.password or secret in found.api_keys):
+            if found.uid == uid and (secret == found.password or self._key_works(found, secret)):
                 return found.uid
         raise errors.AccessDenied()
 
@@ -181,3 +222,8 @@ class OdooInstance:
 
     def model(self, name: str, uid: int = 2, **context: Any) -> Model:
         return self.env(uid, **context)[name]
+
+
+def _utcnow() -> dt.datetime:
+    """Odoo's now() at time zone 'utc': naive, to the second."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

@@ -11,6 +11,7 @@ What a read returns follows odoo/models.py `read` / fields.py `convert_to_read`:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import threading
@@ -23,6 +24,14 @@ from odoosync.sandbox.errors import MissingError, ServerError, ValidationError
 
 Row = dict[str, Any]
 Domain = list[Any]
+
+# A company-dependent value written as False (an ir.property holding no record), as opposed to no value at all.
+EMPTY = 0
+
+
+def company_key(name: str, company: int) -> str:
+    """Where a row keeps a company-dependent field's value for one company."""
+    return f"{name}@company:{company}"
 
 
 # --- fields ------------------------------------------------------------------------------------------------
@@ -41,6 +50,7 @@ class Field:
         since: int | None = None,
         until: int | None = None,
         store: bool = True,
+        company_dependent: bool = False,
     ) -> None:
         self.string = string
         self.required = required
@@ -49,6 +59,9 @@ class Field:
         self.since = since
         self.until = until
         self.store = store
+        # fields.py company_dependent: one value per company (ir.property up to 17, a jsonb column keyed by company
+        # from 18), read in the company of the context, with a per-company default; see Model.company_value.
+        self.company_dependent = company_dependent
         self.name = ""
 
     def exists_in(self, version: int) -> bool:
@@ -62,12 +75,19 @@ class Field:
         return False if value is None else value
 
     def describe(self) -> dict[str, Any]:
-        return {
+        described = {
             "type": self.type,
             "string": self.string or self.name.replace("_", " ").title(),
             "required": self.required,
             "readonly": self.readonly,
         }
+        if self.company_dependent:
+            described["company_dependent"] = True
+        return described
+
+    def convert_to_write(self, value: Any, env: Env) -> Any:
+        """A stored value → what default_get answers (fields.py convert_to_write: ids, floats, ISO dates)."""
+        return self.convert_to_read(value, env)
 
 
 class Char(Field):
@@ -167,6 +187,23 @@ class Date(Field):
         return value.isoformat() if value else False
 
 
+class Datetime(Field):
+    """A naive UTC datetime, read as Odoo writes it: "YYYY-MM-DD HH:MM:SS" (fields.Datetime.to_string)."""
+
+    type = "datetime"
+
+    def convert_to_cache(self, value: Any, env: Env) -> Any:
+        if value is False or value is None:
+            return None
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        return moment.replace(microsecond=0)
+
+    def convert_to_read(self, value: Any, env: Env) -> Any:
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value else False
+
+
 class Json(Field):
     type = "json"
 
@@ -203,6 +240,9 @@ class Many2one(Field):
         if not value:
             return False
         return [value, env[self.comodel].display_name_of(value)]
+
+    def convert_to_write(self, value: Any, env: Env) -> Any:
+        return value or False
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "relation": self.comodel}
@@ -260,6 +300,10 @@ class Many2many(Field):
     def convert_to_read(self, value: Any, env: Env) -> Any:
         return list(value or ())
 
+    def convert_to_write(self, value: Any, env: Env) -> Any:
+        # _RelationalMulti.convert_to_write: existing records become one Command.SET.
+        return [[6, 0, list(value or ())]]
+
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "relation": self.comodel}
 
@@ -291,6 +335,10 @@ class Database:
         self.indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
         for model, field in self.INDEXED:
             self.indexes.setdefault(model, {})[field] = {}
+        # The per-company default of company-dependent fields, (model, field, company) → stored value: what a
+        # chart of accounts sets as an ir.property without a record (up to 17) or an ir.default of the company
+        # (from 18). Set by the seed; not exposed (the sandbox has neither model).
+        self.company_defaults: dict[tuple[str, str, int], Any] = {}
 
     def table(self, model: str) -> dict[int, Row]:
         return self.tables.setdefault(model, {})
@@ -480,7 +528,15 @@ class Model:
     def for_version(cls, version: int) -> type[Model]:
         """A subclass whose fields are those this Odoo version has."""
         fields = {name: f for name, f in cls._all_fields.items() if f.exists_in(version)}
-        return type(cls.__name__, (cls,), {"_fields": fields})
+        namespace: dict[str, Any] = {"_fields": fields}
+        if version >= 19:
+            # odoo/orm/models.py (19): default_get(self, fields); up to 18 default_get(self, fields_list). JSON-2
+            # binds named arguments, so the name matters there.
+            def default_get(self: Model, fields: list[str]) -> Row:
+                return self.defaults_for(fields)
+
+            namespace["default_get"] = rpc_model(default_get)
+        return type(cls.__name__, (cls,), namespace)
 
     def __init__(self, env: Env) -> None:
         self.env = env
@@ -530,7 +586,7 @@ class Model:
         row = self.defaults()
         row.update(self.convert(values))
         for name, field in self._fields.items():
-            if field.required and field.store and row.get(name) in (None, False, ""):
+            if field.required and field.store and not field.company_dependent and row.get(name) in (None, False, ""):
                 raise ValidationError(
                     "The operation cannot be completed: - Create/update: a mandatory field is not set. "
                     "- Delete: another model requires the record being deleted. If possible, archive it instead."
@@ -553,10 +609,25 @@ class Model:
             if not field.store:
                 continue
             try:
-                converted[name] = field.convert_to_cache(value, self.env)
+                stored = field.convert_to_cache(value, self.env)
             except (TypeError, ValueError) as error:
                 raise ServerError("builtins.ValueError", str(error)) from None
+            if field.company_dependent:
+                # The value of the context's company only (ir.property of env.company, or that company's key).
+                converted[company_key(name, self.env.company_id)] = EMPTY if stored is None else stored
+            else:
+                converted[name] = stored
         return converted
+
+    def company_value(self, row: Row, name: str, company: int | None = None) -> Any:
+        """A company-dependent field's value in `company` (the context's by default): the record's own value for
+        that company, else the company's default (ir.property._get_multi up to 17; the jsonb key, else the
+        ir.default fallback, from 18). A value written as False stays False."""
+        company = company or self.env.company_id
+        value = row.get(company_key(name, company))
+        if value is None:
+            return self.env.db.company_defaults.get((self._name, name, company))
+        return None if value == EMPTY else value
 
     def after_create(self, record_id: int, values: Row) -> None:
         """Called once the row exists: create children from x2many commands, recompute (override)."""
@@ -620,6 +691,8 @@ class Model:
                 out[name] = field.ids_of(row["id"], self.env)
             elif isinstance(field, Char):
                 out[name] = field.convert_to_read(field.value_in(row, self.env), self.env)
+            elif field.company_dependent:
+                out[name] = field.convert_to_read(self.company_value(row, name), self.env)
             else:
                 out[name] = field.convert_to_read(row.get(name), self.env)
         return out
@@ -674,6 +747,43 @@ class Model:
             described[name] = {k: v for k, v in info.items() if not attributes or k in attributes}
         return described
 
+    @rpc_model
+    def default_get(self, fields_list: list[str]) -> Row:
+        return self.defaults_for(fields_list)
+
+    def defaults_for(self, names: Iterable[str]) -> Row:
+        """models.py default_get: per asked field, a `default_<name>` of the context, else the field's default,
+        else (company-dependent fields) the default of the context's company; names that are not fields are
+        skipped, fields without a default left out. Values come as convert_to_write gives them: a many2one as an
+        id, a many2many as one (6, 0, ids) command, amounts as floats.
+
+        Company-dependent fields: up to 17 their field default is ir.property._get (fields.py
+        _default_company_dependent), so the key is there even when the company has none (False); from 18 they
+        have no field default and the ir.default of the company is the fallback (step 4), so without one the
+        key is left out."""
+        defaults: Row = {}
+        for name in names:
+            key = f"default_{name}"
+            field = self._fields.get(name)
+            if key in self.env.context:
+                value = self.env.context[key]
+                if field is not None and field.store:
+                    # convert_to_cache(validate=False): a value that does not convert is kept as given.
+                    with contextlib.suppress(TypeError, ValueError, MissingError):
+                        value = field.convert_to_write(field.convert_to_cache(value, self.env), self.env)
+                defaults[name] = value
+                continue
+            if field is None:
+                continue
+            if field.default is not None:
+                value = field.default(self.env) if callable(field.default) else field.default
+                defaults[name] = field.convert_to_write(value, self.env)
+            elif field.company_dependent:
+                value = self.env.db.company_defaults.get((self._name, name, self.env.company_id))
+                if value is not None or self.env.version <= 17:
+                    defaults[name] = field.convert_to_write(value, self.env)
+        return defaults
+
     # --- searching ---
 
     def visible_rows(self, domain: Domain | None = None) -> Iterable[Row]:
@@ -724,6 +834,8 @@ class Model:
                 actual = field.ids_of(row["id"], self.env)
             elif isinstance(field, Char):
                 actual = field.value_in(row, self.env)
+            elif field.company_dependent:
+                actual = self.company_value(row, name)
             else:
                 actual = row.get(name)
         if rest:
@@ -797,7 +909,9 @@ def _like(pattern: str, text: str, *, case_sensitive: bool, anchored: bool) -> b
 def compare(actual: Any, operator: str, value: Any, field: Field | None) -> bool:
     if isinstance(actual, Decimal) and isinstance(value, int | float):
         value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if isinstance(actual, dt.date) and isinstance(value, str):
+    if isinstance(actual, dt.datetime) and isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    elif isinstance(actual, dt.date) and isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     many = isinstance(actual, list | tuple)
     empty = actual is None or actual is False or (many and not actual)

@@ -53,6 +53,11 @@ def _create(instance: OdooInstance, model: str, values: dict[str, Any], company:
     return created
 
 
+def _document_type(instance: OdooInstance, document: str) -> dict[str, str]:
+    """17+: a repartition line says what it applies to; 16 knows it from the one2many it is created through."""
+    return {} if instance.version <= 16 else {"document_type": document}
+
+
 def add_user(instance: OdooInstance, login: str, name: str, groups: frozenset[str] = BASE_GROUPS) -> str:
     """Another user (e.g. one without accounting rights) with an API key; returns the key."""
     db = instance.db
@@ -183,11 +188,26 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
         )
         instance.db.update("account.account", account_id, {"name@ar_001": arabic})
         accounts[code] = account_id
+    # The chart's defaults of the partners' receivable and payable accounts in this company (an ir.property
+    # without a record up to 17, an ir.default of the company from 18).
+    defaults = instance.db.company_defaults
+    defaults[("res.partner", "property_account_receivable_id", company)] = accounts["121000"]
+    defaults[("res.partner", "property_account_payable_id", company)] = accounts["201000"]
     groups: dict[str, int] = {}
     for name, use, amount, group in TAXES:
         if group not in groups:
             groups[group] = _create(instance, "account.tax.group", {"name": group}, company)
-        tax = _create(
+        # As the chart template makes them: per document type a base line and a tax line of 100 % on the VAT
+        # account (output VAT for sales, input VAT for purchases), the same for invoices and credit notes.
+        vat_account = accounts["202001" if use == "sale" else "102001"]
+        repartition = {
+            f"{document}_repartition_line_ids": [
+                (0, 0, {"repartition_type": "base", **_document_type(instance, document)}),
+                (0, 0, {"repartition_type": "tax", "account_id": vat_account, **_document_type(instance, document)}),
+            ]
+            for document in ("invoice", "refund")
+        }
+        _create(
             instance,
             "account.tax",
             {
@@ -196,12 +216,10 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
                 "amount_type": "percent",
                 "amount": amount,
                 "tax_group_id": groups[group],
+                **repartition,
             },
             company,
         )
-        # The account of the tax's repartition lines (not exposed: odoosync never reads them).
-        vat_account = accounts["202001" if use == "sale" else "102001"]
-        instance.db.update("account.tax", tax, {"repartition_account_id": vat_account})
     journals = [
         ("Customer Invoices", "INV", "sale", "400001"),
         ("Vendor Bills", "BILL", "purchase", "500001"),

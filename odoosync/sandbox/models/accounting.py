@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
+from typing import Any
 
 from odoosync.sandbox.errors import ValidationError
+from odoosync.sandbox.models import base
 from odoosync.sandbox.orm import (
     Boolean,
     Char,
+    Domain,
+    Field,
     Float,
     Integer,
     Many2many,
@@ -16,6 +21,7 @@ from odoosync.sandbox.orm import (
     One2many,
     Row,
     Selection,
+    rpc,
 )
 
 # account_account.py: the account types of 16+.
@@ -117,6 +123,84 @@ class TaxGroup(Model):
     company_id = Many2one("res.company", default=lambda env: env.company_id)
 
 
+REPARTITION = "account.tax.repartition.line"
+DOCUMENT_TYPES = ("invoice", "refund")
+
+
+def _with(field: Field, **changes: Any) -> Field:
+    """A copy of a field with other attributes, for a version that declares it differently."""
+    changed = copy.copy(field)
+    for key, value in changes.items():
+        setattr(changed, key, value)
+    return changed
+
+
+class TaxRepartitionLine(Model):
+    """account_tax.py AccountTaxRepartitionLine: how a tax's base and amount are spread over accounts.
+
+    16: linked through invoice_tax_id or refund_tax_id (stored); tax_id and document_type are computed from them,
+    not stored (so a domain on them is ignored, as Odoo ignores leaves on non-stored fields without a search
+    method). 17+: tax_id and document_type (required) are stored; company_id is related to the tax's.
+    """
+
+    _name = REPARTITION
+    _rec_name = ""  # no name field: display_name is "account.tax.repartition.line,<id>"
+    _order = "document_type, repartition_type, sequence, id"  # 17+; 16 orders by sequence, repartition_type, id
+    factor_percent = Float("%", required=True, default=Decimal(100))
+    repartition_type = Selection([("base", "Base"), ("tax", "of tax")], "Based On", required=True, default="tax")
+    document_type = Selection([("invoice", "Invoice"), ("refund", "Refund")], "Related to", required=True)
+    account_id = Many2one("account.account", "Account")
+    tax_id = Many2one("account.tax")
+    invoice_tax_id = Many2one("account.tax", until=16)
+    refund_tax_id = Many2one("account.tax", until=16)
+    company_id = Many2one("res.company", "Company", readonly=True)
+    sequence = Integer("Sequence", default=1)
+
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        model = super().for_version(version)
+        if version <= 16:
+            fields = dict(model._fields)
+            fields["tax_id"] = _with(fields["tax_id"], readonly=True)
+            fields["document_type"] = _with(fields["document_type"], required=False, readonly=True)
+            model._fields = fields
+            model._order = "sequence, repartition_type, id"
+        return model
+
+    def compute_display_name(self, row: Row) -> str:
+        return f"{self._name},{row['id']}"
+
+    def prepare_create(self, values: Row) -> Row:
+        row = super().prepare_create(values)
+        self._link(row)
+        return row
+
+    def _link(self, row: Row) -> None:
+        if self.env.version <= 16:
+            if row.get("invoice_tax_id") and row.get("refund_tax_id"):
+                raise ValidationError(
+                    "Tax distribution lines should apply to either invoices or refunds, not both at the same time. "
+                    "invoice_tax_id and refund_tax_id should not be set together."
+                )
+            # _compute_tax_id, _compute_document_type (not stored in 16: kept here so the rest can read them).
+            row["tax_id"] = row.get("invoice_tax_id") or row.get("refund_tax_id")
+            row["document_type"] = "invoice" if row.get("invoice_tax_id") else "refund"
+        tax = self.env.db.table("account.tax").get(row.get("tax_id") or 0)
+        row["company_id"] = tax["company_id"] if tax else None
+
+    def after_write(self, ids: list[int], values: Row) -> None:
+        for row in self.browse(ids):
+            changes = dict(row)
+            self._link(changes)
+            linked = ("tax_id", "document_type", "company_id")
+            self.env.db.update(self._name, row["id"], {key: changes[key] for key in linked})
+
+    def match_leaf(self, row: Row, leaf: list[Any] | tuple[Any, ...]) -> bool:
+        if self.env.version <= 16 and len(leaf) == 3 and leaf[0] in ("tax_id", "document_type"):
+            return True  # expression.py: "Non-stored field … cannot be searched." is logged, the leaf ignored
+        return super().match_leaf(row, leaf)
+
+
 class Tax(Model):
     _name = "account.tax"
     name = Char(required=True)
@@ -138,10 +222,159 @@ class Tax(Model):
     company_id = Many2one("res.company", required=True, default=lambda env: env.company_id)
     tax_group_id = Many2one("account.tax.group")
     active = Boolean(default=True)
+    # 17+: one2many on tax_id restricted by document_type; 16: on invoice_tax_id / refund_tax_id (for_version).
+    invoice_repartition_line_ids = One2many(REPARTITION, "tax_id", domain=[("document_type", "=", "invoice")])
+    refund_repartition_line_ids = One2many(REPARTITION, "tax_id", domain=[("document_type", "=", "refund")])
+
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        model = super().for_version(version)
+        if version <= 16:
+            fields = dict(model._fields)
+            for document_type in DOCUMENT_TYPES:
+                name = f"{document_type}_repartition_line_ids"
+                field = One2many(REPARTITION, f"{document_type}_tax_id")
+                field.name = name
+                fields[name] = field
+            model._fields = fields
+        return model
 
     def check(self, row: Row) -> None:
         if row["amount_type"] == "percent" and not Decimal(-100) <= row["amount"] <= Decimal(100):
             raise ValidationError("Invalid tax amount: a percentage must be between -100 and 100.")
+
+    # --- the repartition lines ---
+
+    def after_create(self, record_id: int, values: Row) -> None:
+        for document_type in DOCUMENT_TYPES:
+            name = f"{document_type}_repartition_line_ids"
+            commands = values.get(name)
+            if commands:
+                self._apply_repartition_commands(record_id, document_type, commands)
+            # 16: account.tax default_get gives a base and a tax line when the key is missing; 17+:
+            # _compute_*_repartition_line_ids gives them when there are none.
+            missing = (
+                name not in values if self.env.version <= 16 else not self.repartition_lines(record_id)[document_type]
+            )
+            if missing:
+                for kind in ("base", "tax"):
+                    self._create_line(record_id, document_type, {"repartition_type": kind})
+        self._validate_repartition_lines(record_id)
+
+    def after_write(self, ids: list[int], values: Row) -> None:
+        names = [f"{d}_repartition_line_ids" for d in DOCUMENT_TYPES]
+        if not any(values.get(name) for name in names):
+            return
+        for record_id in ids:
+            for document_type in DOCUMENT_TYPES:
+                commands = values.get(f"{document_type}_repartition_line_ids")
+                if commands:
+                    self._apply_repartition_commands(record_id, document_type, commands)
+            self._validate_repartition_lines(record_id)
+
+    def _create_line(self, tax_id: int, document_type: str, values: Row) -> None:
+        link: Row = (
+            {f"{document_type}_tax_id": tax_id}
+            if self.env.version <= 16
+            else {"tax_id": tax_id, "document_type": values.get("document_type") or document_type}
+        )
+        self.env[REPARTITION].create({**values, **link})
+
+    def _apply_repartition_commands(self, tax_id: int, document_type: str, commands: Any) -> None:
+        lines = self.env[REPARTITION]
+        if not isinstance(commands, list):
+            raise ValidationError(f"{document_type}_repartition_line_ids takes a list of commands")
+        for command in commands:
+            if not isinstance(command, list | tuple) or not command:
+                raise ValidationError(f"Invalid x2many command {command!r}")
+            if command[0] == 0:
+                # 17+: document_type is a required field of its own; the one2many's domain does not fill it.
+                link = {"tax_id": tax_id} if self.env.version >= 17 else {f"{document_type}_tax_id": tax_id}
+                lines.create({**dict(command[2]), **link})
+            elif command[0] == 1:
+                lines.write([command[1]], command[2])
+            elif command[0] in (2, 3):
+                lines.unlink([command[1]])
+            else:
+                raise ValidationError(f"Unsupported x2many command {command!r}")
+
+    def repartition_lines(self, tax_id: int) -> dict[str, list[Row]]:
+        """The tax's lines per document type, in the order Odoo sorts them."""
+        model = self.env[REPARTITION]
+        found: dict[str, list[Row]] = {}
+        for document_type in DOCUMENT_TYPES:
+            field = self._fields[f"{document_type}_repartition_line_ids"]
+            assert isinstance(field, One2many)
+            domain: Domain = [(field.inverse, "=", tax_id), *field.domain]
+            rows = [row for row in model.table.values() if model.matches(row, domain)]
+            found[document_type] = model.sort(rows, model._order)
+        return found
+
+    def _validate_repartition_lines(self, tax_id: int) -> None:
+        """account_tax.py _validate_repartition_lines (the checks on the sorted lines, in Odoo's order)."""
+        tax = self.table[tax_id]
+        lines = self.repartition_lines(tax_id)
+        invoice, refund = lines["invoice"], lines["refund"]
+        if tax["amount_type"] == "group" and not invoice and not refund:
+            return
+        for group in (invoice, refund):
+            if len([line for line in group if line["repartition_type"] == "base"]) != 1:
+                raise ValidationError(
+                    "Invoice and credit note distribution should each contain exactly one line for the base."
+                )
+        if len(invoice) != len(refund):
+            raise ValidationError("Invoice and credit note distribution should have the same number of lines.")
+        if not all(any(line["repartition_type"] == "tax" for line in group) for group in (invoice, refund)):
+            raise ValidationError("Invoice and credit note repartition should have at least one tax repartition line.")
+        for mine, theirs in zip(invoice, refund, strict=True):
+            if (mine["repartition_type"], mine["factor_percent"]) != (
+                theirs["repartition_type"],
+                theirs["factor_percent"],
+            ):
+                raise ValidationError(
+                    "Invoice and credit note distribution should match (same percentages, in the same order)."
+                )
+        if self.env.version >= 17:
+            factors = [line["factor_percent"] for line in invoice if line["repartition_type"] == "tax"]
+            positive = sum((f for f in factors if f > 0), Decimal(0))
+            negative = sum((f for f in factors if f < 0), Decimal(0))
+            # float_compare(total factor, ±1.0, precision_digits=2) on factor = factor_percent / 100
+            if round((positive - 100) / 100, 2):
+                raise ValidationError(
+                    "Invoice and credit note distribution should have a total factor (+) equals to 100."
+                )
+            if negative and round((negative + 100) / 100, 2):
+                raise ValidationError(
+                    "Invoice and credit note distribution should have a total factor (-) equals to 100."
+                )
+
+    @rpc
+    def unlink(self, ids: list[int]) -> bool:
+        self.browse(ids)
+        for tax_id in ids:
+            for group in self.repartition_lines(tax_id).values():
+                for line in group:  # ondelete='cascade'
+                    self.env.db.delete(REPARTITION, line["id"])
+        return bool(super().unlink(ids))
+
+
+class Partner(base.Partner):
+    """account/models/partner.py: the receivable and payable accounts, company-dependent (one value per company,
+    with the company's default: the chart's ir.property up to 17, its ir.default from 18). Declared required up
+    to 17 (only a flag for forms: a company-dependent field has no column to be required), not from 18."""
+
+    property_account_payable_id = Many2one("account.account", "Account Payable", company_dependent=True)
+    property_account_receivable_id = Many2one("account.account", "Account Receivable", company_dependent=True)
+
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        model = super().for_version(version)
+        if version <= 17:
+            fields = dict(model._fields)
+            for name in ("property_account_payable_id", "property_account_receivable_id"):
+                fields[name] = _with(fields[name], required=True)
+            model._fields = fields
+        return model
 
 
 class AnalyticPlan(Model):
@@ -184,7 +417,9 @@ MODELS: list[type[Model]] = [
     PaymentMethodLine,
     Journal,
     TaxGroup,
+    TaxRepartitionLine,
     Tax,
+    Partner,
     AnalyticPlan,
     AnalyticAccount,
     Product,

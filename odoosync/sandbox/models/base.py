@@ -96,6 +96,27 @@ class Partner(Model):
     supplier_rank = Integer(default=0)
     active = Boolean(default=True)
 
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        model = super().for_version(version)
+        if version <= 18:
+            # res_partner.py up to 18 overrides default_get(self, default_fields): the name a keyword or JSON-2
+            # call must use (19: default_get(self, fields), as the ORM's). It also sets lang when asked: the
+            # default, else the parent's, else env.lang (the context's lang, if installed; else None).
+            def default_get(self: Partner, default_fields: list[str]) -> Row:
+                values = self.defaults_for(default_fields)
+                if "lang" in default_fields:
+                    values["lang"] = values.get("lang") or self._context_lang()
+                return values
+
+            model.default_get = rpc_model(default_get)  # type: ignore[method-assign]
+        return model
+
+    def _context_lang(self) -> str | None:
+        lang = self.env.context.get("lang")
+        installed = {r["code"] for r in self.env.db.table("res.lang").values() if r.get("active")}
+        return str(lang) if lang and (lang == "en_US" or lang in installed) else None
+
     def check(self, row: Row) -> None:
         lang = row.get("lang")
         if lang:

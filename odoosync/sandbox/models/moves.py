@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from odoosync.sandbox.errors import UserError, ValidationError
+from odoosync.sandbox.models.accounting import Tax
 from odoosync.sandbox.orm import (
     Boolean,
     Char,
@@ -96,6 +97,27 @@ POSTED_READONLY = (
 )
 # _get_starting_sequence: sale, bank and cash journals number per year, the others per month.
 YEARLY_JOURNALS = ("sale", "bank", "cash")
+REFUND_TYPES = {"out_refund", "in_refund"}
+
+
+def partner_account(env: Env, partner_id: int | None, company_id: int, *, receivable: bool) -> int | None:
+    """The partner's receivable or payable account in a company, as Odoo finds it for a receivable/payable line
+    (account_move_line.py _compute_account_id) and a payment (account_payment.py _compute_destination_account_id):
+    property_account_receivable_id / property_account_payable_id read with that company (the partner's own value,
+    else the company's default), else the company's first receivable/payable account that is in use."""
+    name = "property_account_receivable_id" if receivable else "property_account_payable_id"
+    partners = env.db.table("res.partner")
+    if partner_id and partner_id in partners and name in env["res.partner"]._fields:
+        found = env["res.partner"].company_value(partners[partner_id], name, company_id)
+        if found:
+            return int(found)
+    wanted = "asset_receivable" if receivable else "liability_payable"
+    for account in env.db.table("account.account").values():
+        companies = account.get("company_ids") or (account.get("company_id"),)
+        in_use = not account.get("deprecated") and account.get("active", True)
+        if account["account_type"] == wanted and company_id in companies and in_use:
+            return int(account["id"])
+    return None
 
 
 def reconcile(db: Database, first: Row, second: Row) -> None:
@@ -139,6 +161,7 @@ class MoveLine(Model):
     currency_id = Many2one("res.currency", readonly=True)
     date = Date(readonly=True)
     tax_line_id = Many2one("account.tax", readonly=True)
+    tax_repartition_line_id = Many2one("account.tax.repartition.line", readonly=True)
     parent_state = Char(readonly=True)
 
     def compute_display_name(self, row: Row) -> str:
@@ -268,7 +291,9 @@ class Move(Model):
             commands = values.get("invoice_line_ids") or values.get("line_ids")
             if commands:
                 self._apply_line_commands(row["id"], commands)
-            self.recompute(row["id"])
+            # account_move.py _inverse_partner_id: a new partner makes the receivable/payable line's account
+            # computed again; otherwise the line keeps the account it has.
+            self.recompute(row["id"], reset_term_account="partner_id" in values)
         return True
 
     def _apply_line_commands(self, move_id: int, commands: list[Any]) -> None:
@@ -309,7 +334,7 @@ class Move(Model):
 
     # --- the dynamic lines and the totals ---
 
-    def recompute(self, move_id: int) -> None:
+    def recompute(self, move_id: int, *, reset_term_account: bool = False) -> None:
         db = self.env.db
         move = self.table[move_id]
         if move["move_type"] not in INVOICE_TYPES:
@@ -350,6 +375,9 @@ class Move(Model):
                     "parent_state": move["state"],
                 },
             )
+        previous_term_account = next(
+            (line["account_id"] for line in all_lines if line.get("display_type") == "payment_term"), None
+        )
         for line in all_lines:
             if line.get("display_type") in ("tax", "payment_term"):
                 db.delete("account.move.line", line["id"])
@@ -364,16 +392,21 @@ class Move(Model):
         for tax_id, amount in summed.by_tax.items():
             if amount:
                 tax = db.table("account.tax")[tax_id]
-                self._add_line(
-                    move,
-                    tax["name"],
-                    kind="tax",
-                    account=tax.get("repartition_account_id"),
-                    balance=sign * amount,
-                    tax_id=tax_id,
-                )
+                for repartition, account, share in self._tax_line_shares(move, tax_id, amount, product_lines, computed):
+                    self._add_line(
+                        move,
+                        tax["name"],
+                        kind="tax",
+                        account=account,
+                        balance=sign * share,
+                        tax_id=tax_id,
+                        repartition=repartition,
+                    )
         total = summed.amount_total
-        counterpart = self._counterpart_account(move)
+        # account_move_line.py _compute_account_id (payment_term): the account of the move's other payment term
+        # lines if any (a term line that is rebuilt keeps its account), else the partner's, for the move's company.
+        counterpart = None if reset_term_account else previous_term_account
+        counterpart = counterpart or self._counterpart_account(move)
         label = move.get("payment_reference") or move.get("name") or ""
         term = self._add_line(move, label, kind="payment_term", account=counterpart, balance=-sign * total)
         residual = abs(term["amount_residual"])
@@ -389,6 +422,43 @@ class Move(Model):
         )
         self._update_payment_state(move_id)
 
+    def _tax_line_shares(
+        self, move: Row, tax_id: int, amount: Decimal, product_lines: list[Row], computed: list[LineTaxes]
+    ) -> list[tuple[int | None, int | None, Decimal]]:
+        """The tax lines of one tax as (repartition line, account, amount).
+
+        account_tax.py: a tax line per repartition line of type tax of the document (refund lines for credit
+        notes, _add_accounting_data_to_base_line_tax_details / compute_all with is_refund), on the repartition
+        line's account or, when it has none, on the account of the invoice line it comes from (the account is
+        part of the tax line's grouping key). Each repartition line takes factor_percent of the tax; from 17 the
+        tax lines' factors must add up to 100 % (_validate_repartition_lines), so the tax amount is whole.
+        """
+        taxes = self.env["account.tax"]
+        assert isinstance(taxes, Tax)
+        document_type = "refund" if move["move_type"] in REFUND_TYPES else "invoice"
+        repartitions = [
+            line for line in taxes.repartition_lines(tax_id)[document_type] if line["repartition_type"] == "tax"
+        ]
+        if not repartitions:
+            return [(None, None, amount)]
+        raw: dict[tuple[int, int | None], Decimal] = {}
+        for line, result in zip(product_lines, computed, strict=True):
+            amounts = [a for t, a in result.taxes if t == tax_id]
+            if not amounts:
+                continue
+            line_amount = sum(amounts, Decimal(0))
+            for repartition in repartitions:
+                key = (repartition["id"], repartition.get("account_id") or line.get("account_id"))
+                raw[key] = raw.get(key, Decimal(0)) + line_amount * repartition["factor_percent"] / 100
+        rounding = self.env.db.table("res.currency")[move["currency_id"]]["rounding"]
+        shares = {key: round_to(value, rounding) for key, value in raw.items()}
+        # The tax lines add up to the tax amount: a rounding difference between groups goes to the largest.
+        difference = amount - sum(shares.values(), Decimal(0))
+        if difference and shares:
+            largest = max(shares, key=lambda key: abs(shares[key]))
+            shares[largest] += difference
+        return [(repartition, account, share) for (repartition, account), share in shares.items() if share]
+
     def _recompute_entry(self, move: Row) -> None:
         lines = self.env.db.children("account.move.line", "move_id", [move["id"]])
         total = sum((row["debit"] for row in lines), Decimal(0))
@@ -399,7 +469,15 @@ class Move(Model):
         return {"balance": balance, "debit": max(balance, Decimal(0)), "credit": max(-balance, Decimal(0))}
 
     def _add_line(
-        self, move: Row, label: str, *, kind: str, account: int | None, balance: Decimal, tax_id: int | None = None
+        self,
+        move: Row,
+        label: str,
+        *,
+        kind: str,
+        account: int | None,
+        balance: Decimal,
+        tax_id: int | None = None,
+        repartition: int | None = None,
     ) -> Row:
         row = {
             "move_id": move["id"],
@@ -419,6 +497,7 @@ class Move(Model):
             "currency_id": move["currency_id"],
             "date": move["date"],
             "tax_line_id": tax_id,
+            "tax_repartition_line_id": repartition,
             "parent_state": move["state"],
             "reconcile_with": [],
         }
@@ -455,12 +534,25 @@ class Move(Model):
         return journal.get("default_account_id")
 
     def _counterpart_account(self, move: Row) -> int | None:
-        wanted = "asset_receivable" if move["move_type"] in SALE_TYPES else "liability_payable"
-        for account in self.env.db.table("account.account").values():
-            companies = account.get("company_ids") or (account.get("company_id"),)
-            if account["account_type"] == wanted and move["company_id"] in companies:
-                return int(account["id"])
-        return None
+        """The receivable (sales) or payable account of the move's partner in the move's company."""
+        receivable = move["move_type"] in SALE_TYPES
+        return partner_account(self.env, move.get("partner_id"), move["company_id"], receivable=receivable)
+
+    def copy_term_account(self, source_id: int, target_id: int) -> None:
+        """Give a move made from another (a reversal, the new draft of "modify") the other's receivable/payable
+        account: Odoo makes them from copy_data of the original, whose lines carry their accounts."""
+        db = self.env.db
+        terms = {
+            move_id: [
+                line
+                for line in db.children("account.move.line", "move_id", [move_id])
+                if line.get("display_type") == "payment_term"
+            ]
+            for move_id in (source_id, target_id)
+        }
+        if terms[source_id]:
+            for line in terms[target_id]:
+                db.update("account.move.line", line["id"], {"account_id": terms[source_id][0]["account_id"]})
 
     def _update_payment_state(self, move_id: int) -> None:
         move = self.table[move_id]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from odoosync.sandbox.errors import ServerError, UserError
-from odoosync.sandbox.models.moves import SALE_TYPES, Move, context_today, reconcile
+from odoosync.sandbox.models.moves import SALE_TYPES, Move, context_today, partner_account, reconcile
 from odoosync.sandbox.orm import (
     Boolean,
     Char,
@@ -98,7 +98,27 @@ class Payment(Model):
         row["name"] = "/" if self.env.version <= 17 else None
         if row["amount"] < 0:
             raise UserError("The payment amount cannot be negative.")
+        if not row.get("destination_account_id"):
+            row["destination_account_id"] = self._destination_account(row)
         return row
+
+    def _destination_account(self, row: Row) -> int | None:
+        """account_payment.py _compute_destination_account_id (stored, writable): the partner's receivable
+        (customer) or payable (vendor) account in the payment's company, else the company's first such account."""
+        if row.get("partner_type") not in ("customer", "supplier"):
+            return None
+        receivable = row["partner_type"] == "customer"
+        return partner_account(self.env, row.get("partner_id"), row["company_id"], receivable=receivable)
+
+    def after_write(self, ids: list[int], values: Row) -> None:
+        # Computed again when what it depends on changes, unless the same write sets it.
+        if "destination_account_id" in values or not {"journal_id", "partner_id", "partner_type"} & set(values):
+            return
+        for row in self.browse(ids):
+            if "journal_id" in values:
+                journal = self.env.db.table("account.journal")[row["journal_id"]]
+                self.env.db.update(self._name, row["id"], {"company_id": journal["company_id"]})
+            self.env.db.update(self._name, row["id"], {"destination_account_id": self._destination_account(row)})
 
     def _journal(self, row: Row) -> Row:
         journals = self.env.db.table("account.journal")
@@ -150,12 +170,7 @@ class Payment(Model):
         method_line = db.table("account.payment.method.line")[payment["payment_method_line_id"]]
         journal = db.table("account.journal")[payment["journal_id"]]
         liquidity = method_line.get("payment_account_id") or journal.get("default_account_id")
-        wanted = "asset_receivable" if payment["partner_type"] == "customer" else "liability_payable"
-        counterpart = payment.get("destination_account_id") or next(
-            a["id"]
-            for a in db.table("account.account").values()
-            if a["account_type"] == wanted and payment["company_id"] in (a.get("company_ids") or (a.get("company_id"),))
-        )
+        counterpart = payment.get("destination_account_id") or self._destination_account(payment)
         sign = Decimal(1) if payment["payment_type"] == "inbound" else Decimal(-1)
         amount = payment["amount"] * sign
         move_id = db.insert(
@@ -248,7 +263,8 @@ class PaymentRegister(Model):
             lines = self.env["account.move.line"].browse(wizard["line_ids"])
             groups: dict[Any, list[Row]] = {}
             for line in lines:
-                key = line["partner_id"] if wizard["group_payment"] else line["id"]
+                # _get_line_batch_key: lines are paid together per partner and account (among others).
+                key = (line["partner_id"], line["account_id"]) if wizard["group_payment"] else line["id"]
                 groups.setdefault(key, []).append(line)
             for group in groups.values():
                 created.append(self._pay(wizard, group, payments_model, single=len(groups) == 1))
@@ -289,6 +305,8 @@ class PaymentRegister(Model):
             memo_field: wizard.get("communication")
             or " ".join(sorted({str(m.get("payment_reference") or m["name"]) for m in moves})),
         }
+        # _create_payment_vals_from_wizard / _from_batch: the payment's counterpart is the paid lines' account.
+        values["destination_account_id"] = lines[0]["account_id"]
         if wizard.get("journal_id"):
             values["journal_id"] = wizard["journal_id"]
         if wizard.get("payment_method_line_id"):
@@ -427,7 +445,9 @@ class MoveReversal(Model):
         ]
 
     def _draft_copy(self, move: Row) -> int:
-        copy = self.env["account.move"].create(
+        moves = self.env["account.move"]
+        assert isinstance(moves, Move)
+        copy = moves.create(
             {
                 "move_type": move["move_type"],
                 "partner_id": move.get("partner_id"),
@@ -437,6 +457,7 @@ class MoveReversal(Model):
             }
         )
         assert isinstance(copy, int)
+        moves.copy_term_account(move["id"], copy)
         return copy
 
     def _reverse(self, wizard: Row, move: Row, *, cancel: bool) -> int:
@@ -464,6 +485,7 @@ class MoveReversal(Model):
             }
         )
         assert isinstance(reversal, int)
+        moves.copy_term_account(move["id"], reversal)
         if cancel:
             # Posting a credit note matches it with the invoice it reverses (Move._post).
             moves._post(moves.table[reversal])
