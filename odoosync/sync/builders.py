@@ -84,6 +84,9 @@ class OdooFacts:
     mapping_names: Mapping[tuple[str, int, str], str] = field(default_factory=dict)
     deposit_account: str | None = None  # the setting, when deposits go to an account of their own
     deposit_accounts: Mapping[int, int] = field(default_factory=dict)  # company id → that account's id there
+    # Mappings whose Odoo target is unusable (archived, deleted, wrong company or type, tax amount changed):
+    # key → (why, what to do). A record that needs one fails with that, before anything is sent.
+    broken: Mapping[tuple[str, int, str], tuple[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ def company_of(owner_id: str | None, record: str, facts: OdooFacts) -> int:
             "Deliver the record with its owner_id, or set owner separation off: odoosync defaults set "
             "--owner-separation off, then odoosync queue retry --failed",
         )
-    company = facts.mappings.get((MappingKind.OWNER_COMPANY, ANY_COMPANY, owner_id))
+    company = _usable(facts, (MappingKind.OWNER_COMPANY, ANY_COMPANY, owner_id), record)
     if company is None:
         raise MissingSetup(
             f"owner {owner_id} of {record} has no company mapping",
@@ -176,7 +179,7 @@ def _analytic(owner_id: str | None, record: str, facts: OdooFacts) -> dict[str, 
             f"{record} has no owner_id, and owner separation is by analytic account",
             "Deliver the record with its owner_id, or set owner separation off, then odoosync queue retry --failed",
         )
-    analytic = facts.mappings.get((MappingKind.OWNER_ANALYTIC, ANY_COMPANY, owner_id))
+    analytic = _usable(facts, (MappingKind.OWNER_ANALYTIC, ANY_COMPANY, owner_id), record)
     if analytic is None:
         raise MissingSetup(
             f"owner {owner_id} of {record} has no analytic account mapping",
@@ -185,11 +188,25 @@ def _analytic(owner_id: str | None, record: str, facts: OdooFacts) -> dict[str, 
     return {str(analytic): 100}
 
 
-def _mapped(facts: OdooFacts, kind: MappingKind, code: str, company: int) -> int | None:
+def _mapped(facts: OdooFacts, kind: MappingKind, code: str, company: int, record: str = "") -> int | None:
     """A mapping kept for this company (by_company), else one kept for any company."""
     normalized = normalize_code(code)
-    found = facts.mappings.get((kind, company, normalized))
-    return found if found is not None else facts.mappings.get((kind, ANY_COMPANY, normalized))
+    key = (kind, company, normalized)
+    if key not in facts.mappings:
+        key = (kind, ANY_COMPANY, normalized)
+    return _usable(facts, key, record)
+
+
+def _usable(facts: OdooFacts, key: tuple[str, int, str], record: str) -> int | None:
+    """The mapping's Odoo id; MissingSetup when its target is broken (odoosync doctor lists those too)."""
+    found = facts.mappings.get(key)
+    if found is not None and key in facts.broken:
+        reason, instruction = facts.broken[key]
+        raise MissingSetup(
+            f"{reason}, needed by {record}" if record else reason,
+            f"{instruction}, then odoosync queue retry --failed" if instruction else None,
+        )
+    return found
 
 
 def _company_name(facts: OdooFacts, company: int) -> str:
@@ -202,7 +219,7 @@ def _map_flag(facts: OdooFacts, company: int) -> str:
 
 
 def _tax(facts: OdooFacts, kind: MappingKind, rate: str, company: int, record: str) -> int:
-    tax = _mapped(facts, kind, rate, company)
+    tax = _mapped(facts, kind, rate, company, record)
     if tax is None:
         use, option = ("sale", "--sale-tax") if kind is MappingKind.VAT_SALE else ("purchase", "--purchase-tax")
         raise MissingSetup(
@@ -346,7 +363,7 @@ def invoice_document(payment: RentPayment, partner: int, facts: OdooFacts) -> Do
 
 def invoice_payment(payment: RentPayment, company: int, facts: OdooFacts) -> tuple[int, int | None]:
     """The journal and payment method line a rent invoice's payment is registered with (auto-post)."""
-    journal = _mapped(facts, MappingKind.METHOD, payment.method, company)
+    journal = _mapped(facts, MappingKind.METHOD, payment.method, company, f"rent payment {payment.id}")
     if journal is None:
         raise MissingSetup(
             f'Payment method "{payment.method}" has no journal mapping (company {_company_name(facts, company)})',
@@ -365,7 +382,7 @@ def bill_document(expense: Expense, vendor: int, facts: OdooFacts) -> Document:
     analytic = _analytic(expense.owner_id, record, facts)
     lines: list[dict[str, Any]] = []
     for line in expense.lines:
-        account = _mapped(facts, MappingKind.CATEGORY, line.category, company)
+        account = _mapped(facts, MappingKind.CATEGORY, line.category, company, record)
         if account is None:
             raise MissingSetup(
                 f'Expense category "{line.category}" has no account mapping '
@@ -410,7 +427,7 @@ def payment_memo(deposit: Deposit) -> str:
 def payment_document(deposit: Deposit, partner: int, facts: OdooFacts) -> Document:
     record = f"deposit {deposit.id}"
     company = company_of(deposit.owner_id, record, facts)
-    journal = _mapped(facts, MappingKind.METHOD, deposit.method, company)
+    journal = _mapped(facts, MappingKind.METHOD, deposit.method, company, record)
     if journal is None:
         raise MissingSetup(
             f'Payment method "{deposit.method}" has no journal mapping (company {_company_name(facts, company)}), '

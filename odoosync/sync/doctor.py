@@ -1,30 +1,32 @@
 """odoosync doctor: a pre-flight check that what odoosync relies on is still there and still right.
 
-The local database (failed jobs, leases of dead workers), the connection and key, the protocol, every mapping and
-default (the Odoo object still exists, is active, belongs to the right company, is of the right type; a tax still
-has the amount of its rate), owners left without a mapping, the Rent product and the language. Each finding says
-what to do. Reads only: nothing is changed, in Odoo or here.
+The local database (failed jobs, leases of dead workers), the connection and key (from Odoo 18, when the user's API
+keys expire), the protocol (JSON-RPC where Odoo deprecates it), every mapping and default (the Odoo object still
+exists, is active, belongs to the right company, is of the right type; a tax still has the amount of its rate),
+owners left without a mapping, the Rent product and the language. Each finding says what to do. Reads only:
+nothing is changed, in Odoo or here.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from odoosync.config import Config
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.jobs import JobState
-from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
-from odoosync.domain.records import vat_percent
-from odoosync.odoo.client import OdooClient
+from odoosync.domain.mappings import Mapping, MappingKind
+from odoosync.odoo import errors
+from odoosync.odoo.client import Identity, OdooClient
+from odoosync.odoo.versions import JSONRPC_DEPRECATED_SINCE
 from odoosync.store import Store
 from odoosync.sync.connection import INTERACTIVE, database_key, open_client
 from odoosync.sync.defaults import ARABIC
 from odoosync.sync.facts import load_facts
-from odoosync.sync.mappings import EXPENSE_TYPES
 from odoosync.sync.owners import KIND_BY_SEPARATION, list_owners
+from odoosync.sync.targets import broken_mappings
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 
@@ -69,6 +71,7 @@ def run_doctor(config: Config, store: Store) -> Checkup:
             findings.append(
                 Finding("connection", OK, f"Odoo {client.version.label} answers; the key works for {identity.login}")
             )
+            findings += _api_keys(client, identity)
             findings += _protocol(client)
             key = database_key(str(config.odoo.url), str(config.odoo.database))
             findings += _mappings(client, store.mappings.all(key), identity.company_id, identity.company_ids)
@@ -107,130 +110,107 @@ def _local(store: Store) -> list[Finding]:
     return findings
 
 
+# A key that expires within this is worth a warning: time to make the next one.
+KEY_EXPIRY_WARNING = timedelta(days=14)
+NEW_KEY = (
+    "Create a new key in Odoo (Preferences → Account Security → New API Key), then give it to odoosync: "
+    "odoosync connect again, or replace the key where odoosync reads it (odoosync config show says where)."
+)
+# Scopes a key may have and still log in over the external API (res.users.apikeys._check_credentials(scope='rpc')
+# accepts a key whose scope is empty or 'rpc'); keys of other scopes cannot be the one odoosync uses.
+RPC_SCOPES = (False, None, "rpc")
+
+
+def _api_keys(client: OdooClient, identity: Identity) -> list[Finding]:
+    """When the user's API keys expire, where Odoo has expiring keys (18+). Odoo tells the expiry of each of the
+    user's keys, not which key the caller used, so the findings speak of "an API key of this user"."""
+    if not client.version.api_key_expiry:
+        return []
+    try:
+        keys = client.search_read(
+            "res.users.apikeys", [("user_id", "=", identity.uid)], ["name", "scope", "expiration_date"], order="id"
+        )
+    except (errors.AccessError, errors.UserError, errors.ServerError):
+        return []  # the user may not read them (a restricted set-up): nothing to say rather than a wrong alarm
+    return key_findings(keys, identity.login, datetime.now(UTC))
+
+
+def key_findings(keys: Sequence[dict[str, Any]], login: str, now: datetime) -> list[Finding]:
+    """What to say of a user's API keys (rows of res.users.apikeys, `expiration_date` in Odoo's UTC format).
+
+    A key past its expiration cannot be the one in use (Odoo refused it at login; when odoosync's own key has
+    expired, the connection itself is the problem doctor reports), so only the keys still valid count."""
+    expiries: list[tuple[datetime | None, str]] = []
+    for key in keys:
+        if key.get("scope") not in RPC_SCOPES:
+            continue
+        raw = key.get("expiration_date")
+        expiry = datetime.fromisoformat(str(raw)).replace(tzinfo=UTC) if raw else None
+        if expiry is None or expiry >= now:
+            expiries.append((expiry, str(key.get("name") or "")))
+    if not expiries:
+        return []  # a password login over JSON-RPC, or nothing this user may read
+    dated = sorted((expiry, name) for expiry, name in expiries if expiry is not None)
+    if dated and dated[0][0] - now <= KEY_EXPIRY_WARNING:
+        expiry, name = dated[0]
+        when = f"expires on {_moment(expiry)}, {_in(expiry - now)}"
+        if len(expiries) == 1:
+            message = f"the only API key of {login} ({name!r}) {when}"
+        else:
+            others = len(expiries) - 1
+            message = (
+                f"an API key of {login} ({name!r}) {when}; Odoo does not say which key odoosync uses, and the user "
+                f"has {others} other valid key(s)"
+            )
+        return [Finding("key", WARNING, message, NEW_KEY)]
+    if not dated:
+        none = f"the API key of {login} does not expire" if len(expiries) == 1 else f"no API key of {login} expires"
+        return [Finding("key", OK, none)]
+    first = _moment(dated[0][0])
+    if len(expiries) == 1:
+        return [Finding("key", OK, f"the API key of {login} expires on {first}")]
+    return [Finding("key", OK, f"the first of the {len(expiries)} API keys of {login} to expire does so on {first}")]
+
+
+def _moment(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _in(left: timedelta) -> str:
+    if left < timedelta(days=1):
+        return "within a day"
+    return f"in {left.days} day{'s' if left.days != 1 else ''}"
+
+
 def _protocol(client: OdooClient) -> list[Finding]:
-    if client.version.has_json2 and client.protocol != "json2":
+    version = client.version
+    if client.protocol == "jsonrpc" and version.jsonrpc_deprecated:
+        instruction = (
+            'Switch to JSON-2, which this server has: set odoo.protocol = "auto" (or "json2") in the config, or run '
+            "odoosync connect again with --protocol json2."
+            if version.has_json2
+            else None
+        )
         return [
             Finding(
                 "protocol",
                 WARNING,
-                f"JSON-RPC is in use against Odoo {client.version.label}, which deprecates it (removed in Odoo 22 "
-                "and Odoo Online 21.1)",
-                'Set odoo.protocol = "auto" (or "json2") in the config.',
+                f"JSON-RPC is in use against Odoo {version.label}; Odoo deprecates it from {JSONRPC_DEPRECATED_SINCE} "
+                f"and schedules its removal for {version.jsonrpc_removal}",
+                instruction,
             )
         ]
-    return [Finding("protocol", OK, f"{client.protocol} against Odoo {client.version.label}")]
-
-
-MODEL_FIELDS = {
-    "account.account": ["name", "account_type"],
-    "account.journal": ["name", "type", "active", "company_id"],
-    "account.tax": ["name", "type_tax_use", "amount", "amount_type", "active", "company_id"],
-    "account.analytic.account": ["name", "active"],
-    "res.company": ["name"],
-}
+    return [Finding("protocol", OK, f"{client.protocol} against Odoo {version.label}")]
 
 
 def _mappings(
     client: OdooClient, mappings: list[Mapping], default_company: int, companies: tuple[int, ...]
 ) -> list[Finding]:
-    by_model: dict[str, list[Mapping]] = defaultdict(list)
-    for mapping in mappings:
-        by_model[mapping.odoo_model].append(mapping)
-    findings: list[Finding] = []
-    usable_field, usable_value = client.version.account_usable
-    company_field = client.version.account_company
-    for model, group in by_model.items():
-        fields = list(MODEL_FIELDS.get(model, ["name"]))
-        if model == "account.account":
-            fields += [usable_field, company_field]
-        ids = sorted({m.odoo_id for m in group})
-        rows = {
-            int(row["id"]): row
-            for row in client.search_read(
-                model,
-                [("id", "in", ids)],
-                fields,
-                context={"active_test": False, "allowed_company_ids": list(companies)},
-            )
-        }
-        for mapping in group:
-            row = rows.get(mapping.odoo_id)
-            problem = _mapping_problem(
-                mapping,
-                row,
-                usable_field=usable_field,
-                usable_value=usable_value,
-                company_field=company_field,
-                default_company=default_company,
-            )
-            if problem:
-                findings.append(Finding("mapping", PROBLEM, problem, _fix(mapping)))
+    broken = broken_mappings(client, mappings, default_company, companies)
+    findings = [Finding("mapping", PROBLEM, problem.reason, problem.instruction) for problem in broken.values()]
     if not findings:
         findings.append(Finding("mapping", OK, f"{len(mappings)} mapping(s), every target in place"))
     return findings
-
-
-def _company_of(row: dict[str, Any], field: str) -> set[int]:
-    value = row.get(field)
-    if isinstance(value, list | tuple):
-        return {int(value[0])} if field == "company_id" and value else {int(v) for v in value}
-    return set()
-
-
-def _mapping_problem(
-    mapping: Mapping,
-    row: dict[str, Any] | None,
-    *,
-    usable_field: str,
-    usable_value: bool,
-    company_field: str,
-    default_company: int,
-) -> str | None:
-    what = f"{mapping.kind} {mapping.code!r} → {mapping.odoo_name} (id {mapping.odoo_id})"
-    if row is None:
-        return f"{what}: it is not in Odoo any more"
-    company = mapping.company_id if mapping.company_id != ANY_COMPANY else default_company
-    if mapping.odoo_model == "account.account":
-        if row.get(usable_field) != usable_value:
-            return f"{what}: the account is {'deprecated' if usable_field == 'deprecated' else 'archived'}"
-        if company not in _company_of(row, company_field):
-            return f"{what}: the account does not belong to the company (id {company})"
-        if row.get("account_type") not in EXPENSE_TYPES:
-            return f"{what}: the account's type is {row.get('account_type')}, not an expense type"
-    elif mapping.odoo_model in ("account.journal", "account.tax", "account.analytic.account") and not row.get(
-        "active", True
-    ):
-        return f"{what}: it is archived"
-    if mapping.odoo_model == "account.journal":
-        if row.get("type") not in ("bank", "cash"):
-            return f"{what}: the journal's type is {row.get('type')}, not bank or cash"
-        if company not in _company_of(row, "company_id"):
-            return f"{what}: the journal belongs to another company"
-    if mapping.odoo_model == "account.tax":
-        use = "sale" if mapping.kind == MappingKind.VAT_SALE else "purchase"
-        if row.get("type_tax_use") != use:
-            return f"{what}: the tax is a {row.get('type_tax_use')} tax, not a {use} tax"
-        amount = Decimal(str(row.get("amount") or 0))
-        if row.get("amount_type") == "percent" and amount != vat_percent(mapping.code):
-            rate = vat_percent(mapping.code)
-            return f"{what}: the tax's amount is {amount.normalize():f} %, not the {rate.normalize():f} % of its rate"
-        if company not in _company_of(row, "company_id"):
-            return f"{what}: the tax belongs to another company"
-    return None
-
-
-def _fix(mapping: Mapping) -> str:
-    if mapping.kind in (MappingKind.OWNER_COMPANY, MappingKind.OWNER_ANALYTIC):
-        option = "--company" if mapping.kind == MappingKind.OWNER_COMPANY else "--analytic"
-        return f"Run: odoosync owners map {mapping.code} {option} …"
-    kind = "vat" if mapping.kind in (MappingKind.VAT_SALE, MappingKind.VAT_PURCHASE) else mapping.kind
-    option = {
-        MappingKind.CATEGORY: "--account",
-        MappingKind.METHOD: "--journal",
-        MappingKind.VAT_SALE: "--sale-tax",
-        MappingKind.VAT_PURCHASE: "--purchase-tax",
-    }.get(MappingKind(mapping.kind), "…")
-    return f'Run: odoosync map set {kind} "{mapping.code}" {option} … (odoosync map suggest proposes one)'
 
 
 def _owners(config: Config, store: Store) -> list[Finding]:
@@ -258,7 +238,8 @@ def _defaults(client: OdooClient, config: Config, store: Store) -> list[Finding]
     defaults = config.defaults
     try:
         # What every sync reads first: the default company and sale journal must still name one object each.
-        load_facts(client, config, store, database_key(str(config.odoo.url), str(config.odoo.database)))
+        odoo_database = database_key(str(config.odoo.url), str(config.odoo.database))
+        load_facts(client, config, store, odoo_database, check_targets=False)  # the mappings are checked above
     except OdoosyncError as error:
         findings.append(Finding("defaults", PROBLEM, error.reason, error.instruction))
     if defaults.rent_product:

@@ -13,6 +13,7 @@ from odoosync.domain.mappings import MappingKind, normalize_code
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync.builders import ARABIC, Company, OdooFacts
+from odoosync.sync.targets import broken_mappings
 
 
 def _name(value: Any) -> str:
@@ -38,7 +39,12 @@ def _pick(rows: list[dict[str, Any]], reference: str, what: str, code_field: str
     return found[0]
 
 
-def load_facts(client: OdooClient, config: Config, store: Store, odoo_database: str) -> OdooFacts:
+def load_facts(
+    client: OdooClient, config: Config, store: Store, odoo_database: str, *, check_targets: bool = True
+) -> OdooFacts:
+    """What the builders need, read once per run. With `check_targets`, every mapping's Odoo target is checked
+    too (one read per model), so that a record using a broken one fails with the reason before anything is sent.
+    """
     defaults = config.defaults
     companies = client.search_read(
         "res.company", [], ["name", "currency_id", "tax_calculation_rounding_method", "partner_id"]
@@ -97,7 +103,13 @@ def load_facts(client: OdooClient, config: Config, store: Store, odoo_database: 
     mappings: dict[tuple[str, int, str], int] = {}
     names: dict[tuple[str, int, str], str] = {}
     method_lines: dict[tuple[int, str], int] = {}
-    for mapping in store.mappings.all(odoo_database):
+    saved = store.mappings.all(odoo_database)
+    broken = (
+        broken_mappings(client, saved, int(default["id"]), [int(row["id"]) for row in companies])
+        if check_targets and saved
+        else {}
+    )
+    for mapping in saved:
         key = (mapping.kind, mapping.company_id, mapping.code)
         mappings[key] = mapping.odoo_id
         names[key] = mapping.odoo_name
@@ -130,6 +142,7 @@ def load_facts(client: OdooClient, config: Config, store: Store, odoo_database: 
         mapping_names=names,
         deposit_account=defaults.deposit_account,
         deposit_accounts=deposit_accounts,
+        broken={key: (problem.reason, problem.instruction) for key, problem in broken.items()},
     )
 
 

@@ -1,9 +1,11 @@
 """odoosync doctor finds each kind of broken mapping (archived account, tax amount changed, company mismatch,
-deleted journal) and says what to do; on a sound set-up it finds nothing."""
+deleted journal) and says what to do; on a sound set-up it finds nothing. It warns of an API key about to expire
+and of JSON-RPC where Odoo schedules its removal, and reports an expired key as a problem."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,8 @@ from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
-from tests.support.portfolio import SAMPLES
-from tests.support.workspace import odoosync, prepare
+from tests.support.portfolio import SAMPLES, sample_documents
+from tests.support.workspace import odoosync, prepare, workspace_env
 
 
 def mappings(env: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -76,6 +78,35 @@ def test_doctor_finds_each_kind_of_broken_mapping(tmp_path: Path, version: int) 
         assert "✗ mapping: category 'cleaning'" in text
         assert '→ Run: odoosync map set category "cleaning" --account' in text
 
+        # sync runs the same checks: only the records that use a broken mapping fail, with doctor's reason, and
+        # nothing is sent to Odoo for them; the others sync.
+        done = odoosync(env, "sync", "--json", check=False)
+        assert done.returncode == ExitCode.JOBS_FAILED, done.stderr
+        report = json.loads(done.stdout)
+        failed = {f["id"]: f["error"] for f in report["failures"]}
+        broken_methods = {code for (kind, code), m in mapped.items() if kind == "method" and m["id"] == bank["id"]}
+        expected = set()
+        for d in sample_documents():
+            if d["type"] == "expense" and d["status"] == "verified":
+                if {line["category"].casefold() for line in d["lines"]} & {"cleaning", "utilities"}:
+                    expected.add(d["id"])
+            elif d["type"] == "rent_payment" and d["status"] == "approved":
+                if any(charge["vat_rate"] == "15" for charge in d["charges"]):
+                    expected.add(d["id"])
+            elif d["type"] == "deposit" and d["status"] == "recorded" and d["method"].casefold() in broken_methods:
+                expected.add(d["id"])
+        assert set(failed) == expected
+        reasons = ("is deprecated", "is archived", "the tax's amount is 5 %", "not in Odoo any more", "company (id 1)")
+        for record_id, error in failed.items():
+            assert any(reason in error for reason in reasons), error
+            assert "needed by" in error
+            assert record_id in error
+            assert "Run: odoosync map set" in error
+            assert "then odoosync queue retry --failed" in error
+        origins = {m.get("invoice_origin") for m in sandbox.instance.db.table("account.move").values()}
+        assert not set(failed) & origins
+        assert sum(t["synced"] for t in report["by_type"].values()) > 0
+
 
 def test_doctor_finds_a_default_journal_that_is_gone(tmp_path: Path) -> None:
     with Sandbox(version=18) as sandbox:
@@ -91,3 +122,95 @@ def test_doctor_finds_a_default_journal_that_is_gone(tmp_path: Path) -> None:
         assert problem["area"] == "defaults"
         assert problem["message"] == "the default sale journal 'INV' is not in Odoo any more"
         assert problem["instruction"].startswith("Run: odoosync defaults set --sale-journal")
+
+
+def connected(tmp_path: Path, sandbox: Sandbox, *options: str) -> dict[str, str]:
+    """A workspace connected to `sandbox` and nothing more: enough for the connection, key and protocol checks."""
+    env = workspace_env(tmp_path, sandbox)
+    odoosync(env, "connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login, *options)
+    return env
+
+
+def findings(env: dict[str, str], area: str) -> tuple[int, list[dict[str, Any]]]:
+    done = odoosync(env, "doctor", "--json", check=False)
+    return done.returncode, [f for f in json.loads(done.stdout)["findings"] if f["area"] == area]
+
+
+@pytest.mark.parametrize("version", [18, 19])
+def test_doctor_warns_of_an_api_key_about_to_expire(tmp_path: Path, version: int) -> None:
+    with Sandbox(version=version) as sandbox:
+        env = connected(tmp_path, sandbox)
+        # The accountant makes odoosync a key that lasts 5 days, and deletes the persistent one.
+        expiry = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5, hours=1)
+        env["ODOOSYNC_API_KEY"] = sandbox.instance.generate_api_key(sandbox.login, "odoosync", expiration_date=expiry)
+        sandbox.instance.remove_api_key(sandbox.api_key)
+        status, [key] = findings(env, "key")
+        assert status == 0  # a warning, not a problem: syncing still works for 5 days
+        assert key["status"] == "warning"
+        assert (
+            key["message"]
+            == f"the only API key of admin ('odoosync') expires on {expiry:%Y-%m-%d %H:%M} UTC, in 5 days"
+        )
+        assert key["instruction"].startswith("Create a new key in Odoo (Preferences → Account Security → New API Key)")
+        # A second, persistent key: Odoo does not say which one odoosync uses, so the warning says so.
+        sandbox.instance.generate_api_key(sandbox.login, "another integration")
+        _, [key] = findings(env, "key")
+        assert key["status"] == "warning"
+        assert key["message"].startswith("an API key of admin ('odoosync') expires on ")
+        assert key["message"].endswith(
+            "Odoo does not say which key odoosync uses, and the user has 1 other valid key(s)"
+        )
+
+
+@pytest.mark.parametrize("version", [18, 19])
+def test_doctor_reports_an_expired_key_as_a_problem(tmp_path: Path, version: int) -> None:
+    with Sandbox(version=version) as sandbox:
+        env = connected(tmp_path, sandbox)
+        # The key odoosync uses expired yesterday: Odoo refuses it, whatever the protocol.
+        yesterday = datetime.now(UTC) - timedelta(days=1)
+        env["ODOOSYNC_API_KEY"] = sandbox.instance.generate_api_key(
+            sandbox.login, "odoosync", expiration_date=yesterday
+        )
+        status, [connection] = findings(env, "connection")
+        assert status == ExitCode.UNHEALTHY
+        assert connection["status"] == "problem"
+        assert "expired" in connection["instruction"]
+        text = odoosync(env, "doctor", check=False).stdout
+        assert "✗ connection:" in text
+
+
+@pytest.mark.parametrize(("version", "deprecated"), [(17, False), (19, True)])
+def test_doctor_warns_that_jsonrpc_is_scheduled_for_removal(tmp_path: Path, version: int, deprecated: bool) -> None:
+    with Sandbox(version=version) as sandbox:
+        env = connected(tmp_path, sandbox, "--protocol", "jsonrpc")
+        status, [protocol] = findings(env, "protocol")
+        assert status == 0
+        if not deprecated:  # Odoo 16–18 have nothing else: JSON-RPC is simply the protocol there
+            assert protocol == {
+                "area": "protocol",
+                "status": "ok",
+                "message": "jsonrpc against Odoo 17.0",
+                "instruction": None,
+            }
+            assert findings(env, "key")[1] == []  # API keys of Odoo 17 do not expire: nothing to say
+            return
+        assert protocol["status"] == "warning"
+        assert protocol["message"] == (
+            "JSON-RPC is in use against Odoo 19.0; Odoo deprecates it from 19 and schedules its removal for "
+            "Odoo 22 (fall 2028) and Odoo Online 21.1 (winter 2027)"
+        )
+        assert "odoosync connect again with --protocol json2" in protocol["instruction"]
+        assert findings(env, "key")[1][0]["message"] == "the API key of admin does not expire"
+        odoosync(
+            env,
+            "connect",
+            "--url",
+            sandbox.url,
+            "--database",
+            sandbox.database,
+            "--login",
+            sandbox.login,
+            "--protocol",
+            "json2",
+        )
+        assert findings(env, "protocol")[1][0]["message"] == "json2 against Odoo 19.0"
