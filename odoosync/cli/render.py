@@ -675,16 +675,24 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
         out.print(table)
     owners = plan.owners()
     if owners:
-        table = Table(title="Per owner", title_justify="left")
-        for column in ("owner", "company", "currency", "invoiced", "billed", "deposits in", "deposits out"):
+        companies = {row["company"] for row in owners}
+        table = Table(
+            title="Per owner" + (f" ({next(iter(companies))})" if len(companies) == 1 else ""), title_justify="left"
+        )
+        columns = ["owner", "currency", "invoiced", "billed", "deposits in", "deposits out"]
+        if len(companies) > 1:
+            columns.insert(1, "company")
+        for column in columns:
             table.add_column(column, justify="left" if column in ("owner", "company", "currency") else "right")
         for row in owners:
-            table.add_row(
+            cells = [
                 escape(row["owner"] or "(none)"),
-                escape(row["company"]),
                 row["currency"],
-                *(_money(row[k]) for k in ("invoiced", "billed", "deposits_in", "deposits_out")),
-            )
+                *(_money(row[k]) if row[k] else "" for k in ("invoiced", "billed", "deposits_in", "deposits_out")),
+            ]
+            if len(companies) > 1:
+                cells.insert(1, escape(row["company"]))
+            table.add_row(*cells)
         out.print(table)
     for problem in plan.problems[:SHOWN_PROBLEMS]:
         verb = "waits" if problem.kind == "waiting" else "would fail"

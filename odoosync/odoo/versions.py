@@ -99,6 +99,12 @@ class OdooVersion:
         return "price_include" if self.major <= 17 else "price_include_override"
 
     @property
+    def partner_default_get_argument(self) -> str:
+        """res.partner overrides default_get: `default_get(self, default_fields)` up to 18, `fields` in 19 (a
+        keyword argument must use that name; the ORM's own `fields_list` is refused)."""
+        return "default_fields" if self.major <= 18 else "fields"
+
+    @property
     def partner_has_mobile(self) -> bool:
         """res.partner.mobile: up to 18; Odoo 19 keeps one phone number."""
         return self.major <= 18

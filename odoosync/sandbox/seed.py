@@ -102,6 +102,12 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
                 ("KWD", "د.ك", "0.001", 3),
             ]
         }
+        # product.product_category_all; the Saudi chart would give it income and expense accounts, left out here so
+        # that a product without accounts of its own books on its journal's default account.
+        db.insert(
+            "product.category",
+            {"name": "All", "property_account_income_categ_id": False, "property_account_expense_categ_id": False},
+        )
         countries = {
             code: db.insert("res.country", {"name": name, "code": code})
             for code, name in [

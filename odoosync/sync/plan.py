@@ -682,7 +682,8 @@ class _Planner:
         taxes = {tax_id: money.round_money(amount, currency) for tax_id, amount in raw_tax.items()}
         for tax_id, amount in taxes.items():
             for account, share in books.tax_accounts(tax_id, amount, currency):
-                entries.append(books.entry(company, currency, account, sign * share))
+                if share:  # Odoo makes no tax line for a tax that comes to nothing
+                    entries.append(books.entry(company, currency, account, sign * share))
         planned.lines = lines
         planned.untaxed = sum((line.untaxed for line in lines), ZERO)
         planned.tax = sum(taxes.values(), ZERO)
@@ -870,7 +871,8 @@ class _Books:
                         self.partner_accounts[(int(row["id"]), company, kind)] = int(value[0]) if value else None
             if any(p < 0 for p in ids):
                 # Partners this sync makes get the company's defaults.
-                defaults = self.client.call("res.partner", "default_get", fields_list=fields, context=context)
+                argument: dict[str, Any] = {self.facts.version.partner_default_get_argument: fields}
+                defaults = self.client.call("res.partner", "default_get", context=context, **argument)
                 for kind, name in zip(("receivable", "payable"), fields, strict=True):
                     value = defaults.get(name)
                     value = value[0] if isinstance(value, list | tuple) else value
@@ -947,12 +949,13 @@ class _Books:
         return self.partner_accounts.get(key)
 
     def entry(self, company: Any, currency: str, account: int | None, balance: Decimal) -> Entry:
+        zero = money.round_money(ZERO, currency)
         return Entry(
             company.name,
             currency,
             self.account_name(account),
-            balance if balance > 0 else ZERO,
-            -balance if balance < 0 else ZERO,
+            money.round_money(balance, currency) if balance > 0 else zero,
+            money.round_money(-balance, currency) if balance < 0 else zero,
         )
 
     def pair(self, company: Any, currency: str, debit: int | None, credit: int | None, amount: Decimal) -> list[Entry]:

@@ -73,7 +73,9 @@ class PaymentMethod(Model):
 
 class PaymentMethodLine(Model):
     _name = "account.payment.method.line"
+    _order = "sequence, id"  # account_payment_method.py
     name = Char()
+    sequence = Integer(default=10)
     payment_method_id = Many2one("account.payment.method", required=True)
     journal_id = Many2one("account.journal")
     payment_type = Selection([("inbound", "Inbound"), ("outbound", "Outbound")])
@@ -391,8 +393,25 @@ class AnalyticAccount(Model):
     active = Boolean(default=True)
 
 
+class ProductCategory(Model):
+    """product_category.py, with account's company-dependent income and expense accounts (product.py): the
+    accounts a product's lines take when the product has none of its own."""
+
+    _name = "product.category"
+    name = Char(required=True)
+    property_account_income_categ_id = Many2one("account.account")
+    property_account_expense_categ_id = Many2one("account.account")
+
+
+def _default_category(env: Any) -> int | None:
+    # product_template.py _get_default_category_id: the "All" category (product.product_category_all).
+    categories = env.db.table("product.category")
+    return min(categories) if categories else None
+
+
 class Product(Model):
     _name = "product.product"
+    categ_id = Many2one("product.category", required=True, default=_default_category)
     name = Char(required=True)
     default_code = Char()
     # product_template.py: detailed_type (consu/service/product) up to 17, type (consu/service/combo) from 18.
@@ -422,5 +441,6 @@ MODELS: list[type[Model]] = [
     Partner,
     AnalyticPlan,
     AnalyticAccount,
+    ProductCategory,
     Product,
 ]

@@ -531,6 +531,10 @@ class Move(Model):
             key = "property_account_income_id" if move["move_type"] in SALE_TYPES else "property_account_expense_id"
             if product.get(key):
                 return int(product[key])
+            # product.py _get_product_accounts: else the category's account.
+            category = self.env.db.table("product.category").get(product.get("categ_id") or 0) or {}
+            if category.get(key.replace("_id", "_categ_id")):
+                return int(category[key.replace("_id", "_categ_id")])
         return journal.get("default_account_id")
 
     def _counterpart_account(self, move: Row) -> int | None:
