@@ -604,7 +604,7 @@ def _print_planned(document: PlannedDocument) -> None:
         part
         for part in (
             document.odoo_name,
-            document.partner if document.record_type.value != "contact" else None,
+            document.partner,
             document.date,
             document.company,
             f"owner {document.owner}" if document.owner else None,
@@ -694,14 +694,26 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
                 cells.insert(1, escape(row["company"]))
             table.add_row(*cells)
         out.print(table)
-    for problem in plan.problems[:SHOWN_PROBLEMS]:
-        verb = "waits" if problem.kind == "waiting" else "would fail"
-        err.print(f"[red]{verb}[/] {problem.record_type.value.replace('_', ' ')} {escape(problem.record_id)}")
-        err.print(f"  {escape(problem.message)}")
-        if problem.instruction:
-            err.print(f"  [cyan]→[/] {escape(problem.instruction)}")
-    if len(plan.problems) > SHOWN_PROBLEMS:
-        err.print(f"  … and {len(plan.problems) - SHOWN_PROBLEMS} more: odoosync plan --json")
+    _print_plan_problems(plan)
+
+
+def _print_plan_problems(plan: Plan) -> None:
+    # Problems with one cause (a missing mapping stops every record that uses it) are shown once, with their ids.
+    groups: dict[tuple[str, str, str | None], list[str]] = {}
+    for problem in plan.problems:
+        label = f"{problem.record_type.value.replace('_', ' ')} {problem.record_id}"
+        cause = problem.message.replace(f", needed by {label}", "").replace(f" of {label}", "")
+        groups.setdefault((problem.kind, cause, problem.instruction), []).append(problem.record_id)
+    types = {p.record_id: p.record_type.value.replace("_", " ") for p in plan.problems}
+    for (kind, cause, instruction), ids in list(groups.items())[:SHOWN_PROBLEMS]:
+        verb = "waits" if kind == "waiting" else "would fail"
+        more = f" and {len(ids) - 8} more" if len(ids) > 8 else ""
+        err.print(f"[red]{verb}[/] {types[ids[0]]} {escape(', '.join(ids[:8]))}{more}")
+        err.print(f"  {escape(cause)}")
+        if instruction:
+            err.print(f"  [cyan]→[/] {escape(instruction)}")
+    if len(groups) > SHOWN_PROBLEMS:
+        err.print("  … and more: odoosync plan --json")
 
 
 def print_reconciliation(result: Reconciliation) -> None:
@@ -763,7 +775,9 @@ def print_adopt_report(report: AdoptReport) -> None:
         table.add_row(name, *(str(v) for v in tally.as_dict().values()))
     out.print(table)
     for adopted in report.adopted[:SHOWN_PROBLEMS]:
-        target = f"{adopted['odoo_model']} {adopted['odoo_id']} {escape(adopted['name'] or '')}"
+        target = f"{adopted['odoo_model']} {adopted['odoo_id']}" + (
+            f" {escape(adopted['name'])}" if adopted["name"] else ""
+        )
         out.print(
             f"[green]adopted[/] {adopted['type'].replace('_', ' ')} {escape(adopted['id'])} → {target} "
             f"(same {adopted['matched_on']})"

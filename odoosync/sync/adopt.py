@@ -268,6 +268,7 @@ class _Adopter:
             self.claimed[(model, odoo_id)] = label
             state = "active" if model == PARTNER else str(row.get("state") or "") or None
             name = str(row.get("name") or "") or None
+            name = None if name == "/" else name  # a draft's no-number
             self.links.append(
                 Link(
                     item.pk,

@@ -486,7 +486,7 @@ def _name(row: Mapping[str, Any] | None, link: Link) -> str:
     for name in ((row or {}).get("name"), link.odoo_name):
         if name and name != "/":
             return str(name)
-    return f"#{link.odoo_id}"
+    return f"draft #{link.odoo_id}"
 
 
 def _day(record: Record) -> str | None:
