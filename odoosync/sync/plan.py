@@ -133,6 +133,7 @@ class PlannedDocument:
     untaxed: Decimal | None = None
     tax: Decimal | None = None
     total: Decimal | None = None
+    reversed_total: Decimal | None = None  # replace: the total of the document the credit note reverses
     changes: tuple[str, ...] = ()  # a partner's fields an update writes
     payment: dict[str, Any] | None = None  # the payment auto-post registers for an invoice
     entries: list[Entry] = field(default_factory=list)
@@ -155,6 +156,7 @@ class PlannedDocument:
             "untaxed": self.untaxed,
             "tax": self.tax,
             "total": self.total,
+            "reversed_total": self.reversed_total,
             "changes": list(self.changes),
             "payment": self.payment,
             "entries": [
@@ -235,10 +237,11 @@ class Plan:
                 continue
             sign = Decimal(-1) if document.action == REVERSE else Decimal(1)
             key = (document.owner or "", document.company or "", document.currency or "")
+            net = sign * document.total - (document.reversed_total or ZERO)
             if document.record_type is RecordType.RENT_PAYMENT:
-                sums[key]["invoiced"] += sign * document.total
+                sums[key]["invoiced"] += net
             elif document.record_type is RecordType.EXPENSE:
-                sums[key]["billed"] += sign * document.total
+                sums[key]["billed"] += net
             elif document.total >= 0:
                 sums[key]["deposits_in"] += document.total
             else:
@@ -534,9 +537,9 @@ class _Planner:
         planned.note = f"{getattr(item.record, 'status', '')} in the app"
         self._describe(item, planned)
         if item.row.get("amount_total") is not None:
-            planned.total = Decimal(str(item.row["amount_total"]))
+            planned.total = _odoo_amount(item.row["amount_total"], item.record)
         elif item.row.get("amount") is not None and isinstance(item.record, Deposit):
-            amount = Decimal(str(item.row["amount"]))
+            amount = _odoo_amount(item.row["amount"], item.record)
             planned.total = amount if item.record.direction == "in" else -amount
         if item.row.get("state") == "posted" and item.record.record_type is not RecordType.DEPOSIT:
             return self._posted_change(item, planned, withdrawn=True)
@@ -556,6 +559,8 @@ class _Planner:
             )
             return None
         planned.action = REVERSE if withdrawn else REPLACE
+        if not withdrawn and (item.row or {}).get("amount_total") is not None:
+            planned.reversed_total = _odoo_amount((item.row or {})["amount_total"], item.record)
         planned.note = f"a credit note reverses {planned.odoo_name}" + ("" if withdrawn else "; a new " + what)
         if not withdrawn:
             planned.ends = "posted" if self._auto_posts(item.record.record_type) else "draft"
@@ -703,6 +708,11 @@ class _Planner:
                 "Check the VAT mappings' taxes (price included? amount?): odoosync doctor",
             )
         return entries
+
+
+def _odoo_amount(value: Any, record: Record) -> Decimal:
+    """An amount as Odoo answers it (a JSON float), at the record's currency precision."""
+    return money.round_money(Decimal(str(value)), getattr(record, "currency", "SAR"))
 
 
 # --- what the books need from Odoo -------------------------------------------------------------------------
