@@ -35,7 +35,7 @@ from odoosync.domain.scaling import ScaledLine, total_of
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync import builders
-from odoosync.sync.connection import database_key, endpoint_of, open_client
+from odoosync.sync.connection import connected, database_key, endpoint_of
 from odoosync.sync.switch import BACKFILL_ORDER, SyncDisabled, eligible_since, sync_switch
 
 PARTNER, MOVE, PAYMENT = "res.partner", "account.move", "account.payment"
@@ -96,17 +96,11 @@ def backfill_adopting(
             "syncing is off, so a backfill would queue jobs that never run",
             f"Run: odoosync enable, then odoosync backfill --since {since.isoformat()} --adopt",
         )
-    endpoint = endpoint_of(config)
-    odoo_database = database_key(endpoint.url, endpoint.database)
-    odoo = client or open_client(config, env)
-    before = odoo.calls
-    try:
+    with connected(config, env, client) as (odoo, odoo_database):
+        before = odoo.calls
         report = _Adopter(odoo, store, odoo_database, AdoptReport(since, dry_run)).run(since, types)
         report.odoo_calls = odoo.calls - before
         return report
-    finally:
-        if client is None:
-            odoo.close()
 
 
 # --- matching ----------------------------------------------------------------------------------------------

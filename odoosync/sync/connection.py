@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,21 @@ def open_client(
             f"Set the environment variable {config.odoo.api_key_env}, or run odoosync connect again.",
         )
     return OdooClient.connect(endpoint, key.reveal(), protocol=config.odoo.protocol, policy=policy)
+
+
+@contextlib.contextmanager
+def connected(
+    config: Config, env: Mapping[str, str] | None = None, client: OdooClient | None = None
+) -> Iterator[tuple[OdooClient, str]]:
+    """The client (the one given, else one for the saved connection, closed afterwards) and the key that names the
+    Odoo database in links and mappings."""
+    endpoint = endpoint_of(config)
+    odoo = client or open_client(config, env)
+    try:
+        yield odoo, database_key(endpoint.url, endpoint.database)
+    finally:
+        if client is None:
+            odoo.close()
 
 
 def _check(client: OdooClient, endpoint: Endpoint, key_source: str) -> ConnectionReport:

@@ -1020,7 +1020,7 @@ class _Pusher:
         for item in items:
             assert item.link is not None
             row = current.get(item.link.odoo_id)
-            if row is None or row.get("state") == "cancel":
+            if row is None or row.get("state") in ("cancel", "canceled"):  # "canceled": payments from Odoo 18
                 self._done(item, replace(item.link, odoo_state="cancel" if row else "deleted"))
             elif row.get("state") == "draft":
                 drafts.append(item)

@@ -43,7 +43,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync import builders
 from odoosync.sync.builders import Document, MissingSetup, OdooFacts, WaitingFor
-from odoosync.sync.connection import database_key, endpoint_of, open_client
+from odoosync.sync.connection import connected
 from odoosync.sync.facts import load_facts, with_places
 from odoosync.sync.switch import eligible_since
 
@@ -285,17 +285,11 @@ def run_plan(
 ) -> Plan:
     """The plan for the queued jobs (and, with `scope.since`, what a backfill from then would queue)."""
     scope = scope or PlanScope()
-    endpoint = endpoint_of(config)
-    odoo_database = database_key(endpoint.url, endpoint.database)
-    odoo = client or open_client(config, env)
-    calls_before = odoo.calls
-    try:
+    with connected(config, env, client) as (odoo, odoo_database):
+        before = odoo.calls
         plan = _Planner(odoo, store, config, odoo_database, scope).plan()
-        plan.odoo_calls = odoo.calls - calls_before
+        plan.odoo_calls = odoo.calls - before
         return plan
-    finally:
-        if client is None:
-            odoo.close()
 
 
 # --- the planner -------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from odoosync.domain.versions import StoredRecord
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync import builders
-from odoosync.sync.connection import database_key, endpoint_of, open_client
+from odoosync.sync.connection import connected
 from odoosync.sync.markers import MOVE, PARTNER, search_markers
 from odoosync.sync.markers import PAYMENT as PAYMENT_MODEL
 
@@ -161,17 +161,11 @@ def run_reconcile(
     client: OdooClient | None = None,
 ) -> Reconciliation:
     scope = scope or ReconcileScope()
-    endpoint = endpoint_of(config)
-    odoo_database = database_key(endpoint.url, endpoint.database)
-    odoo = client or open_client(config, env)
-    before = odoo.calls
-    try:
+    with connected(config, env, client) as (odoo, odoo_database):
+        before = odoo.calls
         result = _Reconciler(odoo, store, odoo_database, scope).run()
         result.odoo_calls = odoo.calls - before
         return result
-    finally:
-        if client is None:
-            odoo.close()
 
 
 @dataclass
