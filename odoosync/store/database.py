@@ -118,6 +118,10 @@ class Store:
             ) from error
         return cls(engine)
 
+    def schema_revisions(self) -> tuple[str | None, str]:
+        """The database's schema revision, and the newest this odoosync knows."""
+        return schema.current_revision(self.engine), schema.head_revision()
+
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         with self.engine.connect() as connection:

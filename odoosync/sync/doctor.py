@@ -83,7 +83,19 @@ def run_doctor(config: Config, store: Store) -> Checkup:
 
 
 def _local(store: Store) -> list[Finding]:
-    findings: list[Finding] = []
+    current, head = store.schema_revisions()
+    if current == head:
+        findings = [Finding("database", OK, f"schema {current}, the current one")]
+    else:
+        findings = [
+            Finding(
+                "database",
+                PROBLEM,
+                f"the schema is at {current or 'nothing'}, not the current {head}",
+                "Every odoosync command upgrades the schema when it opens the database; if this stays, check "
+                "database.url and that every machine sharing the database runs the same odoosync.",
+            )
+        ]
     counts = store.jobs.counts()
     failed = sum(n for (_t, state), n in counts.items() if state is JobState.FAILED)
     if failed:
@@ -105,7 +117,7 @@ def _local(store: Store) -> list[Finding]:
                 "The next odoosync sync takes them back and looks for them in Odoo first.",
             )
         )
-    if not findings:
+    if not any(f.area == "queue" for f in findings):
         findings.append(Finding("queue", OK, "no failed job, no lease of a stopped worker"))
     return findings
 

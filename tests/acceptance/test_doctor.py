@@ -34,6 +34,12 @@ def test_doctor_finds_each_kind_of_broken_mapping(tmp_path: Path, version: int) 
         done = odoosync(env, "doctor", "--json", check=False)
         assert done.returncode == 0, done.stdout
         assert json.loads(done.stdout)["problems"] == 0
+        [database] = [f for f in json.loads(done.stdout)["findings"] if f["area"] == "database"]
+        assert database["status"] == "ok"
+        with Store.open(database_url) as store:
+            current, head = store.schema_revisions()
+        assert current == head
+        assert database["message"] == f"schema {head}, the current one"
 
         mapped = mappings(env)
         cleaning, bank = mapped[("category", "cleaning")], mapped[("method", "bank_transfer")]
