@@ -654,16 +654,26 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
     out.print(counts)
     impact = plan.impact()
     if impact:
-        table = Table(title="Journal impact (as posted; drafts post it once posted)", title_justify="left")
-        for column, justify in (("company", "left"), ("account", "left"), ("debit", "right"), ("credit", "right")):
-            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        # In each document's currency: Odoo converts a foreign-currency document at its date's rate when posting.
+        currencies = {row["currency"] for row in impact}
+        one = next(iter(currencies)) if len(currencies) == 1 else None
+        title = "Journal impact" + (f", in {one}" if one else "") + " (as posted; drafts post it once posted)"
+        table = Table(title=title, title_justify="left")
+        columns = (
+            ["company", "account", "debit", "credit"] if one else ["company", "currency", "account", "debit", "credit"]
+        )
+        for column in columns:
+            table.add_column(column, justify="right" if column in ("debit", "credit") else "left")
         for row in impact:
-            table.add_row(
+            cells = [
                 escape(row["company"]),
                 escape(row["account"]),
                 _money(row["debit"]) if row["debit"] else "",
                 _money(row["credit"]) if row["credit"] else "",
-            )
+            ]
+            if one is None:
+                cells.insert(1, row["currency"])
+            table.add_row(*cells)
         out.print(table)
     taxes = plan.taxes()
     if taxes:
