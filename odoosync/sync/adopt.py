@@ -36,17 +36,9 @@ from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync import builders
 from odoosync.sync.connection import connected, database_key, endpoint_of
-from odoosync.sync.switch import BACKFILL_ORDER, SyncDisabled, eligible_since, sync_switch
+from odoosync.sync.documents import CANCELLED, MODEL_OF, MOVE, MOVE_TYPE, ORDER, PARTNER
+from odoosync.sync.switch import SyncDisabled, eligible_since, sync_switch
 
-PARTNER, MOVE, PAYMENT = "res.partner", "account.move", "account.payment"
-MODEL_OF = {
-    RecordType.CONTACT: PARTNER,
-    RecordType.RENT_PAYMENT: MOVE,
-    RecordType.EXPENSE: MOVE,
-    RecordType.DEPOSIT: PAYMENT,
-}
-MOVE_TYPE = {RecordType.RENT_PAYMENT: "out_invoice", RecordType.EXPENSE: "in_invoice"}
-CANCELLED = frozenset({"cancel", "canceled"})
 SEARCH_CHUNK = 200  # records per search: the name and email leaves make the domain grow with it
 
 
@@ -224,7 +216,7 @@ class _Adopter:
         }
         self.default_company = self.client.whoami().company_id
         fresh: dict[RecordType, list[_Fresh]] = defaultdict(list)
-        for record_type in BACKFILL_ORDER:
+        for record_type in ORDER:
             if not types or record_type in types:
                 self.report.by_type[record_type.value] = AdoptTally()
         for record_type, chunk in eligible_since(self.store, since, types):
@@ -232,7 +224,7 @@ class _Adopter:
             new = self.store.jobs.new_versions(chunk, odoo_database=self.odoo_database)
             stored = self.store.records.get_many([pk for pk, _ in new])
             fresh[record_type] += [_Fresh(pk, version, parse_record(stored[pk].document)) for pk, version in new]
-        for record_type in BACKFILL_ORDER:
+        for record_type in ORDER:
             items = fresh.get(record_type, [])
             for start in range(0, len(items), SEARCH_CHUNK):
                 part = items[start : start + SEARCH_CHUNK]

@@ -41,6 +41,7 @@ from odoosync.store import Store
 from odoosync.sync import builders
 from odoosync.sync.builders import Document, MissingSetup, OdooFacts, WaitingFor
 from odoosync.sync.connection import database_key, endpoint_of, open_client
+from odoosync.sync.documents import MODEL_OF, MOVE, MOVE_TYPE, ORDER, PAID_STATES, PARTNER, PAYMENT, WHAT
 from odoosync.sync.facts import load_facts, with_places
 from odoosync.sync.markers import search_markers
 from odoosync.sync.switch import SyncDisabled, sync_switch
@@ -49,23 +50,6 @@ log = logging.getLogger("odoosync.sync")
 
 # A batch run: a few quick retries of one call, then the queue's own backoff takes over.
 BATCH_POLICY = RetryPolicy(attempts=4, max_seconds=30, initial_wait=0.5, max_wait=5)
-PARTNER, MOVE, PAYMENT = "res.partner", "account.move", "account.payment"
-MODEL_OF = {
-    RecordType.CONTACT: PARTNER,
-    RecordType.RENT_PAYMENT: MOVE,
-    RecordType.EXPENSE: MOVE,
-    RecordType.DEPOSIT: PAYMENT,
-}
-MOVE_TYPE = {RecordType.RENT_PAYMENT: "out_invoice", RecordType.EXPENSE: "in_invoice"}
-ORDER = (RecordType.CONTACT, RecordType.EXPENSE, RecordType.DEPOSIT, RecordType.RENT_PAYMENT)
-# An invoice's payment_state once its payment is registered ("in_payment" until the bank statement matches it).
-PAID_STATES = frozenset({"paid", "in_payment"})
-WHAT = {
-    RecordType.CONTACT: "partner",
-    RecordType.RENT_PAYMENT: "invoice",
-    RecordType.EXPENSE: "bill",
-    RecordType.DEPOSIT: "payment",
-}
 
 
 # --- what a run reports ------------------------------------------------------------------------------------

@@ -9,8 +9,7 @@ from typing import Any
 
 from odoosync.odoo.client import OdooClient
 from odoosync.sync.builders import MEMO_SEPARATOR
-
-PARTNER, MOVE, PAYMENT = "res.partner", "account.move", "account.payment"
+from odoosync.sync.documents import MOVE, PARTNER, PAYMENT
 
 
 def search_markers(

@@ -44,24 +44,10 @@ from odoosync.store import Store
 from odoosync.sync import builders
 from odoosync.sync.builders import Document, MissingSetup, OdooFacts, WaitingFor
 from odoosync.sync.connection import connected
+from odoosync.sync.documents import CANCELLED, MODEL_OF, ORDER, PAID_STATES, WHAT
 from odoosync.sync.facts import load_facts, with_places
 from odoosync.sync.switch import eligible_since
 
-ORDER = (RecordType.CONTACT, RecordType.EXPENSE, RecordType.DEPOSIT, RecordType.RENT_PAYMENT)
-WHAT = {
-    RecordType.CONTACT: "partner",
-    RecordType.RENT_PAYMENT: "invoice",
-    RecordType.EXPENSE: "bill",
-    RecordType.DEPOSIT: "payment",
-}
-MODEL_OF = {
-    RecordType.CONTACT: "res.partner",
-    RecordType.RENT_PAYMENT: "account.move",
-    RecordType.EXPENSE: "account.move",
-    RecordType.DEPOSIT: "account.payment",
-}
-PAID_STATES = frozenset({"paid", "in_payment"})
-CANCELLED = frozenset({"cancel", "canceled"})  # "canceled": payments from Odoo 18
 CHUNK = 1000
 ZERO = Decimal(0)
 

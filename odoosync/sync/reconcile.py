@@ -37,22 +37,13 @@ from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync import builders
 from odoosync.sync.connection import connected
-from odoosync.sync.markers import MOVE, PARTNER, search_markers
-from odoosync.sync.markers import PAYMENT as PAYMENT_MODEL
+from odoosync.sync.documents import CANCELLED, MOVE, MOVE_TYPE, PAID_STATES, PARTNER, WHAT
+from odoosync.sync.documents import PAYMENT as PAYMENT_MODEL
+from odoosync.sync.markers import search_markers
 
 CHUNK = 1000
 ZERO = Decimal(0)
-WHAT = {
-    RecordType.CONTACT: "partner",
-    RecordType.RENT_PAYMENT: "invoice",
-    RecordType.EXPENSE: "bill",
-    RecordType.DEPOSIT: "payment",
-}
 KIND_OF = {RecordType.RENT_PAYMENT: "invoices", RecordType.EXPENSE: "bills", RecordType.DEPOSIT: "deposits"}
-MOVE_TYPE = {RecordType.RENT_PAYMENT: "out_invoice", RecordType.EXPENSE: "in_invoice"}
-PAID_STATES = frozenset({"paid", "in_payment"})
-# A cancelled move or payment ("canceled" for payments from Odoo 18).
-CANCELLED = frozenset({"cancel", "canceled"})
 FIELDS = {
     MOVE: ["name", "state", "payment_state", "amount_total", "partner_id", "invoice_date", "move_type"],
     PAYMENT_MODEL: ["name", "state", "amount", "partner_id", "date", "payment_type"],

@@ -18,12 +18,11 @@ from odoosync.domain.jobs import EnqueuePolicy
 from odoosync.domain.records import RecordType, is_eligible
 from odoosync.store import Store
 from odoosync.sync.connection import database_key
+from odoosync.sync.documents import ORDER
 
 ENABLED = "sync.enabled"
 ENABLED_AT = "sync.enabled_at"
 BACKFILL_SINCE = "sync.backfill_since"
-# Dependency order (design.md): every transaction needs its partner.
-BACKFILL_ORDER = (RecordType.CONTACT, RecordType.EXPENSE, RecordType.DEPOSIT, RecordType.RENT_PAYMENT)
 CHUNK = 1000
 
 
@@ -139,7 +138,7 @@ def backfill(
             f"Run: odoosync enable --backfill-since {since.isoformat()}",
         )
     report = BackfillReport(since=since, dry_run=dry_run)
-    for record_type in BACKFILL_ORDER:
+    for record_type in ORDER:  # every transaction needs its partner
         if not types or record_type in types:
             report.by_type[record_type.value] = (0, 0)
     for record_type, chunk in eligible_since(store, since, types):
@@ -154,7 +153,7 @@ def eligible_since(
 ) -> Iterator[tuple[RecordType, list[tuple[int, int]]]]:
     """The stored eligible records dated on or after `since` (contacts always), as (pk, version) chunks, in
     dependency order: what a backfill looks at."""
-    for record_type in BACKFILL_ORDER:
+    for record_type in ORDER:  # every transaction needs its partner
         if types and record_type not in types:
             continue
         chunk: list[tuple[int, int]] = []
