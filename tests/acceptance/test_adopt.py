@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
@@ -96,8 +98,9 @@ def adopt(env: dict[str, str], *args: str) -> dict[str, Any]:
     return found
 
 
-def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path) -> None:
-    with Sandbox(version=17) as sandbox:
+@pytest.mark.parametrize("version", [17, 19])
+def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int) -> None:
+    with Sandbox(version=version) as sandbox:
         made = keyed_in_by_hand(sandbox)
         env = prepared(tmp_path, sandbox)
 
