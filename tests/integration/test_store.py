@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -193,3 +194,33 @@ def test_the_migrations_build_exactly_the_tables_the_models_describe(database_ur
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_workers_writing_the_same_setting_at_once_never_collide(database_url: str) -> None:
+    """Two sync runs finishing together both record sync.last_run: an upsert, so neither fails (a delete then
+    insert raised a unique violation on PostgreSQL)."""
+    stores = [Store.open(database_url) for _ in range(4)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(stores))
+
+    def write(store: Store, worker: int) -> None:
+        try:
+            start.wait()
+            for run in range(40):
+                store.settings.set_many({"sync.last_run": {"worker": worker, "run": run}, "sync.other": run})
+        except BaseException as error:  # collected: a thread's exception would otherwise vanish
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(store, n)) for n, store in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        assert stores[0].settings.get("sync.last_run")["run"] == 39
+        stores[0].settings.set_many({"sync.other": None})
+        assert stores[0].settings.get("sync.other") is None
+    finally:
+        for store in stores:
+            store.close()
