@@ -42,9 +42,9 @@ def test_four_workers_share_the_queue_on_postgresql(tmp_path: Path, pg_schema_ur
             )
             for _ in range(WORKERS)
         ]
+        finished = [worker.communicate(timeout=600) for worker in workers]  # every one reaped, whatever fails
         reports = []
-        for worker in workers:
-            out, err = worker.communicate(timeout=600)
+        for worker, (out, err) in zip(workers, finished, strict=True):
             assert worker.returncode == 0, err
             reports.append(json.loads(out))
         assert all(report["jobs"] > 0 for report in reports)  # all four took part
