@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from odoosync.domain.adoptions import AdoptionState
 from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Outcome, transition
 from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable, writing
@@ -200,7 +201,7 @@ class JobRepository:
                 select(AdoptionRow.record_pk).where(
                     AdoptionRow.record_pk.in_(pks),
                     AdoptionRow.odoo_database == odoo_database,
-                    AdoptionRow.state == "pending",
+                    AdoptionRow.state == AdoptionState.PENDING.value,
                 )
             )
             held = {pk for (pk,) in waiting}

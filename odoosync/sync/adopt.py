@@ -238,13 +238,23 @@ class _Adopter:
 
     # -- deciding --
 
+    def _taken(self, model: str, rows: Sequence[Mapping[str, Any]]) -> set[int]:
+        """Which of a search's rows are linked to some record already: one query per search, not per record."""
+        ids = [int(row["id"]) for row in rows]
+        return self.store.links.taken(self.odoo_database, model, ids) if ids else set()
+
     def _decide(
-        self, item: _Fresh, model: str, rows: Sequence[Mapping[str, Any]], matched_on: str, describe: Any
+        self,
+        item: _Fresh,
+        model: str,
+        rows: Sequence[Mapping[str, Any]],
+        matched_on: str,
+        describe: Any,
+        *,
+        taken: set[int],
     ) -> int | None:
         """Link the one match, keep several for a person, queue when none. Returns the Odoo id linked."""
         tally = self.report.by_type[item.record.record_type.value]
-        ids = [int(row["id"]) for row in rows]
-        taken = self.store.links.taken(self.odoo_database, model, ids) if ids else set()
         free = [row for row in rows if int(row["id"]) not in taken]
         mine = [row for row in free if (model, int(row["id"])) not in self.claimed]
         label = builders.record_label(item.record)
@@ -318,10 +328,11 @@ class _Adopter:
                 for row in self.client.search_read(PARTNER, domain, fields, order="id", context=self.context)
                 if int(row["id"]) not in self.company_partners
             ]
+        taken = self._taken(PARTNER, rows)
         for item in items:
             assert isinstance(item.record, Contact)
             matched_on, found = partner_matches(item.record, rows)
-            odoo_id = self._decide(item, PARTNER, found, matched_on, _partner_detail)
+            odoo_id = self._decide(item, PARTNER, found, matched_on, _partner_detail, taken=taken)
             if odoo_id is not None:
                 self.partners[item.record.id] = odoo_id
 
@@ -365,6 +376,7 @@ class _Adopter:
             domain = [("partner_id", "in", partners), ("date", "in", days)]
             fields = ["name", "partner_id", "date", "amount", "payment_type", "state", "company_id"]
         rows = self.client.search_read(model, domain, fields, order="id", context=self.context)
+        taken = self._taken(model, rows)
         for item in known:
             record = item.record
             # A document another record's marker names is odoosync's (or linked to that record), not hand-made.
@@ -380,6 +392,7 @@ class _Adopter:
                 lambda r, amount=amount, day=("invoice_date" if model == MOVE else "date"): (
                     f"{r.get(day)} · {r.get(amount)} · {r.get('state')}"
                 ),
+                taken=taken,
             )
 
     def _expected(self, record: Record) -> Decimal:
