@@ -80,6 +80,8 @@ def scale_charges(
     missing = amount_paid - total_of(lines, currency, per_line=per_line)
     while missing > 0:
         for i in order:
+            if lines[i].price + unit > full[i].price:
+                continue  # no charge is billed above what it costs
             bumped = [*lines[:i], replace(lines[i], price=lines[i].price + unit), *lines[i + 1 :]]
             gained = total_of(bumped, currency, per_line=per_line) - (amount_paid - missing)
             if gained <= missing:

@@ -126,8 +126,10 @@ class OdooVersion:
 
     @property
     def has_group_on_records(self) -> bool:
-        """res.users.has_group: an @api.model method in 16 (no ids), a method of the user record from 17."""
-        return self.major >= 17
+        """res.users.has_group: an @api.model method up to 17 (no ids: it answers for the caller), a method of the
+        user record from 18 (checked on real 17.0 and 18.0 servers: 17 refuses ids with "got multiple values for
+        argument 'group_ext_id'")."""
+        return self.major >= 18
 
     @property
     def name_search_domain(self) -> str:

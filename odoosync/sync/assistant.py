@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -109,17 +111,40 @@ def _accounts(client: OdooClient, company: Target) -> list[dict[str, Any]]:
     return rows
 
 
-def _next_codes(accounts: list[dict[str, Any]]) -> list[int]:
-    numeric = [int(a["code"]) for a in accounts if str(a["code"]).isdigit()]
-    start = max(numeric) + 1 if numeric else 500001
-    return list(range(start, start + 1000))
+def _taken_codes(client: OdooClient, company: Target, codes: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every account code of the company, deprecated and archived accounts included: Odoo keeps codes unique
+    across all of a company's accounts, whatever their type or state."""
+    domain: list[Any] = [(client.version.account_company, "in", [company.id])]
+    if codes is not None:
+        domain.append(("code", "in", codes))
+    context = {"allowed_company_ids": [company.id], "active_test": False}
+    rows = client.search_read("account.account", domain, ["code", "name", "account_type"], context=context)
+    return {str(row["code"]): row for row in rows}
+
+
+def _free_codes(expense_accounts: list[dict[str, Any]], taken: set[str]) -> Iterator[str]:
+    """Free codes in the chart's main block of expense accounts: after the highest code among the expense codes of
+    the most common length and first digit, skipping every code the company has. (The Saudi chart keeps its
+    expenses at 4000xx but has two expense accounts at 99999x, next to the equity account 999999: the highest
+    expense code alone would leave the block, and the one after it is taken.)"""
+    numeric = [str(a["code"]) for a in expense_accounts if str(a["code"]).isdigit()]
+    blocks = Counter((len(code), code[0]) for code in numeric)
+    if blocks:
+        (length, digit), _ = blocks.most_common(1)[0]
+        candidate = max(int(code) for code in numeric if (len(code), code[0]) == (length, digit)) + 1
+    else:
+        candidate = 500001
+    while True:
+        if str(candidate) not in taken:
+            yield str(candidate)
+        candidate += 1
 
 
 def _suggest_categories(
     client: OdooClient, company: Target, kept_under: int, codes: list[str], *, create_missing: bool
 ) -> list[Suggestion]:
     accounts = _accounts(client, company)
-    free_codes = iter(_next_codes(accounts))
+    free_codes = _free_codes(accounts, set(_taken_codes(client, company)) if create_missing else set())
     suggestions = []
     for code in codes:
         scored = sorted(
@@ -143,7 +168,7 @@ def _suggest_categories(
                 )
             )
         elif create_missing:
-            new_code = str(next(free_codes))
+            new_code = next(free_codes)
             suggestions.append(
                 Suggestion(
                     "category",
@@ -325,19 +350,64 @@ def _create_account(client: OdooClient, company_id: int, account: dict[str, str]
     return account["code"]
 
 
+def _existing_accounts(client: OdooClient, company_id: int, wanted: list[dict[str, str]]) -> set[str]:
+    """The plan's new accounts that the company has already (made by an earlier apply of the same plan): reused.
+    A code held by another account stops the whole plan before anything is written: Odoo refuses a second account
+    with a code, and a plan half applied would leave the person to sort out which lines took."""
+    codes = [str(account["code"]) for account in wanted]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise InvalidChoice(
+            f"the plan proposes account code {repeated[0]} for more than one new account",
+            "Give each create_account its own code, or run odoosync map suggest again for a fresh plan.",
+        )
+    taken = _taken_codes(client, Target("res.company", company_id, "", None), codes)
+    reused = set()
+    for account in wanted:
+        code, name = str(account["code"]), str(account["name"])
+        found = taken.get(code)
+        if found is None:
+            continue
+        if _normalise(str(found["name"])) == _normalise(name) and found.get("account_type") in EXPENSE_TYPES:
+            reused.add(code)
+            continue
+        raise InvalidChoice(
+            f"the plan's new account {code} {name!r}: Odoo already has account {code} {found['name']!r}; "
+            "account codes are unique in a company",
+            "Run odoosync map suggest --create-missing-accounts again for free codes, or change the code in the plan."
+            " Nothing was applied.",
+        )
+    return reused
+
+
 def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> Applied:
     """Create the proposed accounts, then save every mapping, each target checked in Odoo again first."""
     created: list[str] = []
     applied: list[Mapping] = []
     with open_client(config) as client:
+        default_company: int | None = None
+        new_accounts: dict[int, list[dict[str, str]]] = {}
+        for entry in entries:
+            if entry["kind"] == "category" and entry.get("create_account"):
+                company_id = int(entry.get("company", ANY_COMPANY))
+                if not company_id:
+                    default_company = default_company or company_target(client, str(config.defaults.company)).id
+                    company_id = default_company
+                new_accounts.setdefault(company_id, []).append(entry["create_account"])
+        existing = {
+            company_id: _existing_accounts(client, company_id, wanted) for company_id, wanted in new_accounts.items()
+        }
         for entry in entries:
             kind, code, company_id = entry["kind"], entry["code"], int(entry.get("company", ANY_COMPANY))
             company = str(company_id) if company_id else None
             target = entry.get("target")
             if kind == "category" and entry.get("create_account"):
-                owner_company = company_id or company_target(client, str(config.defaults.company)).id
-                target = _create_account(client, owner_company, entry["create_account"])
-                created.append(target)
+                owner_company = company_id or default_company
+                assert owner_company is not None
+                target = str(entry["create_account"]["code"])
+                if target not in existing[owner_company]:
+                    _create_account(client, owner_company, entry["create_account"])
+                    created.append(target)
             if kind == "category":
                 applied += set_mapping(config, store, "category", code, account=target, company=company, client=client)
             elif kind == "method":

@@ -8,12 +8,20 @@ from odoosync.config import Config
 from odoosync.domain.errors import InvalidChoice, NotFound
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.domain.records import RecordType
+from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync.connection import database_key, endpoint_of, open_client
 from odoosync.sync.defaults import Target, company_target, resolve
 
 ANALYTIC_PLAN = "Owners"
+# analytic/security/ir.model.access.csv (16 to 19): analytic accounts and plans are readable only by the group
+# analytic.group_analytic_accounting (the Analytic Accounting setting, off in a new database) or, through account,
+# by Accountants (account.group_account_user). A Billing administrator is neither until the setting is on.
+ANALYTIC_SETTING = (
+    "In Odoo: Invoicing (or Accounting) → Configuration → Settings → Analytics: tick Analytic Accounting and save. "
+    "Then run the command again."
+)
 KIND_BY_SEPARATION = {"by_company": MappingKind.OWNER_COMPANY, "by_analytic": MappingKind.OWNER_ANALYTIC}
 
 
@@ -40,6 +48,15 @@ def list_owners(config: Config, store: Store) -> list[Owner]:
         Owner(o.app_id, str(o.document.get("name", "")), companies.get(o.app_id), analytics.get(o.app_id))
         for o in owners
     ]
+
+
+def analytic_accounting_off(error: errors.AccessError) -> errors.AccessError:
+    """Odoo's refusal to show analytic accounts, said as what it means on a default database."""
+    return errors.AccessError(
+        f"Odoo does not let this user see analytic accounts: Analytic Accounting is not enabled ({error.reason})",
+        ANALYTIC_SETTING,
+        odoo_name=error.odoo_name,
+    )
 
 
 def _analytic_target(client: OdooClient, reference: str | None, owner: str, owner_name: str, *, create: bool) -> Target:
@@ -86,7 +103,10 @@ def map_owner(
             target = company_target(client, company)
             kind = MappingKind.OWNER_COMPANY
         else:
-            target = _analytic_target(client, analytic, owner_id, str(owner.document.get("name")), create=create)
+            try:
+                target = _analytic_target(client, analytic, owner_id, str(owner.document.get("name")), create=create)
+            except errors.AccessError as error:
+                raise analytic_accounting_off(error) from None
             kind = MappingKind.OWNER_ANALYTIC
     mapping = Mapping(kind.value, owner_id, ANY_COMPANY, target.model, target.id, target.name)
     store.mappings.set(database_key(endpoint.url, endpoint.database), mapping)

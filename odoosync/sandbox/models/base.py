@@ -147,15 +147,15 @@ class Users(Model):
 
     @rpc
     def has_group(self, ids: list[int], group_ext_id: str) -> bool:
-        """res_users.py has_group (17+: on the user record); the user's groups by XML id."""
+        """res_users.py has_group (18+: on the user record); the user's groups by XML id."""
         [user] = self.browse(ids)
         return group_ext_id in (user.get("groups") or ())
 
     @classmethod
     def for_version(cls, version: int) -> type[Model]:
         model = super().for_version(version)
-        if version <= 16:
-            # 16: has_group is an @api.model method, answering for the calling user (no ids).
+        if version <= 17:
+            # Up to 17 has_group is an @api.model method, answering for the calling user (no ids).
             def has_group(self: Users, group_ext_id: str) -> bool:
                 return group_ext_id in (self.env.user.get("groups") or ())
 

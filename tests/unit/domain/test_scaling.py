@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from odoosync.domain import money
@@ -68,6 +68,8 @@ charge = st.tuples(
     st.integers(min_value=1, max_value=10_000),  # paid, in hundredths of a percent of the total due
     st.booleans(),
 )
+# Found by hypothesis: the bump loop raised the first of three tiny charges to 0.02 when it cost 0.01.
+@example(raw=[("rent", 1, "15"), ("rent", 1, "15"), ("rent", 2, "15")], currency="SAR", basis_points=3000, per_line=False)
 def test_any_partial_payment_totals_exactly_in_odoo(
     raw: list[tuple[str, int, str]], currency: str, basis_points: int, per_line: bool
 ) -> None:
