@@ -99,7 +99,7 @@ def main() -> int:
     parser.add_argument("--version", type=int, default=17)
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args()
-    with running_sandbox("--version", str(options.version)) as details:
+    with running_sandbox("--version", str(options.version), "--keep-alive") as details:
         rpc = Rpc(details)
         batched = measure(rpc, options.invoices, options.batch)
         single = measure(Rpc(details), max(options.invoices // 5, 1), 1)

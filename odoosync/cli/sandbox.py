@@ -35,6 +35,16 @@ def serve(
         float,
         typer.Option(help="Behave like a server this many ms away (every round trip, connect and TLS too).", min=0),
     ] = 0.0,
+    keep_alive: Annotated[
+        bool | None,
+        typer.Option(
+            "--keep-alive/--close",
+            help="Keep connections open between calls, as a reverse proxy in front of Odoo does (Odoo Online, "
+            "Odoo.sh, nginx), or close each after its answer, as Odoo's own server does. Default: keep-alive with "
+            "--tls or --latency-ms, close otherwise.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the connection details as one JSON line.")] = False,
 ) -> None:
     """Start an emulated Odoo with a ready Saudi company; prints the URL, database, login and API key.
@@ -56,6 +66,7 @@ def serve(
         seed_value=seed,
         tls=tls,
         latency_ms=latency_ms,
+        keep_alive=keep_alive,
     )
     details = {
         "url": sandbox.url,

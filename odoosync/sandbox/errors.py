@@ -33,6 +33,12 @@ class ValidationError(OdooError):
     name = "odoo.exceptions.ValidationError"
 
 
+class RedirectWarning(OdooError):
+    """A refusal that offers the user an action (in the web client); through the API it is an error like the others."""
+
+    name = "odoo.exceptions.RedirectWarning"
+
+
 class AccessError(OdooError):
     name = "odoo.exceptions.AccessError"
     http_status = 403

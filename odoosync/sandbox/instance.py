@@ -171,6 +171,8 @@ class OdooInstance:
             raise errors.AccessError(f"Private methods (such as {shown}) cannot be called remotely.")
         env = Env(self.db, uid, context)
         target = getattr(cls(env), method, None)
+        if target is not None and getattr(target, "_rpc", None) is not None:
+            cls(env).check_access(method)
         kind = getattr(target, "_rpc", None)
         if target is None or kind is None:
             if protocol == "json2":
@@ -181,8 +183,8 @@ class OdooInstance:
         with self.db.transaction():
             try:
                 if kind == "records":
-                    if not args:
-                        raise TypeError(f"{method}() missing the record ids")
+                    if not args:  # odoo/api.py call_kw takes args[0] as the ids (real 16-18: a tuple, 19: a list)
+                        raise IndexError(f"{'tuple' if self.version <= 18 else 'list'} index out of range")
                     ids = args.pop(0)
                     ids = [ids] if isinstance(ids, int) else list(ids)
                     return target(ids, *args, **kwargs)
@@ -193,7 +195,7 @@ class OdooInstance:
                 if protocol == "json2":  # json2.py binds the arguments first: 422 UnprocessableEntity
                     raise errors.HttpError("UnprocessableEntity", 422, str(error)) from None
                 raise errors.ServerError("builtins.TypeError", str(error)) from None
-            except (ValueError, KeyError) as error:
+            except (ValueError, KeyError, IndexError) as error:
                 raise errors.ServerError(f"builtins.{type(error).__name__}", str(error)) from None
 
     def _no_method(self, model: str, method: str) -> str:

@@ -20,13 +20,18 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from odoosync.sandbox.errors import MissingError, ServerError, ValidationError
+from odoosync.sandbox.errors import AccessError, MissingError, ServerError, ValidationError
 
 Row = dict[str, Any]
 Domain = list[Any]
 
 # A company-dependent value written as False (an ir.property holding no record), as opposed to no value at all.
 EMPTY = 0
+# The groups' names in access errors (res.groups.full_name; "Technical/" in front up to 18, as the category).
+GROUP_NAMES = {
+    "analytic.group_analytic_accounting": "Analytic Accounting",
+    "account.group_account_user": "Show Full Accounting Features",
+}
 
 
 def company_key(name: str, company: int) -> str:
@@ -218,9 +223,12 @@ class Json(Field):
 class Many2one(Field):
     type = "many2one"
 
-    def __init__(self, comodel: str, string: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, comodel: str, string: str | None = None, *, foreign_key_on_create: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(string, **kwargs)
         self.comodel = comodel
+        self.foreign_key_on_create = foreign_key_on_create
 
     def convert_to_cache(self, value: Any, env: Env) -> Any:
         if value is False or value is None:
@@ -507,6 +515,10 @@ _TERM = re.compile(r"^\s*(\w+)(?:\s+(asc|desc))?\s*$", re.IGNORECASE)
 class Model:
     _name: ClassVar[str] = ""
     _rec_name: ClassVar[str] = "name"
+    _description: ClassVar[str] = ""  # the model's _description, as Odoo's messages name it
+    # ir.model.access where it is narrower than "every internal user may do everything": operation (read, write,
+    # create, unlink) → the groups (XML ids) any of which grants it. Operations not named are open.
+    _access: ClassVar[dict[str, tuple[str, ...]]] = {}
     _order: ClassVar[str] = "id"
     _all_fields: ClassVar[dict[str, Field]] = {}
     _fields: ClassVar[dict[str, Field]] = {}
@@ -583,20 +595,69 @@ class Model:
 
     def prepare_create(self, values: Row) -> Row:
         """Turn create values into a row: defaults, conversion (override to add computed values)."""
+        self._check_foreign_keys(values)
         row = self.defaults()
         row.update(self.convert(values))
         for name, field in self._fields.items():
             if field.required and field.store and not field.company_dependent and row.get(name) in (None, False, ""):
-                raise ValidationError(
-                    "The operation cannot be completed: - Create/update: a mandatory field is not set. "
-                    "- Delete: another model requires the record being deleted. If possible, archive it instead."
-                    f"\n\nModel: {self.describe_model()} ({self._name})\nField: {field.describe()['string']} "
-                    f"({name})"
-                )
+                raise ValidationError(self._mandatory_message(name, field))
         return row
 
+    def _mandatory_message(self, name: str, field: Field) -> str:
+        """odoo/service/model.py, a NOT NULL violation at flush, as real 16 to 19 word it."""
+        string, model = field.describe()["string"], self.describe_model()
+        if self.env.version <= 18:
+            return (
+                "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
+                "- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n"
+                f"Model: {model} ({self._name})\nField: {string} ({name})\n"
+            )
+        return (
+            f"The operation cannot be completed: Missing required value for the field '{string}' ({name}).\n"
+            f"Model: '{model}' ({self._name})\n- create/update: a mandatory field is not set\n"
+            "- delete: another model requires the record being deleted, you can archive it instead\n"
+        )
+
+    def _check_foreign_keys(self, values: Row) -> None:
+        """A many2one nothing reads while creating reaches the database unchecked: its foreign key refuses a missing
+        id at flush, which Odoo reports as a ValidationError (real 16 to 19: res.partner's country_id). Fields
+        that create's computes read raise MissingError instead (Many2one.convert_to_cache)."""
+        for name, value in values.items():
+            field = self._fields.get(name)
+            if not isinstance(field, Many2one) or not field.foreign_key_on_create:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value in self.env.db.table(field.comodel):
+                continue
+            string, model = field.describe()["string"], self.describe_model()
+            if self.env.version <= 18:
+                raise ValidationError(
+                    "The operation cannot be completed: another model requires the record being deleted. "
+                    f"If possible, archive it instead.\n\nModel: {model} ({self._name})\n"
+                    f"Constraint: {self._name.replace('.', '_')}_{name}_fkey\n"
+                )
+            raise ValidationError(
+                "The operation cannot be completed: Another model is using the record you are trying to delete.\n\n"
+                f"The troublemaker is: '{model}' ({self._name})\nThanks to the following constraint: '{string}' "
+                f"({name})\nHow about archiving the record instead?"
+            )
+
+    def check_access(self, method: str) -> None:
+        """ir.model.access for an external call: the AccessError Odoo gives a user in none of the groups."""
+        operation = {"create": "create", "write": "write", "unlink": "unlink"}.get(method, "read")
+        allowed = self._access.get(operation)
+        if allowed is None or set(allowed) & set(self.env.user.get("groups") or ()):
+            return
+        verb = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}[operation]
+        prefix = "Technical/" if self.env.version <= 18 else ""
+        groups = "".join(f"\t- {prefix}{GROUP_NAMES.get(group, group)}\n" for group in allowed)
+        raise AccessError(
+            f"You are not allowed to {verb} '{self._description}' ({self._name}) records.\n\n"
+            f"This operation is allowed for the following groups:\n{groups}\n"
+            "Contact your administrator to request access if necessary."
+        )
+
     def describe_model(self) -> str:
-        return self._name.replace(".", " ").title()
+        return self._description or self._name.replace(".", " ").title()
 
     def convert(self, values: Row) -> Row:
         if not isinstance(values, dict):

@@ -35,6 +35,7 @@ class Sandbox:
         latency_ms: float = 0.0,
         accounting_app: bool = True,
         think_ms: float = 0.0,
+        keep_alive: bool | None = None,
     ) -> None:
         self.instance = OdooInstance(version, database, accounting_app=accounting_app)
         self.api_key = seed(self.instance, companies)
@@ -52,6 +53,10 @@ class Sandbox:
         # With latency the server hides behind the delaying proxy, which takes the address asked for.
         self._server = SandboxHTTPServer((host, 0 if latency_ms else port), self.instance, self.faults, context)
         self._server.think_seconds = think_ms / 1000
+        # Odoo's own HTTP server (werkzeug) answers every call with Connection: close; keep-alive is the reverse
+        # proxy's (Odoo Online, Odoo.sh, nginx), which is also what serves TLS and what a remote server sits behind.
+        # By default the sandbox is the bare server, unless TLS or latency make it stand for a remote one.
+        self._server.keep_alive = bool(tls or latency_ms) if keep_alive is None else keep_alive
         inner_host, inner_port = self._server.server_address[:2]
         upstream = (str(inner_host), int(inner_port))
         self._proxy = LatencyProxy(host, port, upstream, latency_ms) if latency_ms else None
@@ -61,6 +66,15 @@ class Sandbox:
     def max_concurrent_calls(self) -> int:
         """The most calls it was answering at the same moment."""
         return self._server.max_in_flight
+
+    @property
+    def keep_alive(self) -> bool:
+        """Whether it keeps connections open between calls (a proxy's behaviour) or closes each (odoo-bin's)."""
+        return self._server.keep_alive
+
+    @keep_alive.setter
+    def keep_alive(self, value: bool) -> None:
+        self._server.keep_alive = value
 
     @property
     def version(self) -> int:

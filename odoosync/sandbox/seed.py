@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from odoosync.sandbox.instance import OdooInstance
@@ -15,35 +17,16 @@ BASE_GROUPS = frozenset({"base.group_user", "base.group_system"})
 # The admin of a database with Invoicing/Accounting: billing and accounting rights.
 ADMIN_GROUPS = BASE_GROUPS | {"account.group_account_invoice", "account.group_account_manager"}
 
-# (code, name, Arabic name as the Saudi chart has it, account_type, reconcile)
-CHART: list[tuple[str, str, str, str, bool]] = [
-    ("101001", "Bank", "البنك", "asset_cash", False),
-    ("101002", "Cash", "النقدية", "asset_cash", False),
-    ("101003", "Outstanding Receipts", "مقبوضات معلقة", "asset_current", True),
-    ("101004", "Outstanding Payments", "مدفوعات معلقة", "asset_current", True),
-    ("102001", "VAT Input", "ضريبة القيمة المضافة على المشتريات", "asset_current", False),
-    ("121000", "Accounts Receivable", "الذمم المدينة", "asset_receivable", True),
-    ("201000", "Accounts Payable", "الذمم الدائنة", "liability_payable", True),
-    ("202001", "VAT Output", "ضريبة القيمة المضافة على المبيعات", "liability_current", False),
-    ("210001", "Tenant Security Deposits", "تأمينات المستأجرين", "liability_current", False),
-    ("400001", "Rental Income", "إيرادات الإيجار", "income", False),
-    ("400002", "Service Charges Income", "إيرادات رسوم الخدمات", "income", False),
-    ("500001", "Repairs and Maintenance", "الإصلاح والصيانة", "expense", False),
-    ("500002", "Utilities", "المرافق", "expense", False),
-    ("500003", "Cleaning Services", "خدمات النظافة", "expense", False),
-    ("500004", "Security Services", "خدمات الحراسة والأمن", "expense", False),
-    ("500005", "Insurance Expense", "مصروف التأمين", "expense", False),
-]
+# The Saudi company as real Odoo makes it: read from a fresh database of each version with l10n_sa (accounts with
+# their English and Arabic names, taxes with their repartition lines, journals) by tests/support/read_chart.py.
+CHARTS = Path(__file__).resolve().parent / "charts"
 
-# (name, type_tax_use, amount, group)
-TAXES: list[tuple[str, str, str, str]] = [
-    ("15%", "sale", "15", "VAT 15%"),
-    ("0%", "sale", "0", "VAT 0%"),
-    ("Exempt", "sale", "0", "Exempt"),
-    ("15%", "purchase", "15", "VAT 15%"),
-    ("0%", "purchase", "0", "VAT 0%"),
-    ("Exempt", "purchase", "0", "Exempt"),
-]
+
+def saudi_chart(version: int) -> dict[str, Any]:
+    """The l10n_sa chart of `version` (20 takes 19's until a real 20 has been read)."""
+    with (CHARTS / f"sa-{min(version, 19)}.json").open(encoding="utf-8") as source:
+        chart: dict[str, Any] = json.load(source)
+    return chart
 
 
 def _create(instance: OdooInstance, model: str, values: dict[str, Any], company: int | None = None) -> int:
@@ -96,7 +79,7 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
                 },
             )
             for code, symbol, rounding, places in [
-                ("SAR", "ر.س", "0.01", 2),
+                ("SAR", "SR", "0.01", 2),
                 ("USD", "$", "0.01", 2),
                 ("EUR", "€", "0.01", 2),
                 ("KWD", "د.ك", "0.001", 3),
@@ -172,10 +155,12 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
         if not instance.accounting_app:
             return instance.add_login(ADMIN_UID, ADMIN_LOGIN, ADMIN_PASSWORD)
         methods = {
-            direction: db.insert(
-                "account.payment.method", {"name": "Manual Payment", "code": "manual", "payment_type": direction}
+            method["payment_type"]: db.insert(
+                "account.payment.method",
+                {"name": method["name"], "code": method["code"], "payment_type": method["payment_type"]},
             )
-            for direction in ("inbound", "outbound")
+            for method in saudi_chart(instance.version)["payment_methods"]
+            if method["code"] == "manual"
         }
         db.insert("account.analytic.plan", {"name": "Properties"})
         for company in company_ids:
@@ -183,70 +168,113 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
     return instance.add_login(ADMIN_UID, ADMIN_LOGIN, ADMIN_PASSWORD)
 
 
+def _outstanding_accounts(chart: dict[str, Any], accounts: dict[str, int]) -> dict[str, int | None]:
+    """Where a payment method line without an account of its own books (the company's outstanding receipts and
+    payments accounts up to 17; from 18 the same accounts, found by their names, as real 18 and 19 post them)."""
+    company = chart["company"]
+    found: dict[str, int | None] = {}
+    for direction, field, name in (
+        ("inbound", "account_journal_payment_debit_account_id", "Outstanding Receipts"),
+        ("outbound", "account_journal_payment_credit_account_id", "Outstanding Payments"),
+    ):
+        code = company.get(field) or next((a["code"] for a in chart["accounts"] if a["name"] == name), None)
+        found[direction] = accounts[code] if code else None
+    return found
+
+
 def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int]) -> None:
+    chart = saudi_chart(instance.version)
     accounts = {}
-    for code, name, arabic, kind, reconcile in CHART:
-        account_id = _create(
-            instance,
-            "account.account",
-            {"code": code, "name": name, "account_type": kind, "reconcile": reconcile},
-            company,
-        )
-        instance.db.update("account.account", account_id, {"name@ar_001": arabic})
-        accounts[code] = account_id
+    for account in chart["accounts"]:
+        values: dict[str, Any] = {
+            "code": account["code"],
+            "name": account["name"],
+            "account_type": account["account_type"],
+            "reconcile": account["reconcile"],
+        }
+        if account["deprecated_or_inactive"]:
+            values["deprecated" if instance.version <= 18 else "active"] = instance.version <= 18
+        account_id = _create(instance, "account.account", values, company)
+        if account.get("name_ar"):
+            instance.db.update("account.account", account_id, {"name@ar_001": account["name_ar"].strip()})
+        accounts[account["code"]] = account_id
     # The chart's defaults of the partners' receivable and payable accounts in this company (an ir.property
     # without a record up to 17, an ir.default of the company from 18).
     defaults = instance.db.company_defaults
-    defaults[("res.partner", "property_account_receivable_id", company)] = accounts["121000"]
-    defaults[("res.partner", "property_account_payable_id", company)] = accounts["201000"]
-    groups: dict[str, int] = {}
-    for name, use, amount, group in TAXES:
-        if group not in groups:
-            groups[group] = _create(instance, "account.tax.group", {"name": group}, company)
-        # As the chart template makes them: per document type a base line and a tax line of 100 % on the VAT
-        # account (output VAT for sales, input VAT for purchases), the same for invoices and credit notes.
-        vat_account = accounts["202001" if use == "sale" else "102001"]
-        repartition = {
-            f"{document}_repartition_line_ids": [
-                (0, 0, {"repartition_type": "base", **_document_type(instance, document)}),
-                (0, 0, {"repartition_type": "tax", "account_id": vat_account, **_document_type(instance, document)}),
+    for field, code in chart["partner_defaults"].items():
+        defaults[("res.partner", field, company)] = accounts[code]
+    groups = {
+        group["name"]: _create(instance, "account.tax.group", {"name": group["name"]}, company)
+        for group in chart["tax_groups"]
+    }
+    for tax in chart["taxes"]:
+        repartition: dict[str, list[Any]] = {}
+        for document in ("invoice", "refund"):
+            repartition[f"{document}_repartition_line_ids"] = [
+                (
+                    0,
+                    0,
+                    {
+                        "repartition_type": line["repartition_type"],
+                        "factor_percent": Decimal(line["factor_percent"]),
+                        "account_id": accounts[line["account"]] if line["account"] else False,
+                        **_document_type(instance, document),
+                    },
+                )
+                for line in tax["repartition"]
+                if line["document_type"] == document
             ]
-            for document in ("invoice", "refund")
-        }
-        _create(
+        price_include: dict[str, Any] = (
+            {"price_include": tax["price_include"]}
+            if instance.version <= 17
+            else {"price_include_override": "tax_included" if tax["price_include"] else False}
+        )
+        made = _create(
             instance,
             "account.tax",
             {
-                "name": name,
-                "type_tax_use": use,
-                "amount_type": "percent",
-                "amount": amount,
-                "tax_group_id": groups[group],
+                "name": tax["name"],
+                "type_tax_use": tax["type_tax_use"],
+                "amount_type": tax["amount_type"],
+                "amount": Decimal(tax["amount"]),
+                "active": tax["active"],
+                "tax_group_id": groups[tax["tax_group"]],
+                **price_include,
                 **repartition,
             },
             company,
         )
-    journals = [
-        ("Customer Invoices", "INV", "sale", "400001"),
-        ("Vendor Bills", "BILL", "purchase", "500001"),
-        ("Bank", "BNK1", "bank", "101001"),
-        ("Miscellaneous Operations", "MISC", "general", None),
-    ]
-    if instance.version <= 18:  # the Saudi chart of 19 no longer creates a cash journal
-        journals.insert(3, ("Cash", "CSH1", "cash", "101002"))
-    for name, code, kind, account in journals:
-        journal = _create(
+        for use, field in (("sale", "account_sale_tax"), ("purchase", "account_purchase_tax")):
+            if tax["type_tax_use"] == use and tax["name"] == chart["company"].get(field) and tax["active"]:
+                instance.db.update("res.company", company, {f"{field}_id": made})
+    outstanding = _outstanding_accounts(chart, accounts)
+    for journal in chart["journals"]:
+        if journal["type"] not in ("sale", "purchase", "bank", "cash", "general"):
+            continue
+        journal_id = _create(
             instance,
             "account.journal",
-            {"name": name, "code": code, "type": kind, "default_account_id": accounts[account] if account else False},
+            {
+                "name": journal["name"],
+                "code": journal["code"],
+                "type": journal["type"],
+                "sequence": journal["sequence"],
+                "default_account_id": accounts[journal["default_account"]] if journal["default_account"] else False,
+            },
             company,
         )
-        if kind in ("bank", "cash"):
-            for direction, method in methods.items():
-                outstanding = accounts["101003" if direction == "inbound" else "101004"]
+        for direction in ("inbound", "outbound"):
+            for line in journal[f"{direction}_payment_method_lines"]:
+                account = accounts[line["payment_account"]] if line["payment_account"] else outstanding[direction]
                 _create(
                     instance,
                     "account.payment.method.line",
-                    {"payment_method_id": method, "journal_id": journal, "payment_account_id": outstanding},
+                    {
+                        "name": line["name"],
+                        "sequence": line["sequence"],
+                        "payment_method_id": methods[direction],
+                        "journal_id": journal_id,
+                        "payment_account_id": account or False,
+                    },
                     company,
                 )

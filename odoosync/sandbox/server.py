@@ -87,6 +87,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self._open_lock = threading.Lock()
         # Calls being answered at once, and the most seen: what a cap on concurrent calls is checked against.
         self.think_seconds = 0.0
+        self.keep_alive = True
         self.in_flight = 0
         self.max_in_flight = 0
         self._flight_lock = threading.Lock()
@@ -139,11 +140,19 @@ class Handler(BaseHTTPRequestHandler):
     # --- plumbing ---
 
     def _send(self, status: int, body: bytes, content_type: str = "application/json", **headers: str) -> None:
+        bare_16 = not self.server.keep_alive and self.server.instance.version <= 16
+        if bare_16:
+            # 16's werkzeug (2.0) answers as HTTP/1.0 with no Connection header: closed all the same.
+            self.protocol_version = "HTTP/1.0"
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for name, value in headers.items():
             self.send_header(name.replace("_", "-"), value)
+        if bare_16:
+            self.close_connection = True
+        elif not self.server.keep_alive:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 

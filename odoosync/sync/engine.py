@@ -815,7 +815,11 @@ class _Pusher:
         for item in items:
             by_model[MODEL_OF[item.job.record_type]].append(item)
         for model, group in by_model.items():
-            fields = {PARTNER: None, MOVE: ["state", "name", "payment_state"], PAYMENT: ["state", "name"]}[model]
+            fields = {
+                PARTNER: None,
+                MOVE: ["state", "name", "payment_state", "journal_id"],
+                PAYMENT: ["state", "name"],
+            }[model]
             current = self._current(model, group, fields)
             changed: list[_Item] = []
             for item in group:
@@ -945,9 +949,13 @@ class _Pusher:
         found = self.client.search_read(MOVE, find, ["name", "state"], order="id", context=self._context_all())
         if not found:
             change = "withdrawn" if withdrawn else "changed"
+            # The wizard computes its journal from the moves in Odoo's forms only: through the external API real 16
+            # to 19 refuse it without one. The credit note goes in the document's own journal, as the form's does.
+            journal = row["journal_id"]
             values: dict[str, Any] = {
                 "reason": f"{item.record.id} {change} in the app after {row.get('name')} was posted "
                 f"(version {item.version}); reversed by odoosync",
+                "journal_id": journal[0] if isinstance(journal, list) else journal,
             }
             if self.facts.version.major <= 16:
                 values["refund_method"] = "refund"
@@ -998,7 +1006,7 @@ class _Pusher:
         if not items:
             return
         model = MODEL_OF[items[0].job.record_type]
-        current = self._current(model, items, ["state", "name"])
+        current = self._current(model, items, ["state", "name", "journal_id"])
         drafts: list[_Item] = []
         posted_payments: list[_Item] = []
         for item in items:

@@ -59,7 +59,9 @@ def new_receivable(odoo: Target) -> int:
 
 def credit_note(odoo: Target, move: int) -> int:
     context = {"active_model": "account.move", "active_ids": [move]}
-    wizard = odoo.client.call("account.move.reversal", "create", {"reason": f"{odoo.prefix} note"}, context=context)
+    [original] = read(odoo, "account.move", [move], "journal_id")
+    values = {"reason": f"{odoo.prefix} note", "journal_id": original["journal_id"][0]}
+    wizard = odoo.client.call("account.move.reversal", "create", values, context=context)
     method = "refund_moves" if odoo.version >= 17 else "reverse_moves"
     action = odoo.client.call("account.move.reversal", method, [wizard])
     return int(action["res_id"])
@@ -146,9 +148,9 @@ def test_a_tax_made_without_lines_gets_them_and_books_on_the_invoice_lines_accou
     assert booked["balance"] == -20.0
 
 
-def test_tax_lines_must_take_the_whole_tax_from_17(odoo: Target) -> None:
-    """_validate_repartition_lines: from 17 the tax lines' positive factors must add up to 100 %; 16 has no such
-    check."""
+def test_tax_lines_must_take_the_whole_tax_from_18(odoo: Target) -> None:
+    """_validate_repartition_lines: from 18 the tax lines' positive factors must add up to 100 %; 16 and 17 have
+    no such check (real 17.0 makes the tax; the sandbox refused it from 17)."""
     values: dict[str, Any] = {"name": f"{odoo.prefix} 60", "amount": 10.0, "type_tax_use": "sale"}
     for document in ("invoice", "refund"):
         kind = {} if odoo.version <= 16 else {"document_type": document}
@@ -156,9 +158,10 @@ def test_tax_lines_must_take_the_whole_tax_from_17(odoo: Target) -> None:
             (0, 0, {"repartition_type": "base", **kind}),
             (0, 0, {"repartition_type": "tax", "factor_percent": 60.0, **kind}),
         ]
-    if odoo.version <= 16:
+    if odoo.version <= 17:
         made = odoo.client.call("account.tax", "create", values)
         assert tax_line(repartition(odoo, made)["invoice"])["factor_percent"] == 60.0
+        odoo.client.call("account.tax", "write", [made], {"active": False})  # out of the way of later runs
         return
     with pytest.raises(OdooFault) as caught:
         odoo.client.call("account.tax", "create", values)
@@ -250,8 +253,8 @@ def test_a_partners_accounts_depend_on_the_company_of_the_context(version: int) 
             [row] = client.call("res.partner", "read", [partner], fields=PARTNER_ACCOUNTS, context=context)
             return int(row["property_account_receivable_id"][0])
 
-        [default_1] = client.call("account.account", "search", [["code", "=", "121000"]], context=first)
-        [default_2] = client.call("account.account", "search", [["code", "=", "121000"]], context=second)
+        [default_1] = client.call("account.account", "search", [["code", "=", "102011"]], context=first)
+        [default_2] = client.call("account.account", "search", [["code", "=", "102011"]], context=second)
         assert default_1 != default_2
         assert (receivable(first), receivable(second)) == (default_1, default_2)
         assert client.call("res.partner", "default_get", ["property_account_receivable_id"], context=second) == {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from odoosync.sandbox.errors import ValidationError
 from odoosync.sandbox.models import base
@@ -62,6 +62,29 @@ class Account(Model):
 
     def compute_display_name(self, row: Row) -> str:
         return f"{row['code']} {row['name']}"
+
+    def check(self, row: Row) -> None:
+        """Codes are unique in a company, whatever the accounts' type or state (16-17: the SQL constraint
+        code_company_uniq; 18+: _check_account_code). Messages as real 16, 17, 18 and 19 give them."""
+        companies = set(row["company_ids"] if self.env.version >= 18 else (row["company_id"],))
+        for other in self.table.values():
+            if other["id"] == row["id"] or other["code"] != row["code"]:
+                continue
+            shared = set(other["company_ids"] if self.env.version >= 18 else (other["company_id"],)) & companies
+            if not shared:
+                continue
+            if self.env.version <= 16:
+                raise ValidationError(
+                    "The operation cannot be completed: The code of the account must be unique per company !"
+                )
+            if self.env.version == 17:
+                company = self.env.db.table("res.company")[min(shared)]["name"]
+                raise ValidationError(
+                    f"The code of the account must be unique per company!\n- {row['code']} in {company}"
+                )
+            raise ValidationError(
+                f"Account codes must be unique. You can't create accounts with these duplicate codes: {row['code']}"
+            )
 
 
 class PaymentMethod(Model):
@@ -336,7 +359,8 @@ class Tax(Model):
                 raise ValidationError(
                     "Invoice and credit note distribution should match (same percentages, in the same order)."
                 )
-        if self.env.version >= 17:
+        # Checked from 18 (real 17.0 creates a tax whose tax lines take 60 %; 18.0 and 19.0 refuse it).
+        if self.env.version >= 18:
             factors = [line["factor_percent"] for line in invoice if line["repartition_type"] == "tax"]
             positive = sum((f for f in factors if f > 0), Decimal(0))
             negative = sum((f for f in factors if f < 0), Decimal(0))
@@ -379,18 +403,58 @@ class Partner(base.Partner):
         return model
 
 
+# analytic/security/ir.model.access.csv and account's (16 to 19): plans only for the Analytic Accounting group or
+# accountants ("Show Full Accounting Features"); analytic accounts readable by every internal user (account gives
+# base.group_user read), the rest for those two groups. A new database has neither for its admin: the setting
+# Analytic Accounting (res.config.settings) gives the group to every internal user.
+ANALYTIC_GROUPS = ("analytic.group_analytic_accounting", "account.group_account_user")
+
+
 class AnalyticPlan(Model):
     _name = "account.analytic.plan"
+    _description = "Analytic Plans"
+    _access: ClassVar[dict[str, tuple[str, ...]]] = dict.fromkeys(
+        ("read", "write", "create", "unlink"), ANALYTIC_GROUPS
+    )
     name = Char(required=True)
 
 
 class AnalyticAccount(Model):
     _name = "account.analytic.account"
+    _description = "Analytic Account"
+    _access: ClassVar[dict[str, tuple[str, ...]]] = dict.fromkeys(("write", "create", "unlink"), ANALYTIC_GROUPS)
     name = Char(required=True)
     code = Char()
     plan_id = Many2one("account.analytic.plan", required=True)
     company_id = Many2one("res.company")
     active = Boolean(default=True)
+
+
+class ConfigSettings(Model):
+    """res.config.settings, the one setting odoosync's users meet: Analytic Accounting (account's
+    group_analytic_accounting, implied_group analytic.group_analytic_accounting). `execute` gives the group to
+    every internal user when ticked and takes it away when not, as res_config.py does for group_* fields."""
+
+    _name = "res.config.settings"
+    _description = "Config Settings"
+    # Its default is the database's state (res_config.py default_get): a settings record saved without the field
+    # keeps the setting as it is.
+    group_analytic_accounting = Boolean(
+        "Analytic Accounting", default=lambda env: ANALYTIC_GROUPS[0] in (env.user.get("groups") or ())
+    )
+
+    @rpc
+    def execute(self, ids: list[int]) -> Any:
+        for row in self.browse(ids):
+            for user in list(self.env.db.table("res.users").values()):
+                groups = set(user.get("groups") or ())
+                if "base.group_user" not in groups:
+                    continue
+                changed = (
+                    groups | {ANALYTIC_GROUPS[0]} if row["group_analytic_accounting"] else groups - {ANALYTIC_GROUPS[0]}
+                )
+                self.env.db.update("res.users", user["id"], {"groups": frozenset(changed)})
+        return {"type": "ir.actions.client", "tag": "reload"}
 
 
 class ProductCategory(Model):
@@ -441,6 +505,7 @@ MODELS: list[type[Model]] = [
     Partner,
     AnalyticPlan,
     AnalyticAccount,
+    ConfigSettings,
     ProductCategory,
     Product,
 ]

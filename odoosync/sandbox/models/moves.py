@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from odoosync.sandbox.errors import UserError, ValidationError
+from odoosync.sandbox.errors import RedirectWarning, UserError, ValidationError
 from odoosync.sandbox.models.accounting import Tax
 from odoosync.sandbox.orm import (
     Boolean,
@@ -173,11 +173,16 @@ class MoveLine(Model):
         rows = self.browse(ids)
         moves = self.env["account.move"]
         assert isinstance(moves, Move)
-        if self.env.version >= 18:
-            for row in rows:
-                if moves.table[row["move_id"]]["state"] == "posted":
-                    labels = ", ".join(self._fields[n].describe()["string"] for n in values if n in self._fields)
-                    raise UserError(f"You cannot modify the following readonly fields on a posted move: {labels}")
+        posted = [row for row in rows if moves.table[row["move_id"]]["state"] == "posted"]
+        if posted and self.env.version >= 18:
+            labels = ", ".join(self._fields[n].describe()["string"] for n in values if n in self._fields)
+            raise UserError(f"You cannot modify the following readonly fields on a posted move: {labels}")
+        if posted and self.env.version <= 16 and set(values) & {"price_unit", "quantity", "tax_ids", "discount"}:
+            # 16: the line's taxes are computed again, which a posted item refuses (real 16; 17 takes the write).
+            raise UserError(
+                "You cannot modify the taxes related to a posted journal item, you should reset the journal entry to "
+                "draft to do so."
+            )
         super().write(ids, values)
         for move_id in dict.fromkeys(row["move_id"] for row in rows):
             moves.recompute(move_id)
@@ -602,6 +607,8 @@ class Move(Model):
                     "You cannot validate an invoice with a negative total amount. You should create a credit note "
                     "instead. Use the action menu to transform it into a credit note or refund."
                 )
+        if self.env.version <= 16:
+            self._check_duplicate_supplier_reference(move)
         changes: Row = {"state": "posted"}
         if move["move_type"] in INVOICE_TYPES and not move.get("invoice_date"):
             if move["move_type"] not in SALE_TYPES:
@@ -622,8 +629,34 @@ class Move(Model):
             rank = "customer_rank" if move["move_type"] in SALE_TYPES else "supplier_rank"
             partner = db.table("res.partner")[move["partner_id"]]
             db.update("res.partner", partner["id"], {rank: (partner.get(rank) or 0) + 1})
-        if move.get("reversed_entry_id"):
+        if move.get("reversed_entry_id") and self.env.version >= 17:
+            # 16 matches a credit note with its invoice only when the wizard cancels the invoice (refund_method
+            # "cancel" or "modify"); a partial refund posted later stays open, and so does the invoice (real 16).
             self._reconcile_with_origin(move)
+
+    def _check_duplicate_supplier_reference(self, move: Row) -> None:
+        """16 (_check_duplicate_supplier_reference): a vendor bill or refund is not posted when another posted one of
+        the same company, vendor, reference, type and bill date exists. 17 turned it into a warning in the form."""
+        if move["move_type"] not in ("in_invoice", "in_refund") or not move.get("ref"):
+            return
+        commercial = self._commercial_partner(move.get("partner_id"))
+        key = (move["company_id"], move["ref"], move["move_type"], move.get("invoice_date"))
+        for other in self.table.values():
+            if (
+                other["id"] != move["id"]
+                and other["state"] == "posted"
+                and (other["company_id"], other.get("ref"), other["move_type"], other.get("invoice_date")) == key
+                and self._commercial_partner(other.get("partner_id")) == commercial
+            ):
+                raise RedirectWarning(
+                    "Duplicated vendor reference detected. You probably encoded twice the same vendor bill/credit note."
+                )
+
+    def _commercial_partner(self, partner_id: int | None) -> int | None:
+        partners = self.env.db.table("res.partner")
+        while partner_id and partners[partner_id].get("parent_id") and not partners[partner_id].get("is_company"):
+            partner_id = partners[partner_id]["parent_id"]
+        return partner_id
 
     @rpc
     def js_assign_outstanding_line(self, ids: list[int], line_id: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -354,13 +355,24 @@ class MoveReversal(Model):
     move_ids = Many2many("account.move")
     reason = Char()
     date = Date()
-    journal_id = Many2one("account.journal")
+    # Required, and computed from move_ids in the source; but a wizard created through the external API, with
+    # move_ids from the context or given, is refused without one by real 16 to 19 (NOT NULL at flush).
+    journal_id = Many2one("account.journal", "Journal", required=True)
     refund_method = Selection(
         [("refund", "Partial Refund"), ("cancel", "Full Refund"), ("modify", "Full refund and new draft invoice")],
         default="refund",
         until=16,
     )
     company_id = Many2one("res.company")
+
+    @classmethod
+    def for_version(cls, version: int) -> type[Model]:
+        model = super().for_version(version)
+        if version <= 16:
+            journal = copy.copy(model._fields["journal_id"])
+            journal.string = "Use Specific Journal"  # its label up to 16
+            model._fields = {**model._fields, "journal_id": journal}
+        return model
 
     def prepare_create(self, values: Row) -> Row:
         row = super().prepare_create(values)

@@ -69,7 +69,9 @@ charge = st.tuples(
     st.booleans(),
 )
 # Found by hypothesis: the bump loop raised the first of three tiny charges to 0.02 when it cost 0.01.
-@example(raw=[("rent", 1, "15"), ("rent", 1, "15"), ("rent", 2, "15")], currency="SAR", basis_points=3000, per_line=False)
+@example(
+    raw=[("rent", 1, "15"), ("rent", 1, "15"), ("rent", 2, "15")], currency="SAR", basis_points=3000, per_line=False
+)
 def test_any_partial_payment_totals_exactly_in_odoo(
     raw: list[tuple[str, int, str]], currency: str, basis_points: int, per_line: bool
 ) -> None:
