@@ -132,6 +132,12 @@ class OdooVersion:
         return self.major >= 18
 
     @property
+    def tax_label_fields(self) -> tuple[str, ...]:
+        """account.tax's label on invoices: `description` up to 16 (read always); `invoice_label` from 17, when
+        `description` became a longer text (HTML from 18)."""
+        return () if self.major <= 16 else ("invoice_label",)
+
+    @property
     def name_search_domain(self) -> str:
         """name_search's domain keyword: `args` up to 18, `domain` from 19."""
         return "args" if self.major <= 18 else "domain"

@@ -234,6 +234,9 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
             "account.tax",
             {
                 "name": tax["name"],
+                "sequence": tax["sequence"],
+                "description": tax.get("description") or False,
+                **({"invoice_label": tax.get("invoice_label") or False} if instance.version >= 17 else {}),
                 "type_tax_use": tax["type_tax_use"],
                 "amount_type": tax["amount_type"],
                 "amount": Decimal(tax["amount"]),

@@ -34,6 +34,10 @@ from odoosync.sync.mappings import EXPENSE_TYPES, list_codes, set_mapping
 GOOD_MATCH = 80  # below this a category gets no account suggested (or a new account, when asked)
 CASH_WORDS = ("cash", "نقد", "كاش")
 EXEMPT_WORDS = ("exempt", "معف")
+# Words of the taxes for particular cases on the Saudi chart (16: "Export Sales 0%", "Import tax 15% Paid to
+# customs", "Reverse charge provision Tax 15%"; 17+: the same as labels; 19: "Private Healthcare / …").
+SPECIAL_TAX_WORDS = ("export", "import", "reverse", "withholding", "customs", "healthcare", "education", "house")
+SPECIAL_TAX_TOKENS = {"ex", "wh", "r", "c", "ph", "pe", "hs", "b", "only"}
 PLAN_HEADER = """\
 # odoosync mapping plan: review it, change a target or delete a line, then run
 #   odoosync map apply {path}
@@ -66,6 +70,13 @@ def _normalise(text: str) -> str:
 def _score(code: str, *names: str) -> int:
     wanted = _normalise(code)
     return max((round(fuzz.token_set_ratio(wanted, _normalise(name))) for name in names if name), default=0)
+
+
+def _closeness(code: str, *names: str) -> int:
+    """Among accounts that score alike, the one whose whole name is closest: token_set_ratio gives "Insurance" 100
+    against both "Insurance" and "Medical Insurance" (the real Saudi chart has both)."""
+    wanted = _normalise(code)
+    return max((round(fuzz.ratio(wanted, _normalise(name))) for name in names if name), default=0)
 
 
 @dataclass
@@ -149,7 +160,11 @@ def _suggest_categories(
     for code in codes:
         scored = sorted(
             ((_score(code, a["name"], a.get("name_ar", "")), a) for a in accounts),
-            key=lambda pair: (-pair[0], pair[1]["code"]),
+            key=lambda pair: (
+                -pair[0],
+                -_closeness(code, pair[1]["name"], pair[1].get("name_ar", "")),
+                pair[1]["code"],
+            ),
         )
         if scored and scored[0][0] >= GOOD_MATCH:
             score, account = scored[0]
@@ -231,33 +246,63 @@ def _suggest_methods(client: OdooClient, company: Target, kept_under: int, codes
     return suggestions
 
 
+def _tax_text(tax: dict[str, Any]) -> str:
+    """What a tax says of itself: its name, description and label on invoices (the real Saudi chart names its
+    taxes "15%", "0% EX", "0% EXT" from 17 and says what they are in the label or the description)."""
+    return _normalise(
+        " ".join(re.sub("<[^>]+>", " ", str(tax.get(key) or "")) for key in ("name", "description", "invoice_label"))
+    )
+
+
+def _special(tax: dict[str, Any]) -> bool:
+    """A tax for a particular case (exports, imports, reverse charge, withholding, the reduced cases of 19), not the
+    one a rent or an ordinary bill takes."""
+    text = _tax_text(tax)
+    return any(word in text for word in SPECIAL_TAX_WORDS) or bool(
+        set(_normalise(tax["name"]).split()) & SPECIAL_TAX_TOKENS
+    )
+
+
 def _suggest_vat(
     client: OdooClient, company: Target, kept_under: int, kind: MappingKind, codes: list[str]
 ) -> list[Suggestion]:
     use = "sale" if kind is MappingKind.VAT_SALE else "purchase"
+    context = {"allowed_company_ids": [company.id]}
     taxes = client.search_read(
         "account.tax",
         [("type_tax_use", "=", use), ("amount_type", "=", "percent"), ("company_id", "=", company.id)],
-        ["name", "amount"],
-        context={"allowed_company_ids": [company.id]},
+        ["name", "amount", "description", *client.version.tax_label_fields],
+        order="sequence, id",
+        context=context,
     )
+    default_field = "account_sale_tax_id" if use == "sale" else "account_purchase_tax_id"
+    [settings] = client.read("res.company", [company.id], [default_field], context=context)
+    default = settings[default_field][0] if settings.get(default_field) else None
     suggestions = []
     for code in codes:
         rate = vat_percent(code)
         same_rate = [t for t in taxes if Decimal(str(t["amount"])) == rate]
-        if rate == 0:
-            wants_exempt = code == "exempt"
-            named = [t for t in same_rate if any(w in _normalise(t["name"]) for w in EXEMPT_WORDS) == wants_exempt]
-            same_rate = named or same_rate
-        if not same_rate:
-            suggestions.append(Suggestion(kind.value, code, kept_under, None, None, 0, f"no {use} tax of {rate} %"))
-            continue
-        tax = same_rate[0]
-        score = 100 if len(same_rate) == 1 else 80
-        why = f"the only {use} tax of {rate} %" if score == 100 else f"one of {len(same_rate)} {use} taxes of {rate} %"
+        exempt = [t for t in same_rate if any(w in _tax_text(t) for w in EXEMPT_WORDS)]
         if code == "exempt":
-            why = f"the exempt {use} tax"
-        suggestions.append(Suggestion(kind.value, code, kept_under, str(tax["id"]), str(tax["name"]), score, why))
+            candidates = exempt
+        else:
+            candidates = [t for t in same_rate if t not in exempt and not _special(t)] or [
+                t for t in same_rate if t not in exempt
+            ]
+        if not candidates:
+            what = f"exempt {use} tax" if code == "exempt" else f"{use} tax of {rate} %"
+            suggestions.append(Suggestion(kind.value, code, kept_under, None, None, 0, f"no {what}"))
+            continue
+        chosen = next((t for t in candidates if t["id"] == default), None)
+        if chosen is not None:
+            score, why = 100, f"the company's default {use} tax"
+        elif len(candidates) == 1:
+            chosen = candidates[0]
+            score, why = 100, f"the exempt {use} tax" if code == "exempt" else f"the only {use} tax of {rate} %"
+        else:
+            chosen = min(candidates, key=lambda t: len(str(t["name"])))
+            score, why = 80, f"one of {len(candidates)} {use} taxes of {rate} % (the plainest name)"
+        suggestions.append(Suggestion(kind.value, code, kept_under, str(chosen["id"]), str(chosen["name"]), score, why))
     return suggestions
 
 

@@ -53,7 +53,8 @@ def list_owners(config: Config, store: Store) -> list[Owner]:
 def analytic_accounting_off(error: errors.AccessError) -> errors.AccessError:
     """Odoo's refusal to show analytic accounts, said as what it means on a default database."""
     return errors.AccessError(
-        f"Odoo does not let this user see analytic accounts: Analytic Accounting is not enabled ({error.reason})",
+        "Analytic Accounting is not enabled in this Odoo database, so its analytic plans are hidden from the user "
+        f"(Odoo: {error.reason.splitlines()[0]})",
         ANALYTIC_SETTING,
         odoo_name=error.odoo_name,
     )

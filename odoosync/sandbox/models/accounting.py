@@ -228,8 +228,11 @@ class TaxRepartitionLine(Model):
 
 class Tax(Model):
     _name = "account.tax"
+    _order = "sequence, id"
     name = Char(required=True)
-    description = Char()
+    sequence = Integer(default=1)
+    description = Char()  # the label on invoices up to 16; a longer text from 17 (HTML from 18)
+    invoice_label = Char(since=17)
     type_tax_use = Selection([("sale", "Sales"), ("purchase", "Purchases"), ("none", "None")], default="sale")
     amount_type = Selection(
         [
