@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ import pytest
 
 from odoosync.sandbox import Sandbox
 from tests.contract.client import RpcClient
+from tests.support.portfolio import sample_documents
 
 LIVE_VARIABLES = ("ODOOSYNC_LIVE_URL", "ODOOSYNC_LIVE_DB", "ODOOSYNC_LIVE_LOGIN", "ODOOSYNC_LIVE_API_KEY")
 LIVE = all(os.environ.get(name) for name in LIVE_VARIABLES)
@@ -82,12 +83,13 @@ def tag_of(server: Server) -> str:
     return server.tag if isinstance(server, LiveOdoo) else ""
 
 
-def tagged(server: Server, documents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The documents with every record id, and every reference to one, made this run's own (live only)."""
+def tagged(server: Server, documents: Sequence[dict[str, Any]], known: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The documents with every record id, and every reference to one (to them, to the sample portfolio or to
+    `known` ids), made this run's own: live only; on the sandbox they are returned as they are."""
     tag = tag_of(server)
     if not tag:
         return [dict(d) for d in documents]
-    ids = {d["id"] for d in documents}
+    ids = {d["id"] for d in documents} | set(known) | {d["id"] for d in sample_documents()}
 
     def retag(value: Any) -> Any:
         if isinstance(value, str) and value in ids:
@@ -116,10 +118,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def rows(server: Server, model: str, domain: list[Any] | None = None, fields: list[str] | None = None) -> list[dict[str, Any]]:
+def rows(
+    server: Server, model: str, domain: list[Any] | None = None, fields: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Records of `model` read through the external API (archived ones too), many2one values as ids and amounts
     as Decimal, as a test compares them."""
-    client = server.client if isinstance(server, LiveOdoo) else RpcClient(server.url, server.database, server.login, server.api_key)
+    client = (
+        server.client
+        if isinstance(server, LiveOdoo)
+        else RpcClient(server.url, server.database, server.login, server.api_key)
+    )
     try:
         found = client.call(
             model, "search_read", domain or [], fields=fields or [], context={"active_test": False}, order="id"

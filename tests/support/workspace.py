@@ -4,17 +4,19 @@ command as a subprocess, in an environment of its own."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from odoosync.sandbox import Sandbox
+from tests.support.portfolio import write_ndjson
+from tests.support.servers import Server, tag_of, tagged
 
 ODOOSYNC = [sys.executable, "-m", "odoosync"]
 
 
-def workspace_env(root: Path, sandbox: Sandbox, database_url: str | None = None) -> dict[str, str]:
+def workspace_env(root: Path, sandbox: Server, database_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")}
     env.update(
         {
@@ -37,13 +39,27 @@ def odoosync(
     return done
 
 
+def own_inputs(root: Path, server: Server, inputs: list[Path]) -> list[Path]:
+    """The input files as this run's own: on a live Odoo every record id tagged (a copy under `root`)."""
+    if not tag_of(server):
+        return inputs
+    read = [
+        [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] for path in inputs
+    ]
+    known = {d["id"] for documents in read for d in documents}
+    return [
+        write_ndjson(root / f"{tag_of(server)}-{path.name}", tagged(server, documents, known))
+        for path, documents in zip(inputs, read, strict=True)
+    ]
+
+
 def prepare(
-    root: Path, sandbox: Sandbox, inputs: list[Path], *, since: str = "2025-01-01", database_url: str | None = None
+    root: Path, sandbox: Server, inputs: list[Path], *, since: str = "2025-01-01", database_url: str | None = None
 ) -> dict[str, str]:
     """Connect to `sandbox`, ingest `inputs`, map every code, set the Rent product, enable with a backfill."""
     env = workspace_env(root, sandbox, database_url)
     odoosync(env, "connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
-    odoosync(env, "ingest", *map(str, inputs))
+    odoosync(env, "ingest", *map(str, own_inputs(root, sandbox, inputs)))
     plan = root / "plan.toml"
     odoosync(env, "map", "suggest", "--create-missing-accounts", "--out", str(plan))
     odoosync(env, "map", "apply", "--yes", str(plan))
