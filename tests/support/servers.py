@@ -4,9 +4,9 @@ With ODOOSYNC_LIVE_URL, _DB, _LOGIN and _API_KEY set, every test parametrized wi
 also runs against that server, marked `live` (`pytest -m live tests` runs them all). A live database persists
 between runs and is shared with people, so a live test:
 
-- tags every record id of the app with its run's tag (`server.tagged(documents)`), so that its markers, and the
+- tags every record id of the app with its run's tag (`tagged(server, documents)`, `record_id(server, id)`; `prepare` tags its input files), so that its markers, and the
   documents they find, are its own;
-- reads Odoo through the external API (`server.rows(...)`), never through the sandbox's tables, and only what its
+- reads Odoo through the external API (`rows(server, model, domain, fields)`), never through the sandbox's tables, and only what its
   own records made;
 - never changes the company's settings: what needs that (a second company, an empty journal, fault injection,
   the call log) is the sandbox's alone and is skipped live, with the reason.
