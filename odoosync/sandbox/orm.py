@@ -85,6 +85,7 @@ class Field:
             "string": self.string or self.name.replace("_", " ").title(),
             "required": self.required,
             "readonly": self.readonly,
+            "store": self.store,
         }
         if self.company_dependent:
             described["company_dependent"] = True
@@ -548,6 +549,13 @@ class Model:
                 return self.defaults_for(fields)
 
             namespace["default_get"] = rpc_model(default_get)
+
+            def name_search(
+                self: Model, name: str = "", domain: Domain | None = None, operator: str = "ilike", limit: int = 100
+            ) -> list[list[Any]]:
+                return self.name_search_in(name, domain, operator, limit)
+
+            namespace["name_search"] = rpc_model(name_search)
         return type(cls.__name__, (cls,), namespace)
 
     def __init__(self, env: Env) -> None:
@@ -785,14 +793,15 @@ class Model:
 
     @rpc_model
     def name_search(
-        self,
-        name: str = "",
-        domain: Domain | None = None,
-        operator: str = "ilike",
-        limit: int = 100,
-        args: Domain | None = None,
+        self, name: str = "", args: Domain | None = None, operator: str = "ilike", limit: int = 100
     ) -> list[list[Any]]:
-        full = list(domain or args or [])
+        """models.py up to 18: the domain is `args` (19 names it `domain`: for_version)."""
+        return self.name_search_in(name, args, operator, limit)
+
+    def name_search_in(
+        self, name: str = "", domain: Domain | None = None, operator: str = "ilike", limit: int = 100
+    ) -> list[list[Any]]:
+        full = list(domain or [])
         if name:
             full = ["&", (self._rec_name, operator, name), *full] if full else [(self._rec_name, operator, name)]
         ids = self.search(full, limit=limit)
