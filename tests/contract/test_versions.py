@@ -19,6 +19,14 @@ def fields_of(odoo: Target, model: str) -> dict[str, Any]:
     return found
 
 
+def answer_or_fault(odoo: Target, model: str, method: str, *args: Any) -> Any:
+    """The call's answer, or the name of Odoo's exception when it refuses."""
+    try:
+        return odoo.client.call(model, method, *args)
+    except OdooFault as fault:
+        return fault.name
+
+
 def version_of(odoo: Target) -> OdooVersion:
     return OdooVersion.from_info(odoo.client.common("version"))
 
@@ -105,10 +113,9 @@ def test_credit_note_method(odoo: Target) -> None:
     version = version_of(odoo)
     fields = fields_of(odoo, "account.move.reversal")
     assert ("refund_method" in fields) == (odoo.version <= 16)
-    try:  # real 17+ answer an empty action for a wizard that does not exist; 16 and the sandbox, MissingError
-        odoo.client.call("account.move.reversal", version.credit_note_method, [2_000_000_000])
-    except OdooFault as error:
-        assert error.name == "odoo.exceptions.MissingError"
+    # Real 17+ answer an empty action for a wizard that does not exist; 16 and the sandbox, MissingError.
+    outcome = answer_or_fault(odoo, "account.move.reversal", version.credit_note_method, [2_000_000_000])
+    assert outcome == "odoo.exceptions.MissingError" or outcome["res_model"] == "account.move"
     if odoo.version <= 16:
         with pytest.raises(OdooFault) as caught:
             odoo.client.call("account.move.reversal", "refund_moves", [2_000_000_000])
