@@ -958,7 +958,9 @@ class _Pusher:
                 "journal_id": journal[0] if isinstance(journal, list) else journal,
             }
             if self.facts.version.major <= 16:
-                values["refund_method"] = "refund"
+                # 16 matches a credit note with its invoice only in a full refund ("cancel", which posts it); a
+                # partial refund ("refund") stays a draft, and open once posted. Auto-post wants what 17+ give.
+                values["refund_method"] = "cancel" if self._auto_posts(item) else "refund"
             [wizard] = self.client.create("account.move.reversal", [values], context=context)
             self.client.call("account.move.reversal", self.facts.version.credit_note_method, [wizard], context=context)
             found = self.client.search_read(MOVE, find, ["name", "state"], order="id", context=self._context_all())

@@ -242,6 +242,22 @@ def test_a_credit_note_reverses_a_posted_invoice(odoo: Target) -> None:
     assert origin["payment_state"] == ("not_paid" if odoo.version <= 16 else "reversed")
 
 
+def test_a_full_refund_on_16_posts_the_credit_note_and_matches_it(odoo: Target) -> None:
+    """16's refund_method "cancel" (_reverse_moves(cancel=True)): the credit note is posted and matched with the
+    invoice at once, as 17+ do when a credit note is posted; odoosync uses it to auto-post on 16."""
+    if odoo.version >= 17:
+        pytest.skip("refund_method is 16's")
+    move = odoo.client.call("account.move", "create", invoice_values(odoo, customer(odoo), 100.0))
+    odoo.client.call("account.move", "action_post", [move])
+    context = {"active_model": "account.move", "active_ids": [move]}
+    values = {"reason": f"{odoo.prefix} full", "refund_method": "cancel", "journal_id": journal(odoo, "sale")}
+    wizard = odoo.client.call("account.move.reversal", "create", values, context=context)
+    action = odoo.client.call("account.move.reversal", "reverse_moves", [wizard])
+    [credit] = read(odoo, "account.move", [action["res_id"]], "state", "payment_state", "reversed_entry_id")
+    assert (credit["state"], credit["payment_state"], credit["reversed_entry_id"][0]) == ("posted", "paid", move)
+    assert read(odoo, "account.move", [move], "payment_state")[0]["payment_state"] == "reversed"
+
+
 def test_the_credit_note_wizard_needs_its_journal_through_the_api(odoo: Target) -> None:
     """journal_id is required and computed from the moves in the source, yet a wizard created through the external
     API without one is refused on real 16 to 19 (the NOT NULL at flush): callers give the invoice's journal."""

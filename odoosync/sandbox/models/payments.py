@@ -499,8 +499,11 @@ class MoveReversal(Model):
         assert isinstance(reversal, int)
         moves.copy_term_account(move["id"], reversal)
         if cancel:
-            # Posting a credit note matches it with the invoice it reverses (Move._post).
+            # Posting a credit note matches it with the invoice it reverses (Move._post from 17; 16's
+            # _reverse_moves(cancel=True) does it itself: the invoice "reversed", the credit note "paid").
             moves._post(moves.table[reversal])
+            if self.env.version <= 16:
+                moves._reconcile_with_origin(moves.table[reversal])
         return reversal
 
 
