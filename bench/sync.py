@@ -58,8 +58,19 @@ BASELINE_ATTEMPTS = 2
 # The types in the order odoosync syncs them; the status a record needs to go to Odoo (odoosync's rule too).
 ORDER = ("contact", "expense", "deposit", "rent_payment")
 SYNCING_STATUS = {"rent_payment": "approved", "expense": "verified", "deposit": "recorded"}
-# The app's VAT codes and the sandbox's tax names (the seeded Saudi company's taxes).
-TAX_NAMES = {"15": "15%", "0": "0%", "exempt": "Exempt"}
+# The app's VAT codes and the names of the taxes the Saudi chart (l10n_sa) gives them, per use: Odoo 16's own
+# names, the short names of 17 and 18, and 19's exempt tax "0% EXT".
+TAX_NAMES_16 = {
+    "sale": {"15": "Sales Tax 15%", "0": "Local Sales 0%", "exempt": "Exempt Sales Tax 0%"},
+    "purchase": {"15": "Purchase Tax 15%", "0": "Purchases 0%", "exempt": "Exempt Purchases"},
+}
+
+
+def tax_name(version: int, use: str, vat_rate: str) -> str:
+    """The name of the tax of `use` (sale, purchase) for the app's VAT code, in the Saudi chart of `version`."""
+    if version <= 16:
+        return TAX_NAMES_16[use][vat_rate]
+    return {"15": "15%", "0": "0%", "exempt": "0% EXEMPT" if version <= 18 else "0% EXT"}[vat_rate]
 
 
 def stop(message: str) -> NoReturn:
@@ -159,9 +170,14 @@ def run_baseline(details: dict[str, Any], records: list[dict[str, Any]], version
     moves = odoo.env["account.move"]
     payments = odoo.env["account.payment"]
     # Looked up once, before the loop.
-    taxes = {
+    by_name = {
         (row["type_tax_use"], row["name"]): row["id"]
         for row in odoo.env["account.tax"].search_read([], ["name", "type_tax_use"])
+    }
+    taxes = {
+        (use, rate): by_name[(use, tax_name(version, use, rate))]
+        for use in ("sale", "purchase")
+        for rate in ("15", "0", "exempt")
     }
     [expense_account] = odoo.env["account.account"].search([("account_type", "=", "expense")], limit=1)
     journals = {row["type"]: row["id"] for row in odoo.env["account.journal"].search_read([], ["type"])}
@@ -209,7 +225,7 @@ def run_baseline(details: dict[str, Any], records: list[dict[str, Any]], version
                                 ),
                                 "quantity": 1,
                                 "price_unit": float(charge["amount"]),
-                                "tax_ids": [(6, 0, [taxes[("sale", TAX_NAMES[charge["vat_rate"]])]])],
+                                "tax_ids": [(6, 0, [taxes[("sale", charge["vat_rate"])]])],
                             },
                         )
                         for charge in record["charges"]
@@ -234,7 +250,7 @@ def run_baseline(details: dict[str, Any], records: list[dict[str, Any]], version
                                 "account_id": expense_account,
                                 "quantity": 1,
                                 "price_unit": float(line["amount"]),
-                                "tax_ids": [(6, 0, [taxes[("purchase", TAX_NAMES[line["vat_rate"]])]])],
+                                "tax_ids": [(6, 0, [taxes[("purchase", line["vat_rate"])]])],
                             },
                         )
                         for line in record["lines"]

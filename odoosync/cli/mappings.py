@@ -83,7 +83,7 @@ def set_command(
 ) -> None:
     """Map a code to its Odoo account, journal or taxes, checked in Odoo first.
 
-    Example: odoosync map set category "Plumbing" --account 500001
+    Example: odoosync map set category "Maintenance" --account 400042
     """
     with state(ctx).workspace() as workspace:
         saved = set_mapping(

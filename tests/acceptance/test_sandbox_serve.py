@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import signal
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -46,3 +48,46 @@ def test_an_unknown_version_is_a_usage_error() -> None:
     )
     assert result.returncode == 2
     assert "imitates Odoo 16, 17, 18 and 19" in result.stderr
+
+
+def _connection_header(options: list[str]) -> tuple[str | None, int]:
+    """Serve with `options`, make two calls on one connection: what the first answer's Connection header says,
+    and how many calls that one connection carried (1 when the server closed it)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "odoosync", "sandbox", "serve", "--port", "0", "--version", "17", "--json", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        details = json.loads(process.stdout.readline())
+        parts = urlsplit(details["url"])
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": {"service": "common", "method": "version"}})
+        headers = {"Content-Type": "application/json"}
+        connection.request("POST", "/jsonrpc", body, headers)
+        first = connection.getresponse()
+        header = first.getheader("Connection")
+        assert json.loads(first.read())["result"]["server_version_info"][0] == 17
+        carried = 1
+        if not first.will_close:
+            connection.request("POST", "/jsonrpc", body, headers)
+            connection.getresponse().read()
+            carried = 2
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    return header, carried
+
+
+def test_served_plainly_it_closes_each_connection_as_odoos_own_server_does() -> None:
+    assert _connection_header([]) == ("close", 1)
+    assert _connection_header(["--close"]) == ("close", 1)
+
+
+def test_keep_alive_keeps_the_connection_open_as_a_proxy_in_front_of_odoo_does() -> None:
+    header, carried = _connection_header(["--keep-alive"])
+    assert header != "close"
+    assert carried == 2

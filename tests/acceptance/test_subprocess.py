@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from odoosync.sandbox import Sandbox
 from tests.conftest import SAMPLES
+from tests.support.servers import LIVE_VARIABLES, serve, servers
 
 ODOOSYNC = shutil.which("odoosync", path=str(Path(sys.executable).parent)) or "odoosync"
 SECRET = "live-key-7d1e2f3a4b5c"
+# Where the live Odoo is, read before cli_env takes every ODOOSYNC_ variable out of the environment.
+LIVE_ENV = {name: os.environ[name] for name in LIVE_VARIABLES if name in os.environ}
 
 
 def odoosync(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -83,8 +85,13 @@ def test_the_database_password_never_appears_even_in_a_debug_traceback(cli_env: 
     assert SECRET not in result.stdout + result.stderr
 
 
-def test_a_debug_connect_as_a_process_never_shows_the_odoo_key(cli_env: dict[str, str]) -> None:
-    with Sandbox(19) as sandbox:
+@pytest.mark.parametrize("version", servers(19))
+def test_a_debug_connect_as_a_process_never_shows_the_odoo_key(
+    cli_env: dict[str, str], version: int | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in LIVE_ENV.items():  # for the test's own reach of a live Odoo; odoosync never gets them
+        monkeypatch.setenv(name, value)
+    with serve(version) as sandbox:
         env = {**cli_env, "ODOO_KEY": sandbox.api_key}
         base = ["--debug", "connect", "--url", sandbox.url, "--login", sandbox.login, "--api-key-env", "ODOO_KEY"]
         good = odoosync(*base, "--database", sandbox.database, env=env)

@@ -4,10 +4,10 @@ With ODOOSYNC_LIVE_URL, _DB, _LOGIN and _API_KEY set, every test parametrized wi
 also runs against that server, marked `live` (`pytest -m live tests` runs them all). A live database persists
 between runs and is shared with people, so a live test:
 
-- tags every record id of the app with its run's tag (`tagged(server, documents)`, `record_id(server, id)`; `prepare` tags its input files), so that its markers, and the
-  documents they find, are its own;
-- reads Odoo through the external API (`rows(server, model, domain, fields)`), never through the sandbox's tables, and only what its
-  own records made;
+- tags every record id of the app with its run's tag (`tagged(server, documents)`, `record_id(server, id)`;
+  `prepare` tags its input files), so that its markers, and the documents they find, are its own;
+- reads Odoo through the external API (`rows(server, model, domain, fields)`), never through the sandbox's
+  tables, and only what its own records made;
 - never changes the company's settings: what needs that (a second company, an empty journal, fault injection,
   the call log) is the sandbox's alone and is skipped live, with the reason.
 """
@@ -136,3 +136,16 @@ def rows(
         if not isinstance(server, LiveOdoo):
             client.close()
     return [{name: _plain(value) for name, value in row.items()} for row in found]
+
+
+@contextmanager
+def client_of(server: Server) -> Iterator[RpcClient]:
+    """An external-API client of `server` (the live one's own, or a new one to the sandbox), for a test's writes."""
+    if isinstance(server, LiveOdoo):
+        yield server.client
+        return
+    client = RpcClient(server.url, server.database, server.login, server.api_key)
+    try:
+        yield client
+    finally:
+        client.close()

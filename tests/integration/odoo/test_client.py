@@ -14,16 +14,17 @@ from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
+from tests.support.servers import Server, serve, servers
 
 FAST = RetryPolicy(attempts=4, max_seconds=10, initial_wait=0.01, max_wait=0.05)
 
 
-def endpoint_of(sandbox: Sandbox, **changes: object) -> Endpoint:
+def endpoint_of(sandbox: Server, **changes: object) -> Endpoint:
     values: dict[str, object] = {
         "url": sandbox.url,
         "database": sandbox.database,
         "login": sandbox.login,
-        "verify_tls": sandbox.ca_file or True,
+        "verify_tls": getattr(sandbox, "ca_file", None) or True,
         "timeout_seconds": 5.0,
     }
     values.update(changes)
@@ -116,9 +117,10 @@ def test_a_wrong_key_is_an_auth_error_on_both_protocols() -> None:
         assert "wrong-key" not in str(caught.value)
 
 
-def test_an_unknown_database() -> None:
-    with Sandbox(17) as sandbox, pytest.raises(errors.ConnectionProblem, match="'nope' does not exist"):
-        OdooClient.connect(endpoint_of(sandbox, database="nope"), sandbox.api_key, policy=FAST)
+@pytest.mark.parametrize("version", servers(17))
+def test_an_unknown_database(version: int | str) -> None:
+    with serve(version) as server, pytest.raises(errors.ConnectionProblem, match="'nope' does not exist"):
+        OdooClient.connect(endpoint_of(server, database="nope"), server.api_key, policy=FAST)
 
 
 def test_json2_asked_of_an_old_odoo() -> None:
