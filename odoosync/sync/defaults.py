@@ -8,7 +8,7 @@ the candidates listed. All given values are checked first and saved together, or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from odoosync.config import Config, save_config_values
@@ -28,11 +28,13 @@ class Target:
     id: int
     name: str
     code: str | None = None
+    by_id: bool = False  # its code and name name other objects too: only the id is its own
 
     @property
     def reference(self) -> str:
-        """What the config keeps: the code when the object has one, else its name."""
-        return self.code or self.name
+        """What the config keeps: the code when the object has one, else its name; the id when neither is its
+        alone (two "Rent" products with the code RENT, say)."""
+        return str(self.id) if self.by_id else self.code or self.name
 
 
 def _label(row: Mapping[str, Any], code_field: str | None) -> str:
@@ -64,7 +66,13 @@ def resolve(
     if len(matches) == 1:
         row = matches[0]
         code = str(row[code_field]) if code_field and row.get(code_field) else None
-        return Target(model, int(row["id"]), str(row["name"]), code)
+        target = Target(model, int(row["id"]), str(row["name"]), code)
+        if text.isdigit() and int(text) == target.id and text != code:
+            # Chosen by id, as the ambiguity message asks: kept by id when its code or name is not its own.
+            shared = [(code_field, "=", code)] if code_field and code else [("name", "=ilike", target.name)]
+            if len(client.search(model, [*shared, *domain], limit=2, context=context)) > 1:
+                return replace(target, by_id=True)
+        return target
     if matches:
         listed = "; ".join(f"{_label(r, code_field)} (id {r['id']})" for r in matches[:MAX_CANDIDATES])
         raise InvalidChoice(

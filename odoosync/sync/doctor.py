@@ -24,7 +24,7 @@ from odoosync.odoo.versions import JSONRPC_DEPRECATED_SINCE
 from odoosync.store import Store
 from odoosync.sync.connection import INTERACTIVE, database_key, open_client
 from odoosync.sync.defaults import ARABIC
-from odoosync.sync.facts import load_facts
+from odoosync.sync.facts import load_facts, matching_rows
 from odoosync.sync.owners import KIND_BY_SEPARATION, list_owners
 from odoosync.sync.targets import broken_mappings
 
@@ -255,10 +255,12 @@ def _defaults(client: OdooClient, config: Config, store: Store) -> list[Finding]
     except OdoosyncError as error:
         findings.append(Finding("defaults", PROBLEM, error.reason, error.instruction))
     if defaults.rent_product:
-        products = client.search_read(
-            "product.product",
-            ["|", ("default_code", "=", defaults.rent_product), ("name", "=ilike", defaults.rent_product)],
-            ["name"],
+        reference = defaults.rent_product
+        named = ["|", ("default_code", "=", reference), ("name", "=ilike", reference)]
+        if reference.isdigit():
+            named = ["|", ("id", "=", int(reference)), *named]
+        products = matching_rows(
+            client.search_read("product.product", named, ["name", "default_code"]), reference, "default_code"
         )
         if len(products) != 1:
             findings.append(

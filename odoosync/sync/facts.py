@@ -20,17 +20,24 @@ def _name(value: Any) -> str:
     return str(value[1]) if isinstance(value, list | tuple) and len(value) > 1 else str(value or "")
 
 
-def _matches(row: dict[str, Any], reference: str, code_field: str | None = None) -> bool:
+def matching_rows(rows: list[dict[str, Any]], reference: str, code_field: str | None = None) -> list[dict[str, Any]]:
+    """The rows a stored reference names, in the order `defaults set` resolved it: the code, else the id, else the
+    name (a product with the code RENT is the one meant, even when another is also named "Rent")."""
     text = reference.strip()
-    if code_field and str(row.get(code_field) or "") == text:
-        return True
-    if text.isdigit() and int(text) == row["id"]:
-        return True
-    return str(row.get("name") or "").casefold() == text.casefold()
+    rules = [
+        lambda row: bool(code_field) and str(row.get(code_field) or "") == text,
+        lambda row: text.isdigit() and int(text) == row["id"],
+        lambda row: str(row.get("name") or "").casefold() == text.casefold(),
+    ]
+    for rule in rules:
+        found = [row for row in rows if rule(row)]
+        if found:
+            return found
+    return []
 
 
 def _pick(rows: list[dict[str, Any]], reference: str, what: str, code_field: str | None = None) -> dict[str, Any]:
-    found = [row for row in rows if _matches(row, reference, code_field)]
+    found = matching_rows(rows, reference, code_field)
     if len(found) != 1:
         raise ConfigError(
             f"the default {what} {reference!r} {'is ambiguous' if found else 'is not in Odoo any more'}",

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from tests.support.portfolio import write_ndjson
-from tests.support.servers import Server, tag_of, tagged
+from tests.support.servers import Server, rows, tag_of, tagged
 
 ODOOSYNC = [sys.executable, "-m", "odoosync"]
 
@@ -53,6 +53,17 @@ def own_inputs(root: Path, server: Server, inputs: list[Path]) -> list[Path]:
     ]
 
 
+def use_rent_product(env: dict[str, str], server: Server) -> None:
+    """`setup rent-product --create`; on a live database, whose Rent product earlier runs made (several, when runs
+    met), the oldest is chosen as a person would be asked to."""
+    if tag_of(server):
+        existing = rows(server, "product.product", [["name", "=", "Rent"]], ["id"])
+        if existing:
+            odoosync(env, "defaults", "set", "--rent-product", str(min(row["id"] for row in existing)))
+            return
+    odoosync(env, "setup", "rent-product", "--create")
+
+
 def prepare(
     root: Path, sandbox: Server, inputs: list[Path], *, since: str = "2025-01-01", database_url: str | None = None
 ) -> dict[str, str]:
@@ -63,6 +74,6 @@ def prepare(
     plan = root / "plan.toml"
     odoosync(env, "map", "suggest", "--create-missing-accounts", "--out", str(plan))
     odoosync(env, "map", "apply", "--yes", str(plan))
-    odoosync(env, "setup", "rent-product", "--create")
+    use_rent_product(env, sandbox)
     odoosync(env, "enable", "--backfill-since", since)
     return env
