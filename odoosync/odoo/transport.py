@@ -303,6 +303,19 @@ class Json2Transport(Transport):
             )
         if response.status_code == 200:
             return self._json(response)
+        if response.status_code == 404 and "No database is selected" in response.text:
+            # Real 19: a database the server does not serve answers Werkzeug's HTML page, not a JSON error.
+            raise errors.ConnectionProblem(
+                f"the database {self.endpoint.database!r} does not exist on {self.endpoint.url}",
+                "Check odoo.database: on Odoo Online it is usually the name before .odoo.com.",
+            )
+        if response.status_code == 401:
+            raise errors.AuthError(
+                f"Odoo refused the login {self.endpoint.login!r} with this API key on database "
+                f"{self.endpoint.database!r} (JSON-2: Invalid apikey)",
+                "Check the API key (and that it has not expired); create a new key in Odoo under Preferences → "
+                "Account Security if needed.",
+            )
         data = self._json(response)
         if not isinstance(data, dict):
             raise errors.ServerError(f"Odoo answered HTTP {response.status_code}", None)

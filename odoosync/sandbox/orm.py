@@ -971,8 +971,17 @@ def evaluate(domain: Domain, leaf_matches: Callable[[list[Any] | tuple[Any, ...]
 
 def _like(pattern: str, text: str, *, case_sensitive: bool, anchored: bool) -> bool:
     if anchored:
-        regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-        return re.fullmatch(regex, text, 0 if case_sensitive else re.IGNORECASE) is not None
+        # PostgreSQL's LIKE: % and _ are wildcards, a backslash makes the next character itself.
+        parts, escaped = [], False
+        for c in pattern:
+            if escaped:
+                parts.append(re.escape(c))
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            else:
+                parts.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        return re.fullmatch("".join(parts), text, 0 if case_sensitive else re.IGNORECASE) is not None
     return pattern in text if case_sensitive else pattern.lower() in text.lower()
 
 

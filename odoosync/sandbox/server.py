@@ -39,6 +39,13 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, default=_encode, ensure_ascii=False).encode()
 
 
+NO_DATABASE_PAGE = (
+    b"<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>No database is selected and the requested "
+    b"URL was not found in the server-wide controllers.</p>\n<p>Please verify the hostname, <a href=/web/login>login"
+    b"</a> and try again.</p>\n"
+)
+
+
 @dataclass
 class FaultPlan:
     """Which faults to inject, how often, and a seeded generator so that a failing run can be replayed."""
@@ -283,14 +290,18 @@ class Handler(BaseHTTPRequestHandler):
         fault, answered = self._fault()
         if answered:
             return
+        database = self.headers.get("X-Odoo-Database")
+        if database and database != instance.db.name:
+            # No such database: odoo/http.py serves the server-wide routes only, and none matches (real 19).
+            self._send(404, NO_DATABASE_PAGE, "text/html; charset=utf-8")
+            return
         scheme, _, key = (self.headers.get("Authorization") or "").partition(" ")
         uid = instance.uid_for_key(key.strip()) if scheme.lower() == "bearer" else None
         if uid is None:
             self._json2_error(errors.HttpError("Unauthorized", 401, "Invalid apikey"))
             return
-        database = self.headers.get("X-Odoo-Database")
         parts = self.path.split("?", 1)[0].split("/")
-        if (database and database != instance.db.name) or len(parts) != 5 or not parts[3] or not parts[4]:
+        if len(parts) != 5 or not parts[3] or not parts[4]:
             self._json2_error(errors.HttpError("NotFound", 404, "Did you mean POST /json/2/<model>/<method>?"))
             return
         model, method = parts[3], parts[4]

@@ -62,7 +62,12 @@ def resolve(
     if not matches and text.isdigit():
         matches = client.search_read(model, [("id", "=", int(text)), *domain], fields, context=context)
     if not matches:
-        matches = client.search_read(model, [("name", "=ilike", text), *domain], fields, context=context)
+        # The exact name first: from 17 the Saudi chart names its taxes "15%", "0%", … and in =ilike a % is a
+        # wildcard ("15%" matches "15% R C", "15% EX", …). Then the name in any case, its % and _ taken as written.
+        matches = client.search_read(model, [("name", "=", text), *domain], fields, context=context)
+    if not matches:
+        literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        matches = client.search_read(model, [("name", "=ilike", literal), *domain], fields, context=context)
     if len(matches) == 1:
         row = matches[0]
         code = str(row[code_field]) if code_field and row.get(code_field) else None

@@ -256,7 +256,7 @@ def _defaults(client: OdooClient, config: Config, store: Store) -> list[Finding]
         findings.append(Finding("defaults", PROBLEM, error.reason, error.instruction))
     if defaults.rent_product:
         reference = defaults.rent_product
-        named = ["|", ("default_code", "=", reference), ("name", "=ilike", reference)]
+        named: list[Any] = ["|", ("default_code", "=", reference), ("name", "=ilike", reference)]
         if reference.isdigit():
             named = ["|", ("id", "=", int(reference)), *named]
         products = matching_rows(

@@ -24,12 +24,17 @@ def matching_rows(rows: list[dict[str, Any]], reference: str, code_field: str | 
     """The rows a stored reference names, in the order `defaults set` resolved it: the code, else the id, else the
     name (a product with the code RENT is the one meant, even when another is also named "Rent")."""
     text = reference.strip()
-    rules = [
-        lambda row: bool(code_field) and str(row.get(code_field) or "") == text,
-        lambda row: text.isdigit() and int(text) == row["id"],
-        lambda row: str(row.get("name") or "").casefold() == text.casefold(),
-    ]
-    for rule in rules:
+
+    def by_code(row: dict[str, Any]) -> bool:
+        return bool(code_field) and str(row.get(code_field or "") or "") == text
+
+    def by_id(row: dict[str, Any]) -> bool:
+        return text.isdigit() and int(text) == row["id"]
+
+    def by_name(row: dict[str, Any]) -> bool:
+        return str(row.get("name") or "").casefold() == text.casefold()
+
+    for rule in (by_code, by_id, by_name):
         found = [row for row in rows if rule(row)]
         if found:
             return found

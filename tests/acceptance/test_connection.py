@@ -1,4 +1,4 @@
-"""odoosync connect, test and disconnect against the sandbox, as a person runs them."""
+"""odoosync connect, test and disconnect against the sandbox and a live Odoo, as a person runs them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from odoosync.config import load_config, save_config_values
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.sync.connection import KeySource, connect, database_key
+from tests.support.servers import SERVERS, Server, client_of, rows, serve, servers
 
 runner = CliRunner()
 
@@ -27,7 +28,7 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def connect_args(sandbox: Sandbox, **changes: str) -> list[str]:
+def connect_args(sandbox: Server, **changes: str) -> list[str]:
     values = {
         "--url": sandbox.url,
         "--database": sandbox.database,
@@ -38,39 +39,69 @@ def connect_args(sandbox: Sandbox, **changes: str) -> list[str]:
     return ["connect", *(part for pair in values.items() for part in pair)]
 
 
-@pytest.fixture
-def sandbox(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    with Sandbox(17) as running:
+@pytest.fixture(params=servers(17, 19))
+def sandbox(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """Odoo 17's sandbox (JSON-RPC), 19's (JSON-2), or the live Odoo: what these tests check holds on any version."""
+    with serve(request.param) as running:  # before cli_env, which drops the ODOOSYNC_LIVE_ variables
+        request.getfixturevalue("cli_env")
         monkeypatch.setenv("TEST_ODOO_KEY", running.api_key)
         yield running
 
 
-@pytest.mark.parametrize(("version", "protocol"), [(16, "jsonrpc"), (17, "jsonrpc"), (18, "jsonrpc"), (19, "json2")])
+def server_version(server: Server) -> str:
+    """The version Odoo says it is: X.0, or with a build's date (19.0-20251216) as a packaged Odoo says."""
+    with client_of(server) as client:
+        version = str(client.common("version")["server_version"])
+    assert version.startswith(f"{server.version}.0")
+    return version
+
+
+def users_company(server: Server) -> dict[str, object]:
+    """The company of the connecting user, as connect reports it (Saudi Test Co, id 1, in the sandbox)."""
+    [user] = rows(server, "res.users", [("login", "=", server.login)], ["company_id", "name"])
+    [company] = rows(server, "res.company", [("id", "=", user["company_id"])], ["name"])
+    return {"id": company["id"], "name": company["name"], "user": user["name"]}
+
+
+@pytest.mark.parametrize("version", SERVERS)
 def test_connect_saves_the_connection_and_prefills_defaults(
-    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, version: int, protocol: str
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, version: int | str
 ) -> None:
-    with Sandbox(version) as sandbox:
+    with serve(version) as sandbox:  # before cli_env, which drops the ODOOSYNC_LIVE_ variables
+        request.getfixturevalue("cli_env")
         monkeypatch.setenv("TEST_ODOO_KEY", sandbox.api_key)
         code, out, err = run(*connect_args(sandbox), "--json")
+        company = users_company(sandbox)
+        version_said = server_version(sandbox)
     assert code == 0, err
+    protocol = "json2" if sandbox.version >= 19 else "jsonrpc"  # JSON-2 from 19, JSON-RPC before
     report = json.loads(out)
-    assert (report["odoo_version"], report["protocol"], report["user"]) == (f"{version}.0", protocol, "Administrator")
-    assert report["company"] == {"id": 1, "name": "Saudi Test Co"}
+    assert (report["odoo_version"], report["protocol"], report["user"]) == (
+        version_said,
+        protocol,
+        company.pop("user"),
+    )
+    assert report["user"] == "Administrator"
+    assert report["company"] == company
     assert report["sale_journal"]["code"] == "INV"
     config = load_config()
-    assert (config.odoo.url, config.odoo.database, config.odoo.login) == (sandbox.url, "sandbox", "admin")
+    assert (config.odoo.url, config.odoo.database, config.odoo.login) == (
+        sandbox.url,
+        sandbox.database,
+        sandbox.login,
+    )
     assert config.odoo.api_key_env == "TEST_ODOO_KEY"
-    assert (config.defaults.company, config.defaults.sale_journal) == ("Saudi Test Co", "INV")
+    assert (config.defaults.company, config.defaults.sale_journal) == (company["name"], "INV")
     assert oct(config.path.stat().st_mode & 0o777) == "0o600"
     assert sandbox.api_key not in config.path.read_text()
 
 
-def test_test_re_checks_the_saved_connection(sandbox: Sandbox) -> None:
+def test_test_re_checks_the_saved_connection(sandbox: Server) -> None:
     assert run(*connect_args(sandbox))[0] == 0
     code, out, _ = run("test")
     assert code == 0
-    assert "Connected to Odoo 17.0" in out
-    assert "protocol   jsonrpc" in out
+    assert f"Connected to Odoo {server_version(sandbox)}" in out
+    assert f"protocol   {'json2' if sandbox.version >= 19 else 'jsonrpc'}" in out
 
 
 def test_test_without_a_connection_says_how_to_connect(cli_env: dict[str, str]) -> None:
@@ -90,9 +121,7 @@ def test_test_without_a_connection_says_how_to_connect(cli_env: dict[str, str]) 
         ({"--url": "http://127.0.0.1:1"}, ExitCode.TEMPORARY, "cannot connect to http://127.0.0.1:1"),
     ],
 )
-def test_connect_failures_say_what_is_wrong(
-    sandbox: Sandbox, changes: dict[str, str], code: int, fragment: str
-) -> None:
+def test_connect_failures_say_what_is_wrong(sandbox: Server, changes: dict[str, str], code: int, fragment: str) -> None:
     exit_code, _, err = run(*connect_args(sandbox, **changes))
     assert exit_code == code
     assert fragment in err
@@ -100,11 +129,11 @@ def test_connect_failures_say_what_is_wrong(
     assert not load_config().exists  # nothing saved
 
 
-def test_a_wrong_key(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_wrong_key(sandbox: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_ODOO_KEY", "0123456789abcdef")
     code, out, err = run("--debug", *connect_args(sandbox))
     assert code == ExitCode.NO_PERMISSION
-    assert "Odoo refused the login 'admin'" in err
+    assert f"Odoo refused the login '{sandbox.login}'" in err
     assert "0123456789abcdef" not in out + err
 
 
@@ -120,10 +149,9 @@ def test_an_untrusted_certificate(cli_env: dict[str, str], monkeypatch: pytest.M
         assert run(*connect_args(sandbox))[0] == 0
 
 
-def test_not_an_odoo_server(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_not_an_odoo_server(sandbox: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_ODOO_KEY", "k")
-    with Sandbox(17) as sandbox:
-        code, _, err = run(*connect_args(sandbox, **{"--url": sandbox.url + "/web/login"}))
+    code, _, err = run(*connect_args(sandbox, **{"--url": sandbox.url + "/web/login"}))
     assert code == ExitCode.UNAVAILABLE
     assert "did not answer as an Odoo server" in err or "not an Odoo server" in err
 
@@ -148,17 +176,16 @@ def test_a_user_without_accounting_rights(
     assert "Accounting: Billing" in err
 
 
-def test_a_typed_key_is_kept_in_a_private_file(cli_env: dict[str, str]) -> None:
-    with Sandbox(17) as sandbox:
-        config = load_config()
-        report = connect(
-            config,
-            url=sandbox.url,
-            database=sandbox.database,
-            login=sandbox.login,
-            key=KeySource(typed=sandbox.api_key),
-            env={},
-        )
+def test_a_typed_key_is_kept_in_a_private_file(sandbox: Server) -> None:
+    config = load_config()
+    report = connect(
+        config,
+        url=sandbox.url,
+        database=sandbox.database,
+        login=sandbox.login,
+        key=KeySource(typed=sandbox.api_key),
+        env={},
+    )
     assert report.key_source == "typed at the prompt"
     saved = load_config()
     assert saved.api_key_file_path is not None
@@ -167,7 +194,7 @@ def test_a_typed_key_is_kept_in_a_private_file(cli_env: dict[str, str]) -> None:
     assert sandbox.api_key not in saved.path.read_text()
 
 
-def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox: Sandbox) -> None:
+def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox: Server) -> None:
     assert run(*connect_args(sandbox))[0] == 0
     config = load_config()
     key = database_key(sandbox.url, sandbox.database)
@@ -198,7 +225,7 @@ def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox:
     assert code == 0
     assert json.loads(out) == {
         "url": sandbox.url,
-        "database": "sandbox",
+        "database": sandbox.database,
         "mappings_removed": 1,
         "links_kept": 1,
         "odoo_changed": False,
@@ -210,7 +237,7 @@ def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox:
         assert store.mappings.count(key) == 0
 
 
-def test_disconnect_asks_first_unless_told_yes(sandbox: Sandbox) -> None:
+def test_disconnect_asks_first_unless_told_yes(sandbox: Server) -> None:
     assert run(*connect_args(sandbox))[0] == 0
     code, _, err = run("disconnect")
     assert code == ExitCode.USAGE
@@ -218,7 +245,7 @@ def test_disconnect_asks_first_unless_told_yes(sandbox: Sandbox) -> None:
     assert load_config().odoo.url == sandbox.url
 
 
-def test_the_key_never_shows_even_with_debug(sandbox: Sandbox) -> None:
+def test_the_key_never_shows_even_with_debug(sandbox: Server) -> None:
     outputs = []
     for args in (connect_args(sandbox), ["test", "--json"], connect_args(sandbox, **{"--database": "nope"})):
         result = runner.invoke(app, ["--debug", *args])
@@ -227,7 +254,7 @@ def test_the_key_never_shows_even_with_debug(sandbox: Sandbox) -> None:
     assert all(sandbox.api_key not in output for output in outputs)
 
 
-def test_nothing_is_saved_when_the_key_file_is_readable_by_others(sandbox: Sandbox, tmp_path: Path) -> None:
+def test_nothing_is_saved_when_the_key_file_is_readable_by_others(sandbox: Server, tmp_path: Path) -> None:
     key_file = tmp_path / "key"
     key_file.write_text(sandbox.api_key)
     key_file.chmod(0o644)

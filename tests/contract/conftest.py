@@ -19,7 +19,10 @@ TARGETS = [
     *(f"sandbox-{v}" for v in (16, 17, 18, 19)),
     pytest.param(
         "live",
-        marks=pytest.mark.skipif(not LIVE, reason=f"no live Odoo: set {', '.join(LIVE_VARIABLES)} to run against one"),
+        marks=[
+            pytest.mark.live,
+            pytest.mark.skipif(not LIVE, reason=f"no live Odoo: set {', '.join(LIVE_VARIABLES)} to run against one"),
+        ],
     ),
 ]
 

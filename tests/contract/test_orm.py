@@ -185,3 +185,18 @@ def test_xml_ids_of_base_data_resolve_through_ir_model_data(odoo: Target) -> Non
     )
     assert row["model"] == "res.country"
     assert odoo.client.call("res.country", "read", [row["res_id"]], fields=["code"])[0]["code"] == "SA"
+
+
+def test_like_wildcards_and_their_escape(odoo: Target) -> None:
+    """=ilike is PostgreSQL's ILIKE: % and _ are wildcards and a backslash makes them literal (real 16 to 19)."""
+    made = odoo.client.call(
+        "res.partner", "create", [{"name": f"{odoo.prefix} 15%"}, {"name": f"{odoo.prefix} 15% R C"}]
+    )
+
+    def named(pattern: str) -> list[int]:
+        found: list[int] = odoo.client.call("res.partner", "search", [["name", "=ilike", pattern]], order="id")
+        return found
+
+    assert named(f"{odoo.prefix.lower()} 15%") == made
+    assert named(f"{odoo.prefix} 15\\%") == made[:1]
+    assert named(f"{odoo.prefix} 15_ R C") == made[1:]

@@ -258,3 +258,27 @@ def test_a_body_that_is_not_json_is_a_plain_400(odoo: Target) -> None:
     response = odoo.client.http.post("/jsonrpc", content=b"{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.text == "Invalid JSON data"
+
+
+def test_json2_to_a_database_the_server_does_not_have_is_an_html_not_found(odoo: Target) -> None:
+    """Real 19: no such database means only the server-wide routes, and none matches: Werkzeug's 404 page, whatever
+    the key (not a JSON error)."""
+    if odoo.version < 19:
+        pytest.skip("JSON-2 arrived in Odoo 19")
+    response = odoo.client.http.post(
+        "/json/2/res.users/context_get",
+        json={},
+        headers={"Authorization": "bearer not-a-key", "X-Odoo-Database": "no-such-database"},
+    )
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "No database is selected" in response.text
+
+
+def test_json2_with_a_wrong_key_is_unauthorized(odoo: Target) -> None:
+    if odoo.version < 19:
+        pytest.skip("JSON-2 arrived in Odoo 19")
+    response = odoo.client.json2("res.users", "context_get", key="not-a-key")
+    assert response.status_code == 401
+    assert response.json()["message"] == "Invalid apikey"
+    assert odoo.client.json2("res.users", "context_get").json()["uid"] == odoo.client.uid
