@@ -62,10 +62,8 @@ def resolve(
     if not matches and text.isdigit():
         matches = client.search_read(model, [("id", "=", int(text)), *domain], fields, context=context)
     if not matches:
-        # The exact name first: from 17 the Saudi chart names its taxes "15%", "0%", … and in =ilike a % is a
-        # wildcard ("15%" matches "15% R C", "15% EX", …). Then the name in any case, its % and _ taken as written.
-        matches = client.search_read(model, [("name", "=", text), *domain], fields, context=context)
-    if not matches:
+        # The name in any case, its % and _ taken as written: from 17 the Saudi chart names its taxes "15%", "0%",
+        # …, and in =ilike a bare % is a wildcard ("15%" would match "15% R C", "15% EX", …).
         literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         matches = client.search_read(model, [("name", "=ilike", literal), *domain], fields, context=context)
     if len(matches) == 1:
