@@ -959,8 +959,11 @@ class _Pusher:
             }
             if self.facts.version.major <= 16:
                 # 16 matches a credit note with its invoice only in a full refund ("cancel", which posts it); a
-                # partial refund ("refund") stays a draft, and open once posted. Auto-post wants what 17+ give.
-                values["refund_method"] = "cancel" if self._auto_posts(item) else "refund"
+                # partial refund ("refund") stays a draft, and open once posted. Auto-post wants what 17+ give, but
+                # a full refund also detaches the payments of a paid invoice (real 16), which then looked unpaid:
+                # a paid invoice gets a partial refund, which the new document's payment is settled with below.
+                paid = row.get("payment_state") in PAID_STATES
+                values["refund_method"] = "cancel" if self._auto_posts(item) and not paid else "refund"
             [wizard] = self.client.create("account.move.reversal", [values], context=context)
             self.client.call("account.move.reversal", self.facts.version.credit_note_method, [wizard], context=context)
             found = self.client.search_read(MOVE, find, ["name", "state"], order="id", context=self._context_all())

@@ -14,7 +14,8 @@ import pytest
 
 from odoosync.sandbox import Sandbox
 from tests.support.portfolio import SAMPLES, sample_documents, write_ndjson
-from tests.support.workspace import odoosync, prepare
+from tests.support.servers import SERVERS, Server, record_id, rows, serve, servers, tagged
+from tests.support.workspace import odoosync, own_inputs, prepare
 
 PORTFOLIO = SAMPLES / "portfolio.ndjson"
 EDITS = SAMPLES / "edits.ndjson"
@@ -26,41 +27,65 @@ def plan(env: dict[str, str], *args: str) -> dict[str, Any]:
     return found
 
 
-def table(sandbox: Sandbox, model: str) -> dict[int, dict[str, Any]]:
-    return sandbox.instance.db.table(model)
+def by_id(server: Server, model: str, ids: list[int], fields: list[str]) -> dict[int, dict[str, Any]]:
+    return {row["id"]: row for row in rows(server, model, [("id", "in", sorted(set(ids)))], fields)}
 
 
-def account_label(sandbox: Sandbox, account: int | None) -> str:
-    row = table(sandbox, "account.account").get(account or 0)
+def account_label(accounts: dict[int, dict[str, Any]], account: int | None) -> str:
+    row = accounts.get(account or 0)
     return f"{row['code']} {row['name']}" if row else "(no account)"
 
 
-def odoo_document(sandbox: Sandbox, planned: dict[str, Any]) -> dict[str, Any]:
+def own_partners(server: Server) -> list[int]:
+    refs = sorted(d["id"] for d in tagged(server, sample_documents()) if d["type"] == "contact")
+    return [row["id"] for row in rows(server, "res.partner", [("ref", "in", refs)], ["id"])]
+
+
+def own_moves(server: Server) -> list[dict[str, Any]]:
+    """This run's invoices and bills and its payments' journal entries."""
+    origins = sorted(d["id"] for d in tagged(server, sample_documents()))
+    fields = ["move_type", "state", "amount_tax"]
+    made = rows(server, "account.move", [("invoice_origin", "in", origins)], fields)
+    paid = rows(server, "account.payment", [("partner_id", "in", own_partners(server))], ["move_id"])
+    entries = [p["move_id"] for p in paid if p["move_id"] and p["move_id"] not in {m["id"] for m in made}]
+    return made + rows(server, "account.move", [("id", "in", entries)], fields)
+
+
+def odoo_document(server: Server, planned: dict[str, Any]) -> dict[str, Any]:
     """The Odoo document sync made for a planned one, described as the plan describes it."""
     if planned["document"] == "payment":
-        memo = "memo" if sandbox.version >= 18 else "ref"
-        [row] = [
-            p
-            for p in table(sandbox, "account.payment").values()
-            if str(p.get(memo) or "").split(" · ")[0] == planned["id"]
-        ]
+        memo = "memo" if server.version >= 18 else "ref"
+        found = rows(
+            server,
+            "account.payment",
+            [(memo, "=like", f"{planned['id']}%")],
+            [memo, "payment_type", "partner_id", "date", "amount"],
+        )
+        [row] = [p for p in found if str(p.get(memo) or "").split(" · ")[0] == planned["id"]]
         sign = 1 if row["payment_type"] == "inbound" else -1
-        partner = table(sandbox, "res.partner")[row["partner_id"]]["name"]
-        return {"partner": partner, "date": str(row["date"]), "total": sign * row["amount"], "lines": []}
+        [partner] = by_id(server, "res.partner", [row["partner_id"]], ["name"]).values()
+        return {"partner": partner["name"], "date": str(row["date"]), "total": sign * row["amount"], "lines": []}
     move_type = "out_invoice" if planned["document"] == "invoice" else "in_invoice"
-    [move] = [
-        m
-        for m in table(sandbox, "account.move").values()
-        if m["move_type"] == move_type and m.get("invoice_origin") == planned["id"] and m["state"] != "cancel"
-    ]
+    domain = [("move_type", "=", move_type), ("invoice_origin", "=", planned["id"]), ("state", "!=", "cancel")]
+    fields = ["partner_id", "invoice_date", "amount_total", "amount_untaxed", "amount_tax"]
+    [move] = rows(server, "account.move", domain, fields)
     lines = [
         line
-        for line in table(sandbox, "account.move.line").values()
-        if line["move_id"] == move["id"] and line.get("display_type") in (None, False, "product")
+        for line in rows(
+            server,
+            "account.move.line",
+            [("move_id", "=", move["id"])],
+            ["name", "account_id", "tax_ids", "price_subtotal", "display_type"],
+        )
+        if line.get("display_type") in (None, False, "product")
     ]
-    taxes = table(sandbox, "account.tax")
+    taxes = by_id(server, "account.tax", [t for line in lines for t in line.get("tax_ids") or ()], ["name"])
+    accounts = by_id(
+        server, "account.account", [line["account_id"] for line in lines if line["account_id"]], ["code", "name"]
+    )
+    [partner] = by_id(server, "res.partner", [move["partner_id"]], ["name"]).values()
     return {
-        "partner": table(sandbox, "res.partner")[move["partner_id"]]["name"],
+        "partner": partner["name"],
         "date": str(move["invoice_date"]),
         "total": move["amount_total"],
         "untaxed": move["amount_untaxed"],
@@ -68,7 +93,7 @@ def odoo_document(sandbox: Sandbox, planned: dict[str, Any]) -> dict[str, Any]:
         "lines": sorted(
             (
                 line["name"],
-                account_label(sandbox, line["account_id"]),
+                account_label(accounts, line["account_id"]),
                 ", ".join(taxes[t]["name"] for t in line.get("tax_ids") or ()) or None,
                 line["price_subtotal"],
             )
@@ -92,15 +117,16 @@ def as_planned(document: dict[str, Any]) -> dict[str, Any]:
     return described
 
 
-def posted_balances(sandbox: Sandbox) -> dict[str, list[Decimal]]:
-    """Debit and credit per account over every posted journal item in Odoo."""
+def posted_balances(server: Server) -> dict[str, list[Decimal]]:
+    """Debit and credit per account over every posted journal item of this run's documents in Odoo."""
     sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    moves = table(sandbox, "account.move")
-    for line in table(sandbox, "account.move.line").values():
-        if moves[line["move_id"]]["state"] == "posted":
-            pair = sums[account_label(sandbox, line["account_id"])]
-            pair[0] += line["debit"]
-            pair[1] += line["credit"]
+    posted = [m["id"] for m in own_moves(server) if m["state"] == "posted"]
+    lines = rows(server, "account.move.line", [("move_id", "in", posted)], ["account_id", "debit", "credit"])
+    accounts = by_id(server, "account.account", [line["account_id"] for line in lines], ["code", "name"])
+    for line in lines:
+        pair = sums[account_label(accounts, line["account_id"])]
+        pair[0] += line["debit"]
+        pair[1] += line["credit"]
     return {account: pair for account, pair in sums.items() if pair != [0, 0]}
 
 
@@ -112,15 +138,18 @@ def planned_balances(report: dict[str, Any]) -> dict[str, list[Decimal]]:
     return dict(sums)
 
 
-@pytest.mark.parametrize("version", [16, 17, 18, 19])
-def test_the_plan_is_what_sync_then_does(tmp_path: Path, version: int) -> None:
-    with Sandbox(version=version) as sandbox:
-        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+@pytest.mark.parametrize("version", SERVERS)
+def test_the_plan_is_what_sync_then_does(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
         queue_before = odoosync(env, "queue", "list", "--json").stdout
-        moves_before = len(table(sandbox, "account.move"))
+        assert own_moves(server) == []
+        every_move = len(rows(server, "account.move", [], ["id"])) if isinstance(server, Sandbox) else 0
         report = plan(env)
         # Nothing written: not to Odoo, not to the queue.
-        assert len(table(sandbox, "account.move")) == moves_before
+        assert own_moves(server) == []
+        if isinstance(server, Sandbox):  # the sandbox is this test's own: nothing at all
+            assert len(rows(server, "account.move", [], ["id"])) == every_move
         assert odoosync(env, "queue", "list", "--json").stdout == queue_before
         dry = json.loads(odoosync(env, "sync", "--dry-run", "--json").stdout)
         assert {**dry, "odoo_calls": 0} == {**report, "odoo_calls": 0}
@@ -129,7 +158,7 @@ def test_the_plan_is_what_sync_then_does(tmp_path: Path, version: int) -> None:
         assert {d["action"] for d in planned.values()} == {"create"}
         eligible = {
             (d["type"], d["id"])
-            for d in sample_documents()
+            for d in tagged(server, sample_documents())
             if d["type"] == "contact"
             or (d["type"] == "rent_payment" and d["status"] == "approved")
             or (d["type"] == "expense" and d["status"] == "verified")
@@ -141,43 +170,42 @@ def test_the_plan_is_what_sync_then_does(tmp_path: Path, version: int) -> None:
         assert {(f["type"], f["id"]) for f in done["failures"]} == {
             (p["type"], p["id"]) for p in report["problems"] if p["kind"] != "waiting"
         }
-        for (record_type, record_id), document in planned.items():
+        for (record_type, app_id), document in planned.items():
             if record_type == "contact":
                 continue
-            assert as_planned(document) == odoo_document(sandbox, document), record_id
+            assert as_planned(document) == odoo_document(server, document), app_id
         # Nothing left to do, and the plan says so.
         again = plan(env, "--since", "2025-01-01")
         assert again["documents"] == []
 
 
-@pytest.mark.parametrize("version", [17, 19])
-def test_the_journal_impact_is_what_odoo_posts(tmp_path: Path, version: int) -> None:
-    with Sandbox(version=version) as sandbox:
-        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+@pytest.mark.parametrize("version", servers(17, 19))
+def test_the_journal_impact_is_what_odoo_posts(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
         odoosync(env, "defaults", "set", "--auto-post-invoices", "--auto-post-bills")
         report = plan(env)
         invoices = [d for d in report["documents"] if d["document"] == "invoice"]
         assert invoices
         assert all(d["ends"] == "paid" and d["payment"] for d in invoices)
-        assert posted_balances(sandbox) == {}
+        assert posted_balances(server) == {}
         assert odoosync(env, "sync", check=False).returncode == 0
-        assert planned_balances(report) == posted_balances(sandbox)
+        assert planned_balances(report) == posted_balances(server)
         # Debits equal credits, and tax totals match Odoo's.
         impact = report["journal_impact"]
         assert sum(Decimal(r["debit"]) for r in impact) == sum(Decimal(r["credit"]) for r in impact)
-        odoo_tax = sum(
-            (m["amount_tax"] for m in table(sandbox, "account.move").values() if m["move_type"] != "entry"),
-            Decimal(0),
-        )
+        odoo_tax = sum((m["amount_tax"] for m in own_moves(server) if m["move_type"] != "entry"), Decimal(0))
         assert sum(Decimal(t["amount"]) for t in report["taxes"]) == odoo_tax
 
 
-def test_edits_are_planned_as_updates_and_problems_are_listed(tmp_path: Path) -> None:
-    with Sandbox(version=18) as sandbox:
-        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+@pytest.mark.parametrize("version", servers(18))
+def test_edits_are_planned_as_updates_and_problems_are_listed(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
         assert odoosync(env, "sync", check=False).returncode == 0
         assert plan(env)["documents"] == []
-        odoosync(env, "ingest", str(EDITS))
+        [edits] = own_inputs(tmp_path, server, [EDITS])
+        odoosync(env, "ingest", str(edits))
         report = plan(env)
         actions = {(d["type"], d["id"]): d["action"] for d in report["documents"]}
         assert "update" in actions.values()
@@ -189,22 +217,23 @@ def test_edits_are_planned_as_updates_and_problems_are_listed(tmp_path: Path) ->
         # A record whose mapping is missing is listed with the reason and what to do; the others are planned.
         odoosync(env, "map", "remove", "method", "cash")
         deposit = next(d for d in sample_documents() if d["type"] == "deposit" and d["method"] == "cash")
-        fresh = {**deposit, "id": "DP-NEW", "updated_at": "2026-11-01T10:00:00+03:00"}
+        [fresh] = tagged(server, [{**deposit, "id": "DP-NEW", "updated_at": "2026-11-01T10:00:00+03:00"}])
         odoosync(env, "ingest", str(write_ndjson(tmp_path / "new.ndjson", [fresh])))
         report = plan(env)
         [problem] = report["problems"]
-        assert problem["id"] == "DP-NEW"
+        assert problem["id"] == record_id(server, "DP-NEW")
         assert problem["kind"] == "setup"
         assert 'Payment method "cash" has no journal mapping' in problem["message"]
         assert problem["instruction"].startswith('Run: odoosync map set method "cash"')
         human = odoosync(env, "plan")
         assert "would fail" in human.stderr
-        assert "DP-NEW" in human.stderr
+        assert fresh["id"] in human.stderr
 
 
-def test_plan_filters_by_owner_and_type(tmp_path: Path) -> None:
-    with Sandbox(version=17) as sandbox:
-        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+@pytest.mark.parametrize("version", servers(17))
+def test_plan_filters_by_owner_and_type(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
         whole = plan(env)
         owner = next(d["owner"] for d in whole["documents"] if d["owner"])
         one = plan(env, "--owner", owner)

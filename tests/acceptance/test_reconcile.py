@@ -15,7 +15,8 @@ import pytest
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
-from tests.support.portfolio import SAMPLES, rent_payments, write_ndjson
+from tests.support.portfolio import SAMPLES, rent_payments, sample_documents, write_ndjson
+from tests.support.servers import Server, record_id, rows, serve, servers, tagged
 from tests.support.workspace import odoosync, prepare
 
 PORTFOLIO = SAMPLES / "portfolio.ndjson"
@@ -27,26 +28,31 @@ def reconcile(env: dict[str, str], *args: str) -> tuple[int, dict[str, Any]]:
     return done.returncode, json.loads(done.stdout)
 
 
-def client_of(sandbox: Sandbox) -> OdooClient:
-    return OdooClient.connect(Endpoint(sandbox.url, sandbox.database, sandbox.login, True, 30), sandbox.api_key)
+def client_of(server: Server) -> OdooClient:
+    return OdooClient.connect(Endpoint(server.url, server.database, server.login, True, 30), server.api_key)
 
 
-def invoices(sandbox: Sandbox) -> dict[str, dict[str, Any]]:
-    return {
-        row["invoice_origin"]: row
-        for row in sandbox.instance.db.table("account.move").values()
-        if row["move_type"] == "out_invoice" and row.get("invoice_origin")
-    }
+def invoices(server: Server) -> dict[str, dict[str, Any]]:
+    """This run's invoices by the rent payment they were made for."""
+    origins = sorted(d["id"] for d in tagged(server, sample_documents()) if d["type"] == "rent_payment")
+    domain = [("move_type", "=", "out_invoice"), ("invoice_origin", "in", origins)]
+    fields = ["invoice_origin", "partner_id", "amount_total"]
+    return {row["invoice_origin"]: row for row in rows(server, "account.move", domain, fields)}
+
+
+def partners(server: Server) -> list[dict[str, Any]]:
+    refs = sorted(d["id"] for d in tagged(server, sample_documents()) if d["type"] == "contact")
+    return rows(server, "res.partner", [("ref", "in", refs)], ["ref"])
 
 
 def found(report: dict[str, Any]) -> dict[tuple[str, str], str]:
     return {(d["kind"], d["id"]): d["message"] for d in report["differences"]}
 
 
-@pytest.mark.parametrize("version", [17, 19])
-def test_reconcile_finds_each_kind_of_drift_made_behind_odoosyncs_back(tmp_path: Path, version: int) -> None:
-    with Sandbox(version=version) as sandbox:
-        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+@pytest.mark.parametrize("version", servers(17, 19))
+def test_reconcile_finds_each_kind_of_drift_made_behind_odoosyncs_back(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
         assert odoosync(env, "sync", check=False).returncode == 0
         code, clean = reconcile(env)
         assert code == 0, clean["differences"]
@@ -54,17 +60,13 @@ def test_reconcile_finds_each_kind_of_drift_made_behind_odoosyncs_back(tmp_path:
         assert clean["compared"] > 0
         assert all(Decimal(t["difference"]) == 0 for t in clean["totals"])
 
-        synced = invoices(sandbox)
+        synced = invoices(server)
         ids = sorted(synced)[:7]
         deleted, cancelled, posted, total, partner, dated, twice = (synced[i] for i in ids)
-        other_partner = next(
-            p
-            for p in sandbox.instance.db.table("res.partner").values()
-            if p.get("ref") and p["id"] != partner["partner_id"]
-        )
-        tenant = sandbox.instance.db.table("res.partner")[total["partner_id"]]
-        pushed = Decimal(str(total["amount_total"])).quantize(Decimal("0.01"))  # the row changes under us
-        with client_of(sandbox) as client:
+        other_partner = next(p for p in partners(server) if p["id"] != partner["partner_id"])
+        [tenant] = [p for p in partners(server) if p["id"] == total["partner_id"]]
+        pushed = Decimal(str(total["amount_total"])).quantize(Decimal("0.01"))
+        with client_of(server) as client:
             client.call("account.move", "unlink", [deleted["id"]])
             client.call("account.move", "button_cancel", [cancelled["id"]])
             client.call("account.move", "action_post", [posted["id"]])
@@ -110,22 +112,29 @@ def test_reconcile_finds_each_kind_of_drift_made_behind_odoosyncs_back(tmp_path:
         assert "→ " in human.stdout
 
 
-def test_a_payment_undone_in_odoo_and_a_link_to_a_missing_record(tmp_path: Path) -> None:
-    with Sandbox(version=18) as sandbox:
-        env = prepare(tmp_path, sandbox, [PORTFOLIO], since="2025-01-01")
+@pytest.mark.parametrize("version", servers(18))
+def test_a_payment_undone_in_odoo_and_a_link_to_a_missing_record(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
         odoosync(env, "defaults", "set", "--auto-post-invoices")
         assert odoosync(env, "sync", check=False).returncode == 0
         assert reconcile(env)[0] == 0
-        payment = next(
-            row for row in sandbox.instance.db.table("account.payment").values() if row.get("reconciled_invoice_ids")
-        )
-        # The accountant unreconciles the payment and cancels it (the sandbox's reset to draft refuses a reconciled
-        # payment, so the end state is written directly).
-        sandbox.instance.db.update("account.payment", payment["id"], {"state": "canceled"})
+        own = [p["id"] for p in partners(server)]
+        paid = rows(server, "account.payment", [("partner_id", "in", own)], ["reconciled_invoice_ids"])
+        payment = next(row for row in paid if row.get("reconciled_invoice_ids"))
+        # The accountant unreconciles the payment and cancels it.
+        if isinstance(server, Sandbox):
+            # The sandbox's reset to draft refuses a reconciled payment, so the end state is written directly.
+            server.instance.db.update("account.payment", payment["id"], {"state": "canceled"})
+        else:
+            with client_of(server) as client:
+                client.call("account.payment", "action_draft", [payment["id"]])
+                client.call("account.payment", "action_cancel", [payment["id"]])
         database = tmp_path / "data" / "odoosync" / "odoosync.db"
         with sqlite3.connect(database) as connection:
             connection.execute("PRAGMA foreign_keys = OFF")
-            [(pk,)] = connection.execute("SELECT pk FROM records WHERE app_id = 'EX-301'").fetchall() or [(None,)]
+            query = "SELECT pk FROM records WHERE app_id = ?"
+            [(pk,)] = connection.execute(query, (record_id(server, "EX-301"),)).fetchall() or [(None,)]
             assert pk is not None
             connection.execute("DELETE FROM jobs WHERE record_pk = ?", (pk,))
             connection.execute("DELETE FROM records WHERE pk = ?", (pk,))
@@ -137,10 +146,11 @@ def test_a_payment_undone_in_odoo_and_a_link_to_a_missing_record(tmp_path: Path)
         assert "was cancelled in Odoo" in unpaid["message"]
 
 
-def test_reconcile_reads_in_batches_and_filters_by_owner_and_month(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", servers(17))
+def test_reconcile_reads_in_batches_and_filters_by_owner_and_month(tmp_path: Path, version: int | str) -> None:
     extra = write_ndjson(tmp_path / "payments.ndjson", rent_payments(1000))
-    with Sandbox(version=17) as sandbox:
-        env = prepare(tmp_path, sandbox, [PORTFOLIO, extra], since="2025-01-01")
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO, extra], since="2025-01-01")
         assert odoosync(env, "sync", check=False).returncode == 0
         code, report = reconcile(env)
         assert code == 0, report["differences"][:3]
