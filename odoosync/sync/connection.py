@@ -148,6 +148,12 @@ def _check(client: OdooClient, endpoint: Endpoint, key_source: str) -> Connectio
             f"Odoo {client.version.label} is not supported (odoosync supports 16 to 20)", None
         )
     me = client.whoami()
+    if me.login.casefold() != endpoint.login.casefold():
+        # JSON-2 takes no login, only the key: without this, connect would save a login the key does not belong to.
+        raise errors.AuthError(
+            f"Odoo refused the login {endpoint.login!r}: this API key belongs to the Odoo user {me.login!r}",
+            "Give the login of the key's user, or a key of that login's user.",
+        )
     try:
         client.search("account.journal", [("type", "=", "sale")], limit=1)
     except errors.UserError as error:
