@@ -147,6 +147,7 @@ class Handler(BaseHTTPRequestHandler):
     # --- plumbing ---
 
     def _send(self, status: int, body: bytes, content_type: str = "application/json", **headers: str) -> None:
+        self._landed()
         bare_16 = not self.server.keep_alive and self.server.instance.version <= 16
         if bare_16:
             # 16's werkzeug (2.0) answers as HTTP/1.0 with no Connection header: closed all the same.
@@ -200,11 +201,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.server.flight(+1)
+        self._in_flight = True
         try:
             if self.server.think_seconds:
                 time.sleep(self.server.think_seconds)  # a server busy with each call, as a loaded Odoo is
             self._post()
         finally:
+            self._landed()
+
+    def _landed(self) -> None:
+        """The call is done: counted out before its answer leaves, so that a client holding its answer (and
+        sending the next call) never finds it still counted, however late this thread runs."""
+        if getattr(self, "_in_flight", False):
+            self._in_flight = False
             self.server.flight(-1)
 
     def _post(self) -> None:
