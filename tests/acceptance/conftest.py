@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from odoosync.cli.app import app
 from odoosync.sandbox import Sandbox
+from tests.conftest import SAMPLES
+from tests.support.servers import Server, serve
+from tests.support.workspace import own_inputs
 
 
 @pytest.fixture
@@ -39,3 +44,17 @@ def connect_to(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Call
         assert code == 0, err
 
     return connect
+
+
+@contextmanager
+def connected_with_the_portfolio(
+    request: pytest.FixtureRequest, tmp_path: Path, **sandbox_options: Any
+) -> Iterator[Server]:
+    """The server of the fixture's parameter, the sample portfolio ingested (tagged on a live Odoo) and odoosync
+    connected to it. The server starts before cli_env, which drops the ODOOSYNC_LIVE_ variables."""
+    with serve(request.param, **sandbox_options) as server:
+        connect_to: Callable[[Server], None] = request.getfixturevalue("connect_to")
+        [portfolio] = own_inputs(tmp_path, server, [SAMPLES / "portfolio.ndjson"])
+        assert cli("ingest", str(portfolio))[0] == 0
+        connect_to(server)
+        yield server

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import tomli_w
 
 from odoosync.cli.exit_codes import ExitCode
-from tests.acceptance.conftest import cli
-from tests.conftest import SAMPLES
-from tests.support.servers import SERVERS, Server, rows, sandbox_only, serve, tag_of
+from tests.acceptance.conftest import cli, connected_with_the_portfolio
+from tests.support.servers import SERVERS, Server, rows, sandbox_only, tag_of
 from tests.support.workspace import own_inputs
 
 # Categories of the sample data whose obvious account exists in the Saudi chart, and that account.
@@ -55,11 +54,7 @@ def expense_account(server: Server, name: str) -> dict[str, object] | None:
 
 @pytest.fixture(params=SERVERS)
 def connected(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    with serve(request.param, companies=2) as server:  # before cli_env, which drops the ODOOSYNC_LIVE_ variables
-        connect_to: Callable[[Server], None] = request.getfixturevalue("connect_to")
-        [portfolio] = own_inputs(tmp_path, server, [SAMPLES / "portfolio.ndjson"])
-        assert cli("ingest", str(portfolio))[0] == 0
-        connect_to(server)
+    with connected_with_the_portfolio(request, tmp_path, companies=2) as server:
         yield server
 
 

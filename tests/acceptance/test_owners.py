@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from odoosync.cli.exit_codes import ExitCode
-from tests.acceptance.conftest import cli
+from tests.acceptance.conftest import cli, connected_with_the_portfolio
 from tests.conftest import SAMPLES
 from tests.contract.client import RpcClient
 from tests.support.servers import LiveOdoo, Server, client_of, record_id, rows, sandbox_only, serve, servers
@@ -21,11 +21,7 @@ ANALYTIC = "analytic.group_analytic_accounting"
 
 @pytest.fixture(params=servers(17, 19))
 def connected(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    with serve(request.param, companies=3) as server:  # before cli_env, which drops the ODOOSYNC_LIVE_ variables
-        connect_to: Callable[[Server], None] = request.getfixturevalue("connect_to")
-        [portfolio] = own_inputs(tmp_path, server, [SAMPLES / "portfolio.ndjson"])
-        assert run("ingest", str(portfolio))[0] == 0
-        connect_to(server)
+    with connected_with_the_portfolio(request, tmp_path, companies=3) as server:
         yield server
 
 

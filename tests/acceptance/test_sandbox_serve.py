@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 import httpx
 
 
+def serving(*options: str) -> subprocess.Popen[str]:
+    """`odoosync sandbox serve --port 0 --json` with `options`, as its own process."""
+    command = [sys.executable, "-m", "odoosync", "sandbox", "serve", "--port", "0", "--json", *options]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def test_serve_prints_the_connection_and_answers_until_interrupted() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "odoosync", "sandbox", "serve", "--port", "0", "--version", "19", "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = serving("--version", "19")
     try:
         assert process.stdout is not None
         details = json.loads(process.stdout.readline())
@@ -53,12 +54,7 @@ def test_an_unknown_version_is_a_usage_error() -> None:
 def _connection_header(options: list[str]) -> tuple[str | None, int]:
     """Serve with `options`, make two calls on one connection: what the first answer's Connection header says,
     and how many calls that one connection carried (1 when the server closed it)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "odoosync", "sandbox", "serve", "--port", "0", "--version", "17", "--json", *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = serving("--version", "17", *options)
     try:
         assert process.stdout is not None
         details = json.loads(process.stdout.readline())
