@@ -89,6 +89,7 @@ class OdooClient:
         self.policy = policy or RetryPolicy()
         # Entered around every call: several workers use it to share a cap on concurrent calls to one database.
         self.gate: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext
+        self._user_context: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"OdooClient({self.transport.endpoint.url!r}, Odoo {self.version.label}, {self.protocol})"
@@ -131,7 +132,7 @@ class OdooClient:
             if isinstance(transport, JsonRpcTransport):
                 client._with_retries(transport.authenticate, read=True)
             else:
-                client.call("res.users", "context_get")  # JSON-2 has no login: the first call proves the key
+                client.user_context()  # JSON-2 has no login: the first call proves the key
             return client
         except errors.ServerError as error:
             http.close()
@@ -265,9 +266,15 @@ class OdooClient:
     ) -> bool:
         return bool(self.call(model, "write", ids, vals=dict(values), context=context))
 
+    def user_context(self) -> dict[str, Any]:
+        """The user's context (uid, lang, tz), asked once per connection: it does not change while connected."""
+        if self._user_context is None:
+            self._user_context = dict(self.call("res.users", "context_get"))
+        return dict(self._user_context)
+
     def whoami(self) -> Identity:
         """The user behind the key: its uid, name, login, companies and language."""
-        context = self.call("res.users", "context_get")
+        context = self.user_context()
         uid = int(context.get("uid") or getattr(self.transport, "uid", 0) or 0)
         [user] = self.read("res.users", [uid], ["name", "login", "company_id", "company_ids", "lang"])
         company = user["company_id"]

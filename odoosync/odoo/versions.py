@@ -138,6 +138,13 @@ class OdooVersion:
         return () if self.major <= 16 else ("invoice_label",)
 
     @property
+    def outstanding_accounts_on_company(self) -> bool:
+        """Where a payment books when its method line has no account: the company's
+        `account_journal_payment_debit/credit_account_id` up to 17; from 18 the chart's accounts of those XML ids
+        (`account.<company>_account_journal_payment_debit_account_id`), the fields being gone from res.company."""
+        return self.major <= 17
+
+    @property
     def name_search_domain(self) -> str:
         """name_search's domain keyword: `args` up to 18, `domain` from 19."""
         return "args" if self.major <= 18 else "domain"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from odoosync.sandbox.instance import OdooInstance
+from odoosync.sandbox.models.payments import OUTSTANDING_FIELDS
 
 ADMIN_UID = 2  # uid 1 is the superuser (OdooBot); the admin created with a database is 2
 ADMIN_LOGIN = "admin"
@@ -173,10 +174,8 @@ def _outstanding_accounts(chart: dict[str, Any], accounts: dict[str, int]) -> di
     payments accounts up to 17; from 18 the same accounts, found by their names, as real 18 and 19 post them)."""
     company = chart["company"]
     found: dict[str, int | None] = {}
-    for direction, field, name in (
-        ("inbound", "account_journal_payment_debit_account_id", "Outstanding Receipts"),
-        ("outbound", "account_journal_payment_credit_account_id", "Outstanding Payments"),
-    ):
+    for direction, name in (("inbound", "Outstanding Receipts"), ("outbound", "Outstanding Payments")):
+        field = OUTSTANDING_FIELDS[direction]
         code = company.get(field) or next((a["code"] for a in chart["accounts"] if a["name"] == name), None)
         found[direction] = accounts[code] if code else None
     return found
@@ -250,7 +249,21 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
         for use, field in (("sale", "account_sale_tax"), ("purchase", "account_purchase_tax")):
             if tax["type_tax_use"] == use and tax["name"] == chart["company"].get(field) and tax["active"]:
                 instance.db.update("res.company", company, {f"{field}_id": made})
-    outstanding = _outstanding_accounts(chart, accounts)
+    for direction, account in _outstanding_accounts(chart, accounts).items():
+        field = OUTSTANDING_FIELDS[direction]
+        if instance.version <= 17:
+            instance.db.update("res.company", company, {field: account or False})
+        elif account:
+            instance.db.insert(
+                "ir.model.data",
+                {
+                    "module": "account",
+                    "name": f"{company}_{field}",
+                    "complete_name": f"account.{company}_{field}",
+                    "model": "account.account",
+                    "res_id": account,
+                },
+            )
     for journal in chart["journals"]:
         if journal["type"] not in ("sale", "purchase", "bank", "cash", "general"):
             continue
@@ -268,7 +281,7 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
         )
         for direction in ("inbound", "outbound"):
             for line in journal[f"{direction}_payment_method_lines"]:
-                account = accounts[line["payment_account"]] if line["payment_account"] else outstanding[direction]
+                account = accounts[line["payment_account"]] if line["payment_account"] else None
                 _create(
                     instance,
                     "account.payment.method.line",

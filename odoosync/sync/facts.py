@@ -92,7 +92,7 @@ def load_facts(
     language = defaults.language
     if language == "company":
         # "company": the language of the Odoo user odoosync works as (config.example.toml).
-        user_lang = str(client.call("res.users", "context_get").get("lang") or "")
+        user_lang = str(client.user_context().get("lang") or "")
         language = "ar" if user_lang.startswith("ar") else "en"
     deposit_accounts: dict[int, int] = {}
     if defaults.deposit_account:

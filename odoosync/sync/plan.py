@@ -617,7 +617,10 @@ class _Planner:
             planned.total = record.amount if record.direction == "in" else -record.amount
             planned.untaxed, planned.tax = planned.total, ZERO
             outstanding = books.outstanding(
-                document.values["journal_id"], document.values.get("payment_method_line_id")
+                document.company_id,
+                document.values["journal_id"],
+                document.values.get("payment_method_line_id"),
+                "inbound" if record.direction == "in" else "outbound",
             )
             counterpart = document.values.get("destination_account_id") or books.partner_account(
                 document.values["partner_id"], document.company_id, "receivable"
@@ -677,7 +680,7 @@ class _Planner:
         partner_account = books.partner_account(document.values["partner_id"], document.company_id, kind)
         entries.append(books.entry(company, currency, partner_account, -sign * planned.total))
         if planned.payment is not None:
-            outstanding = books.outstanding(planned.payment["journal_id"], None)
+            outstanding = books.outstanding(document.company_id, planned.payment["journal_id"], None, "inbound")
             entries += books.pair(company, currency, outstanding, partner_account, planned.total)
         if isinstance(record, RentPayment) and planned.total != record.amount_paid:
             self._problem(
@@ -711,6 +714,8 @@ class _Books:
         self.journal_accounts: dict[int, int | None] = {}
         self.method_accounts: dict[int, int | None] = {}
         self.journal_methods: dict[int, int] = {}  # journal → its first inbound method line
+        # (company, "inbound" | "outbound") → where a payment books when its method line has no account
+        self.company_outstanding: dict[tuple[int, str], int | None] = {}
         self.partner_accounts: dict[tuple[int, int, str], int | None] = {}
         self.analytics: dict[int, str] = {}
         self.undone_lines: dict[int, list[dict[str, Any]]] = {}  # Odoo move id → its lines
@@ -751,8 +756,12 @@ class _Books:
         books._read_product(facts.rent_product)
         account_ids |= {a for a in books.product_accounts.values() if a}
         books._read_journals(sorted(journals), sorted(method_lines))
-        account_ids |= {a for a in books.journal_accounts.values() if a} | {
-            a for a in books.method_accounts.values() if a
+        books._read_outstanding(sorted({d.company_id for d in documents if d.model != "res.partner"}))
+        account_ids |= {
+            a
+            for known in (books.journal_accounts, books.method_accounts, books.company_outstanding)
+            for a in known.values()
+            if a
         }
         books._read_partners(partners, new)
         account_ids |= {a for a in books.partner_accounts.values() if a}
@@ -849,6 +858,30 @@ class _Books:
                 account = row.get("payment_account_id")
                 self.method_accounts[int(row["id"])] = int(account[0]) if account else None
 
+    def _read_outstanding(self, companies: list[int]) -> None:
+        fields = {
+            "inbound": "account_journal_payment_debit_account_id",
+            "outbound": "account_journal_payment_credit_account_id",
+        }
+        if not companies:
+            return
+        if self.facts.version.outstanding_accounts_on_company:
+            for row in self.client.read("res.company", companies, list(fields.values()), context=self._context()):
+                for direction, field in fields.items():
+                    value = row.get(field)
+                    self.company_outstanding[(int(row["id"]), direction)] = int(value[0]) if value else None
+            return
+        names = {
+            f"{company}_{field}": (company, direction) for company in companies for direction, field in fields.items()
+        }
+        for row in self.client.search_read(
+            "ir.model.data",
+            [("module", "=", "account"), ("name", "in", sorted(names)), ("model", "=", "account.account")],
+            ["name", "res_id"],
+            context=self._context(),
+        ):
+            self.company_outstanding[names[str(row["name"])]] = int(row["res_id"]) or None
+
     def _read_partners(self, partners: Mapping[int, set[int]], new: Mapping[int, Contact]) -> None:
         fields = ["property_account_receivable_id", "property_account_payable_id"]
         for company, ids in partners.items():
@@ -930,9 +963,15 @@ class _Books:
             return self.product_accounts[product]
         return self.journal_accounts.get(int(document.values.get("journal_id") or 0))
 
-    def outstanding(self, journal: int, method_line: int | None) -> int | None:
+    def outstanding(self, company: int, journal: int, method_line: int | None, direction: str) -> int | None:
+        """The account a payment's money goes through, as Odoo picks it: its method line's own account, else the
+        company's outstanding receipts or payments account (the journal's own account only when neither is set)."""
         line = method_line or self.journal_methods.get(journal)
-        return (self.method_accounts.get(line) if line else None) or self.journal_accounts.get(journal)
+        return (
+            (self.method_accounts.get(line) if line else None)
+            or self.company_outstanding.get((company, direction))
+            or self.journal_accounts.get(journal)
+        )
 
     def partner_account(self, partner: int, company: int, kind: str) -> int | None:
         key = (partner if partner > 0 else 0, company, kind)

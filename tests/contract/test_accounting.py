@@ -300,6 +300,45 @@ def test_draft_cancel_and_back(odoo: Target) -> None:
     assert read(odoo, "account.move", [move], "state")[0]["state"] == "draft"
 
 
+def paid_invoice(odoo: Target) -> tuple[int, int]:
+    """A posted invoice of 115.00 paid in full through the Register Payment wizard: (invoice, payment)."""
+    partner = customer(odoo)
+    move = odoo.client.call("account.move", "create", invoice_values(odoo, partner, 100.0))
+    odoo.client.call("account.move", "action_post", [move])
+    context = {"active_model": "account.move", "active_ids": [move]}
+    wizard = odoo.client.call(
+        "account.payment.register", "create", {"journal_id": journal(odoo, "bank")}, context=context
+    )
+    odoo.client.call("account.payment.register", "action_create_payments", [wizard])
+    [payment] = odoo.client.call("account.payment", "search", [["partner_id", "=", partner]])
+    assert read(odoo, "account.move", [move], "payment_state")[0]["payment_state"] in ("paid", "in_payment")
+    return move, payment
+
+
+def test_a_reconciled_payment_is_reset_to_draft_and_cancelled_and_its_invoice_is_open_again(odoo: Target) -> None:
+    """account_move.py button_draft undoes the entry's matches (remove_move_reconcile) instead of refusing, so an
+    accountant can cancel a payment that paid an invoice: 16 to 19."""
+    move, payment = paid_invoice(odoo)
+    odoo.client.call("account.payment", "action_draft", [payment])
+    [invoice] = read(odoo, "account.move", [move], "payment_state", "amount_residual", "state")
+    assert (invoice["state"], invoice["payment_state"], invoice["amount_residual"]) == ("posted", "not_paid", 115.0)
+    [row] = read(odoo, "account.payment", [payment], "state", "is_reconciled", "reconciled_invoice_ids")
+    assert (row["state"], row["is_reconciled"], row["reconciled_invoice_ids"]) == ("draft", False, [])
+    odoo.client.call("account.payment", "action_cancel", [payment])
+    cancelled = "cancel" if odoo.version <= 17 else "canceled"
+    assert read(odoo, "account.payment", [payment], "state")[0]["state"] == cancelled
+
+
+def test_a_paid_invoice_reset_to_draft_leaves_its_payment_posted_and_open(odoo: Target) -> None:
+    move, payment = paid_invoice(odoo)
+    odoo.client.call("account.move", "button_draft", [move])
+    [invoice] = read(odoo, "account.move", [move], "state", "amount_residual")
+    assert invoice["state"] == "draft"
+    [row] = read(odoo, "account.payment", [payment], "state", "is_reconciled", "reconciled_invoice_ids")
+    posted = "posted" if odoo.version <= 17 else "in_process"
+    assert (row["state"], row["is_reconciled"], row["reconciled_invoice_ids"]) == (posted, False, [])
+
+
 @pytest.mark.parametrize("version", [17, 18])
 def test_taxes_and_accounts_of_another_company_are_refused(version: int) -> None:
     """Sandbox only: it needs two companies, which the sandbox seeds on request."""

@@ -281,3 +281,67 @@ def test_a_partners_accounts_depend_on_the_company_of_the_context(version: int) 
             )
             assert term["account_id"][0] == expected
         client.close()
+
+
+# --- where a payment's money goes ---------------------------------------------------------------------------
+
+
+def company_outstanding(odoo: Target, company: int, direction: str) -> int:
+    """The company's outstanding receipts (inbound) or payments (outbound) account: fields of res.company up to
+    17; from 18 the chart's accounts of the same XML ids, read through ir.model.data."""
+    field = f"account_journal_payment_{'debit' if direction == 'inbound' else 'credit'}_account_id"
+    if odoo.version <= 17:
+        [row] = read(odoo, "res.company", [company], field)
+        return int(row[field][0])
+    [found] = odoo.client.call(
+        "ir.model.data",
+        "search_read",
+        [["module", "=", "account"], ["name", "=", f"{company}_{field}"]],
+        fields=["model", "res_id"],
+    )
+    assert found["model"] == "account.account"
+    return int(found["res_id"])
+
+
+@pytest.mark.parametrize("direction", ["inbound", "outbound"])
+def test_a_payment_books_on_the_companys_outstanding_account_when_its_method_line_has_none(
+    odoo: Target, direction: str
+) -> None:
+    """account_payment.py: outstanding_account_id is the method line's payment_account_id, else the company's
+    outstanding account (16/17 its fields; 18+ `_get_outstanding_account`, the chart's XML id): not the bank
+    journal's own account, where the Saudi chart's bank journal leaves its method lines without one. The plan's
+    journal impact reads the same."""
+    company = company_of(odoo)
+    bank = journal(odoo, "bank")
+    lines = odoo.client.call(
+        "account.payment.method.line",
+        "search_read",
+        [["journal_id", "=", bank], ["payment_type", "=", direction]],
+        fields=["payment_account_id"],
+    )
+    assert lines, f"the bank journal has no {direction} method line"
+    assert all(line["payment_account_id"] is False for line in lines)
+    [bank_row] = read(odoo, "account.journal", [bank], "default_account_id")
+    outstanding = company_outstanding(odoo, company, direction)
+    assert outstanding != bank_row["default_account_id"][0]
+    payment = odoo.client.call(
+        "account.payment",
+        "create",
+        {
+            "payment_type": direction,
+            "partner_type": "customer",
+            "partner_id": customer(odoo),
+            "amount": 10.0,
+            "journal_id": bank,
+            "payment_method_line_id": lines[0]["id"],
+        },
+    )
+    odoo.client.call("account.payment", "action_post", [payment])
+    [posted] = read(odoo, "account.payment", [payment], "move_id", "destination_account_id")
+    entry = odoo.client.call(
+        "account.move.line", "search_read", [["move_id", "=", posted["move_id"][0]]], fields=["account_id", "balance"]
+    )
+    sign = 1.0 if direction == "inbound" else -1.0
+    assert sorted((line["account_id"][0], line["balance"]) for line in entry) == sorted(
+        [(outstanding, 10.0 * sign), (posted["destination_account_id"][0], -10.0 * sign)]
+    )

@@ -70,6 +70,10 @@ class Company(Model):
     # account's res_company.py: the taxes new invoice and bill lines get (the chart's 15 % ones in l10n_sa).
     account_sale_tax_id = Many2one("account.tax")
     account_purchase_tax_id = Many2one("account.tax")
+    # Where a payment books when its method line has no account of its own: these fields up to 17; from 18 the
+    # chart's accounts of the same XML ids (`account.<company>_account_journal_payment_debit_account_id`).
+    account_journal_payment_debit_account_id = Many2one("account.account", until=17)
+    account_journal_payment_credit_account_id = Many2one("account.account", until=17)
 
     def visible_rows(self, domain: Domain | None = None) -> Any:
         allowed = set(self.env.user.get("company_ids") or ())

@@ -8,6 +8,7 @@ receivable/payable line are rebuilt and the totals recomputed (account_move.py `
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -133,8 +134,41 @@ def reconcile(db: Database, first: Row, second: Row) -> None:
             {
                 "amount_residual": line["amount_residual"] - step,
                 "reconcile_with": [*line.get("reconcile_with", []), other["id"]],
+                # account.partial.reconcile, as far as undoing it needs: (the other line, what it took off this one)
+                "partials": [*line.get("partials", []), (other["id"], step)],
             },
         )
+
+
+def unreconcile(db: Database, line_ids: Iterable[int]) -> set[int]:
+    """remove_move_reconcile: every match of these lines undone, on both sides. Answers the moves touched."""
+    lines = db.table("account.move.line")
+    touched: set[int] = set()
+    for line_id in line_ids:
+        line = lines[line_id]
+        for other_id, step in line.get("partials", ()):
+            other = lines[other_id]
+            back = sum((s for o, s in other.get("partials", ()) if o == line_id), Decimal(0))
+            db.update(
+                "account.move.line",
+                other_id,
+                {
+                    "amount_residual": other["amount_residual"] + back,
+                    "reconcile_with": [o for o in other.get("reconcile_with", ()) if o != line_id],
+                    "partials": [(o, s) for o, s in other.get("partials", ()) if o != line_id],
+                },
+            )
+            db.update(
+                "account.move.line",
+                line_id,
+                {
+                    "amount_residual": lines[line_id]["amount_residual"] + step,
+                    "reconcile_with": [o for o in lines[line_id].get("reconcile_with", ()) if o != other_id],
+                    "partials": [(o, s) for o, s in lines[line_id].get("partials", ()) if o != other_id],
+                },
+            )
+            touched |= {line["move_id"], other["move_id"]}
+    return touched
 
 
 class MoveLine(Model):
@@ -668,16 +702,29 @@ class Move(Model):
         for line in db.children("account.move.line", "move_id", [move["id"]]):
             if line["account_id"] == outstanding["account_id"] and line["amount_residual"] != 0:
                 reconcile(db, db.table("account.move.line")[line_id], line)
-        for target in {move["id"], outstanding["move_id"]}:
+        self.after_matching({move["id"], outstanding["move_id"]})
+        return True
+
+    def after_matching(self, move_ids: Iterable[int]) -> None:
+        """What matching lines, or undoing it, changes: a move's residual and payment state; a payment's
+        `is_reconciled` and the invoices it pays."""
+        db = self.env.db
+        lines = db.table("account.move.line")
+        for move_id in sorted(set(move_ids)):
             terms = [
                 line
-                for line in db.children("account.move.line", "move_id", [target])
+                for line in db.children("account.move.line", "move_id", [move_id])
                 if line.get("display_type") == "payment_term"
             ]
             residual = abs(sum((t["amount_residual"] for t in terms), Decimal(0)))
-            db.update("account.move", target, {"amount_residual": residual})
-            self._update_payment_state(target)
-        return True
+            db.update("account.move", move_id, {"amount_residual": residual})
+            self._update_payment_state(move_id)
+            payment = self.table[move_id].get("payment_id")
+            if payment:
+                paid = {lines[other]["move_id"] for t in terms for other in t.get("reconcile_with", ())}
+                invoices = tuple(sorted(m for m in paid if self.table[m]["move_type"] in INVOICE_TYPES))
+                matched = bool(terms) and all(t["amount_residual"] == 0 for t in terms)
+                db.update("account.payment", payment, {"is_reconciled": matched, "reconciled_invoice_ids": invoices})
 
     def _reconcile_with_origin(self, move: Row) -> None:
         """_reconcile_reversed_moves: a posted credit note is matched with the invoice it reverses."""
@@ -696,10 +743,7 @@ class Move(Model):
         if not (mine and theirs):
             return
         reconcile(self.env.db, theirs[0], mine[0])
-        for target in (origin, move):
-            residual = abs(sum((t["amount_residual"] for t in terms if t["move_id"] == target["id"]), Decimal(0)))
-            self.env.db.update("account.move", target["id"], {"amount_residual": residual})
-            self._update_payment_state(target["id"])
+        self.after_matching({origin["id"], move["id"]})
 
     def _sequence_prefix(self, move: Row, date: dt.date) -> str:
         journal = self.env.db.table("account.journal")[move["journal_id"]]
@@ -719,9 +763,12 @@ class Move(Model):
         for move in self.browse(ids):
             if move["state"] not in ("posted", "cancel"):
                 raise UserError("Only posted/cancelled journal entries can be reset to draft.")
-            if move.get("amount_residual") != move.get("amount_total") and move["move_type"] in INVOICE_TYPES:
-                raise UserError("You cannot reset to draft an entry having a reconciled line.")
+            # Its matches are undone first (remove_move_reconcile): a paid invoice goes back to draft unpaid, and
+            # its payment stays posted, open.
+            lines = [line["id"] for line in self.env.db.children("account.move.line", "move_id", [move["id"]])]
+            touched = unreconcile(self.env.db, lines)
             self.env.db.update("account.move", move["id"], {"state": "draft"})
+            self.after_matching(touched)
             self.recompute(move["id"])
         return False
 

@@ -31,6 +31,11 @@ STATES_FROM_18 = [
     ("canceled", "Canceled"),
     ("rejected", "Rejected"),
 ]
+# The company's accounts a payment books on when its method line has none, by payment type.
+OUTSTANDING_FIELDS = {
+    "inbound": "account_journal_payment_debit_account_id",
+    "outbound": "account_journal_payment_credit_account_id",
+}
 
 
 def _posted_state(version: int) -> str:
@@ -165,12 +170,34 @@ class Payment(Model):
         assert isinstance(moves, Move)
         return moves
 
+    def _outstanding_account(self, payment: Row) -> int:
+        """Where a payment books when its method line has no account (account_payment.py): the company's
+        outstanding receipts or payments account up to 17; from 18 `_get_outstanding_account`, the chart's account
+        of that XML id, else the company's transfer account (not kept here)."""
+        field = OUTSTANDING_FIELDS[payment["payment_type"]]
+        company = payment["company_id"]
+        if self.env.version <= 17:
+            account = self.env.db.table("res.company")[company].get(field)
+        else:
+            name = f"{company}_{field}"
+            account = next(
+                (
+                    row["res_id"]
+                    for row in self.env.db.table("ir.model.data").values()
+                    if row["module"] == "account" and row["name"] == name
+                ),
+                None,
+            )
+        if not account:
+            raise UserError("No outstanding account could be found to make the payment")
+        return int(account)
+
     def _make_entry(self, payment: Row) -> int:
         """The payment's journal entry: the outstanding account against the partner's receivable/payable."""
         db = self.env.db
         method_line = db.table("account.payment.method.line")[payment["payment_method_line_id"]]
         journal = db.table("account.journal")[payment["journal_id"]]
-        liquidity = method_line.get("payment_account_id") or journal.get("default_account_id")
+        liquidity = method_line.get("payment_account_id") or self._outstanding_account(payment)
         counterpart = payment.get("destination_account_id") or self._destination_account(payment)
         sign = Decimal(1) if payment["payment_type"] == "inbound" else Decimal(-1)
         amount = payment["amount"] * sign
@@ -204,10 +231,9 @@ class Payment(Model):
     @rpc
     def action_draft(self, ids: list[int]) -> None:
         for payment in self.browse(ids):
-            if payment.get("is_reconciled"):
-                raise UserError("You cannot reset to draft a payment that is reconciled.")
+            # move_id.button_draft(): its matches with invoices are undone, so they are open again.
             if payment.get("move_id"):
-                self.env.db.update("account.move", payment["move_id"], {"state": "draft"})
+                self._moves().button_draft([payment["move_id"]])
             self.env.db.update("account.payment", payment["id"], {"state": "draft"})
 
     @rpc
@@ -323,29 +349,8 @@ class PaymentRegister(Model):
         )
         for line in lines:
             reconcile(self.env.db, line, counterpart)
-        self._moves_after_payment({m["id"] for m in moves})
-        db.update(
-            "account.payment",
-            payment_id,
-            {
-                "is_reconciled": counterpart["amount_residual"] == 0,
-                "reconciled_invoice_ids": tuple(sorted({m["id"] for m in moves})),
-            },
-        )
+        payments._moves().after_matching({*(m["id"] for m in moves), payment["move_id"]})
         return payment_id
-
-    def _moves_after_payment(self, move_ids: set[int]) -> None:
-        moves = self.env["account.move"]
-        assert isinstance(moves, Move)
-        for move_id in move_ids:
-            lines = [
-                line
-                for line in self.env.db.children("account.move.line", "move_id", [move_id])
-                if line.get("display_type") == "payment_term"
-            ]
-            residual = abs(sum((line["amount_residual"] for line in lines), Decimal(0)))
-            self.env.db.update("account.move", move_id, {"amount_residual": residual})
-            moves._update_payment_state(move_id)
 
 
 class MoveReversal(Model):
