@@ -12,30 +12,33 @@ import pytest
 
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
-from odoosync.sandbox import Sandbox
-from tests.support.portfolio import SAMPLES
-from tests.support.workspace import odoosync, workspace_env
-
-PORTFOLIO = SAMPLES / "portfolio.ndjson"
+from tests.support.portfolio import sample_documents, write_ndjson
+from tests.support.servers import SERVERS, Server, own_contacts, own_detail, record_id, rows, serve, tagged
+from tests.support.workspace import odoosync, use_rent_product, workspace_env
 
 
-def keyed_in_by_hand(sandbox: Sandbox) -> dict[str, int]:
-    """What an accountant made before odoosync came: partners, an invoice, a bill and a payment."""
-    endpoint = Endpoint(sandbox.url, sandbox.database, sandbox.login, True, 30)
-    with OdooClient.connect(endpoint, sandbox.api_key) as client:
+def keyed_in_by_hand(server: Server) -> dict[str, int]:
+    """What an accountant made before odoosync came: partners, an invoice, a bill and a payment (on a live Odoo
+    with this run's own VAT numbers, emails and phones, so that they match this run's contacts only)."""
+    endpoint = Endpoint(server.url, server.database, server.login, True, 30)
+
+    def own(kind: str, value: str) -> str:
+        return own_detail(server, kind, value)
+
+    with OdooClient.connect(endpoint, server.api_key) as client:
 
         def partner(**values: Any) -> int:
             [made] = client.create("res.partner", [values])
             return int(made)
 
         made = {
-            "plumber": partner(name="Riyadh Plumbing", vat="300001000005003", is_company=True),  # C-5001: VAT
-            "harbi": partner(name="A. Al-Harbi", email="TENANT1@example.sa"),  # C-1001: email
-            "otaibi": partner(name="Sara Al-Otaibi", phone="0500000002"),  # C-1002: name and phone
-            "ghamdi": partner(name="Mohammed Al-Ghamdi", email="tenant3@example.sa"),  # C-1003: two matches
-            "ghamdi2": partner(name="M. Al-Ghamdi", email="tenant3@example.sa"),
-            "carter": partner(name="John Carter", email="tenant4@example.sa"),  # C-1004: two matches
-            "carter2": partner(name="J. Carter", email="tenant4@example.sa"),
+            "plumber": partner(name="Riyadh Plumbing", vat=own("vat", "300001000005003"), is_company=True),  # VAT
+            "harbi": partner(name="A. Al-Harbi", email=own("email", "TENANT1@example.sa")),  # C-1001: email
+            "otaibi": partner(name="Sara Al-Otaibi", phone=own("phone", "0500000002")),  # C-1002: name and phone
+            "ghamdi": partner(name="Mohammed Al-Ghamdi", email=own("email", "tenant3@example.sa")),  # two matches
+            "ghamdi2": partner(name="M. Al-Ghamdi", email=own("email", "tenant3@example.sa")),
+            "carter": partner(name="John Carter", email=own("email", "tenant4@example.sa")),  # two matches
+            "carter2": partner(name="J. Carter", email=own("email", "tenant4@example.sa")),
         }
         line = {"name": "keyed in by hand", "quantity": 1, "tax_ids": [(6, 0, [])]}
         [made["invoice"]] = client.create(
@@ -79,14 +82,15 @@ def keyed_in_by_hand(sandbox: Sandbox) -> dict[str, int]:
     return {k: int(v) for k, v in made.items()}
 
 
-def prepared(tmp_path: Path, sandbox: Sandbox) -> dict[str, str]:
-    env = workspace_env(tmp_path, sandbox)
-    odoosync(env, "connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login)
-    odoosync(env, "ingest", str(PORTFOLIO))
+def prepared(tmp_path: Path, server: Server) -> dict[str, str]:
+    env = workspace_env(tmp_path, server)
+    odoosync(env, "connect", "--url", server.url, "--database", server.database, "--login", server.login)
+    portfolio = write_ndjson(tmp_path / "portfolio.ndjson", own_contacts(server, tagged(server, sample_documents())))
+    odoosync(env, "ingest", str(portfolio))
     plan = tmp_path / "plan.toml"
     odoosync(env, "map", "suggest", "--create-missing-accounts", "--out", str(plan))
     odoosync(env, "map", "apply", "--yes", str(plan))
-    odoosync(env, "setup", "rent-product", "--create")
+    use_rent_product(env, server)
     odoosync(env, "enable", "--no-backfill")
     return env
 
@@ -98,14 +102,14 @@ def adopt(env: dict[str, str], *args: str) -> dict[str, Any]:
     return found
 
 
-# The sandbox's alone: adoption matches partners by VAT number, email, name and phone, which the sample contacts
-# share with the partners every other run made in a live database (tags change ids, not emails), so there the
-# matches, and the ambiguous ones, would not be this run's.
-@pytest.mark.parametrize("version", [17, 19])
-def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int) -> None:
-    with Sandbox(version=version) as sandbox:
-        made = keyed_in_by_hand(sandbox)
-        env = prepared(tmp_path, sandbox)
+@pytest.mark.parametrize("version", SERVERS)
+def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        made = keyed_in_by_hand(server)
+        env = prepared(tmp_path, server)
+
+        def own(app_id: str) -> str:
+            return record_id(server, app_id)
 
         dry = adopt(env, "--dry-run")
         assert dry["dry_run"] is True
@@ -114,45 +118,45 @@ def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int)
         report = adopt(env)
         adopted = {(a["type"], a["id"]): (a["odoo_id"], a["matched_on"]) for a in report["adopted"]}
         assert adopted == {
-            ("contact", "C-5001"): (made["plumber"], "VAT number"),
-            ("contact", "C-1001"): (made["harbi"], "email"),
-            ("contact", "C-1002"): (made["otaibi"], "name and phone"),
-            ("rent_payment", "RP-2026-0001"): (made["invoice"], "partner, date and amount"),
-            ("expense", "EX-306"): (made["bill"], "partner, date and amount"),
-            ("deposit", "DP-11"): (made["payment"], "partner, date and amount"),
+            ("contact", own("C-5001")): (made["plumber"], "VAT number"),
+            ("contact", own("C-1001")): (made["harbi"], "email"),
+            ("contact", own("C-1002")): (made["otaibi"], "name and phone"),
+            ("rent_payment", own("RP-2026-0001")): (made["invoice"], "partner, date and amount"),
+            ("expense", own("EX-306")): (made["bill"], "partner, date and amount"),
+            ("deposit", own("DP-11")): (made["payment"], "partner, date and amount"),
         }
         assert {a["id"]: {c["odoo_id"] for c in a["candidates"]} for a in report["ambiguous"]} == {
-            "C-1003": {made["ghamdi"], made["ghamdi2"]},
-            "C-1004": {made["carter"], made["carter2"]},
+            own("C-1003"): {made["ghamdi"], made["ghamdi2"]},
+            own("C-1004"): {made["carter"], made["carter2"]},
         }
         assert {k: v for k, v in dry.items() if k not in ("dry_run", "odoo_calls")} == {
             k: v for k, v in report.items() if k not in ("dry_run", "odoo_calls")
         }
         queued = {(j["type"], j["id"]) for j in json.loads(odoosync(env, "queue", "list", "--json").stdout)}
-        assert not queued & (set(adopted) | {("contact", "C-1003"), ("contact", "C-1004")})
+        assert not queued & (set(adopted) | {("contact", own("C-1003")), ("contact", own("C-1004"))})
 
         listed = odoosync(env, "adopt", "list")
-        assert "C-1003" in listed.stdout
-        assert "odoosync adopt accept contact C-1003 --odoo-id ID" in listed.stdout
-        several = odoosync(env, "adopt", "accept", "contact", "C-1003", check=False)
+        assert own("C-1003") in listed.stdout
+        assert f"odoosync adopt accept contact {own('C-1003')} --odoo-id ID" in listed.stdout
+        several = odoosync(env, "adopt", "accept", "contact", own("C-1003"), check=False)
         assert several.returncode == 2
         assert "has 2 candidates: say which" in several.stderr
-        odoosync(env, "adopt", "accept", "contact", "C-1003", "--odoo-id", str(made["ghamdi"]))
-        odoosync(env, "adopt", "reject", "contact", "C-1004")
+        odoosync(env, "adopt", "accept", "contact", own("C-1003"), "--odoo-id", str(made["ghamdi"]))
+        odoosync(env, "adopt", "reject", "contact", own("C-1004"))
         assert json.loads(odoosync(env, "adopt", "list", "--json").stdout) == []
 
         done = odoosync(env, "sync", "--json", check=False)
         assert done.returncode == 0, done.stdout
-        partners = sandbox.instance.db.table("res.partner").values()
+        refs = [own(c) for c in ("C-5001", "C-1001", "C-1002", "C-1003", "C-1004")]
+        partners = rows(server, "res.partner", [["ref", "in", refs]], ["ref"])
         # Adopted and accepted partners were not made again; the rejected contact got its own.
-        assert not [p for p in partners if p.get("ref") in ("C-5001", "C-1001", "C-1002", "C-1003")]
-        assert len([p for p in partners if p.get("ref") == "C-1004"]) == 1
-        moves = sandbox.instance.db.table("account.move").values()
-        assert not [m for m in moves if m.get("invoice_origin") in ("RP-2026-0001", "EX-306")]
+        assert [p["ref"] for p in partners] == [own("C-1004")]
+        origins = [own("RP-2026-0001"), own("EX-306")]
+        assert rows(server, "account.move", [["invoice_origin", "in", origins]], ["id"]) == []
         # C-1003's rent payments, which waited for it, went to the partner a person chose.
-        ghamdi = [m for m in moves if m["move_type"] == "out_invoice" and m["partner_id"] == made["ghamdi"]]
+        ghamdi = rows(server, "account.move", [["move_type", "=", "out_invoice"], ["partner_id", "=", made["ghamdi"]]])
         assert ghamdi
-        status = json.loads(odoosync(env, "status", "rent_payment", "RP-2026-0001", "--json").stdout)
+        status = json.loads(odoosync(env, "status", "rent_payment", own("RP-2026-0001"), "--json").stdout)
         assert status["odoo"]["id"] == made["invoice"]
 
         # Never twice: a second backfill adopts nothing more and queues nothing.

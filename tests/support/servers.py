@@ -109,6 +109,38 @@ def record_id(server: Server, app_id: str) -> str:
     return f"{app_id}-{tag}" if tag else app_id
 
 
+def own_detail(server: Server, kind: str, value: str) -> str:
+    """A contact's VAT number, email or phone made this run's own (live only), the same way wherever it is written,
+    so that matching by them (adoption) finds this run's partners only: a VAT number keeps its first and last nine
+    digits, an email its domain, a phone its prefix and last four digits (the last nine digits are what match)."""
+    tag = tag_of(server)
+    if not tag:
+        return value
+    number = int(tag, 16)
+    if kind == "vat":
+        return f"{value[0]}{number % 100000:05d}{value[6:]}"
+    if kind == "email":
+        local, domain = value.split("@")
+        return f"{local}.{tag.lower()}@{domain}"
+    assert kind == "phone", kind
+    return f"{value[:-8]}{number % 10000:04d}{value[-4:]}"
+
+
+def own_contacts(server: Server, documents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents (tagged already) with every contact's VAT number, email and phone made this run's own."""
+    return [
+        {
+            **d,
+            **{
+                kind: own_detail(server, kind, d[kind])
+                for kind in ("vat", "email", "phone")
+                if d.get("type") == "contact" and d.get(kind)
+            },
+        }
+        for d in documents
+    ]
+
+
 def _plain(value: Any) -> Any:
     # What the sandbox's tables hold, from what the API answers: ids for many2one pairs, Decimal for floats.
     if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str):
