@@ -315,28 +315,49 @@ def paid_invoice(odoo: Target) -> tuple[int, int]:
     return move, payment
 
 
-def test_a_reconciled_payment_is_reset_to_draft_and_cancelled_and_its_invoice_is_open_again(odoo: Target) -> None:
-    """account_move.py button_draft undoes the entry's matches (remove_move_reconcile) instead of refusing, so an
-    accountant can cancel a payment that paid an invoice: 16 to 19."""
+def test_a_reconciled_payment_can_be_cancelled_and_its_invoice_is_open_again(odoo: Target) -> None:
+    """An accountant cancels a payment that paid an invoice: reset to draft, then cancel. Up to 18 the reset undoes
+    its matches (button_draft's remove_move_reconcile); 19 keeps them while the payment is a draft, and the cancel
+    undoes them (18 and 19 delete the draft entry). From 18 the payment still lists the invoice it was made for."""
     move, payment = paid_invoice(odoo)
     odoo.client.call("account.payment", "action_draft", [payment])
+    [invoice] = read(odoo, "account.move", [move], "payment_state", "amount_residual")
+    [row] = read(odoo, "account.payment", [payment], "state", "is_reconciled")
+    if odoo.version <= 18:
+        assert (invoice["payment_state"], invoice["amount_residual"], row["is_reconciled"]) == (
+            "not_paid",
+            115.0,
+            False,
+        )
+    else:
+        assert (invoice["payment_state"], invoice["amount_residual"], row["is_reconciled"]) == ("paid", 0.0, True)
+    assert row["state"] == "draft"
+    odoo.client.call("account.payment", "action_cancel", [payment])
     [invoice] = read(odoo, "account.move", [move], "payment_state", "amount_residual", "state")
     assert (invoice["state"], invoice["payment_state"], invoice["amount_residual"]) == ("posted", "not_paid", 115.0)
-    [row] = read(odoo, "account.payment", [payment], "state", "is_reconciled", "reconciled_invoice_ids")
-    assert (row["state"], row["is_reconciled"], row["reconciled_invoice_ids"]) == ("draft", False, [])
-    odoo.client.call("account.payment", "action_cancel", [payment])
-    cancelled = "cancel" if odoo.version <= 17 else "canceled"
-    assert read(odoo, "account.payment", [payment], "state")[0]["state"] == cancelled
+    [row] = read(odoo, "account.payment", [payment], "state", "move_id", "reconciled_invoice_ids")
+    if odoo.version <= 17:
+        assert (row["state"], row["reconciled_invoice_ids"]) == ("cancel", [])
+    else:
+        assert (row["state"], row["move_id"], row["reconciled_invoice_ids"]) == ("canceled", False, [move])
 
 
-def test_a_paid_invoice_reset_to_draft_leaves_its_payment_posted_and_open(odoo: Target) -> None:
+def test_a_paid_invoice_reset_to_draft_keeps_its_payment_matched_from_19_only(odoo: Target) -> None:
+    """Up to 18 a paid invoice reset to draft is unmatched: its payment is posted and open again ("in process"
+    from 18). 19 keeps the match: the payment stays paid."""
     move, payment = paid_invoice(odoo)
+    registered = read(odoo, "account.payment", [payment], "state")[0]["state"]
+    assert registered == ("posted" if odoo.version <= 17 else "paid")
     odoo.client.call("account.move", "button_draft", [move])
-    [invoice] = read(odoo, "account.move", [move], "state", "amount_residual")
-    assert invoice["state"] == "draft"
+    assert read(odoo, "account.move", [move], "state")[0]["state"] == "draft"
     [row] = read(odoo, "account.payment", [payment], "state", "is_reconciled", "reconciled_invoice_ids")
-    posted = "posted" if odoo.version <= 17 else "in_process"
-    assert (row["state"], row["is_reconciled"], row["reconciled_invoice_ids"]) == (posted, False, [])
+    expected = {
+        16: ("posted", False, []),
+        17: ("posted", False, []),
+        18: ("in_process", False, [move]),
+        19: ("paid", True, [move]),
+    }[odoo.version]
+    assert (row["state"], row["is_reconciled"], row["reconciled_invoice_ids"]) == expected
 
 
 @pytest.mark.parametrize("version", [17, 18])

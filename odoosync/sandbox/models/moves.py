@@ -722,9 +722,20 @@ class Move(Model):
             payment = self.table[move_id].get("payment_id")
             if payment:
                 paid = {lines[other]["move_id"] for t in terms for other in t.get("reconcile_with", ())}
-                invoices = tuple(sorted(m for m in paid if self.table[m]["move_type"] in INVOICE_TYPES))
+                invoices = {m for m in paid if self.table[m]["move_type"] in INVOICE_TYPES}
+                if self.env.version >= 18:
+                    # From 18 a payment keeps the invoices it was made for (`invoice_ids`), matched or not any
+                    # more: real 18 and 19 list them after the payment is reset to draft.
+                    invoices |= set(db.table("account.payment")[payment].get("reconciled_invoice_ids") or ())
                 matched = bool(terms) and all(t["amount_residual"] == 0 for t in terms)
-                db.update("account.payment", payment, {"is_reconciled": matched, "reconciled_invoice_ids": invoices})
+                values: Row = {"is_reconciled": matched, "reconciled_invoice_ids": tuple(sorted(invoices))}
+                state = db.table("account.payment")[payment]["state"]
+                if self.env.version >= 18 and state in ("in_process", "paid"):
+                    # _compute_state: "paid" once every invoice it was made for is paid (the outstanding line is
+                    # never matched with a bank statement here).
+                    paid_all = invoices and all(self.table[m]["payment_state"] == "paid" for m in invoices)
+                    values["state"] = "paid" if paid_all else "in_process"
+                db.update("account.payment", payment, values)
 
     def _reconcile_with_origin(self, move: Row) -> None:
         """_reconcile_reversed_moves: a posted credit note is matched with the invoice it reverses."""
@@ -763,12 +774,11 @@ class Move(Model):
         for move in self.browse(ids):
             if move["state"] not in ("posted", "cancel"):
                 raise UserError("Only posted/cancelled journal entries can be reset to draft.")
-            # Its matches are undone first (remove_move_reconcile): a paid invoice goes back to draft unpaid, and
-            # its payment stays posted, open.
-            lines = [line["id"] for line in self.env.db.children("account.move.line", "move_id", [move["id"]])]
-            touched = unreconcile(self.env.db, lines)
             self.env.db.update("account.move", move["id"], {"state": "draft"})
-            self.after_matching(touched)
+            if self.env.version <= 18:
+                # Up to 18 its matches are undone first (remove_move_reconcile): a paid invoice goes back to draft
+                # unpaid, its payment stays posted, open. 19 keeps them until the entry is cancelled.
+                self._unmatch(move)
             self.recompute(move["id"])
         return False
 
@@ -779,8 +789,13 @@ class Move(Model):
                 self.button_draft([move["id"]])
             if move["state"] != "draft":
                 raise UserError("Only draft journal entries can be cancelled.")
+            self._unmatch(move)
             self.env.db.update("account.move", move["id"], {"state": "cancel"})
             self.recompute(move["id"])
+
+    def _unmatch(self, move: Row) -> None:
+        lines = [line["id"] for line in self.env.db.children("account.move.line", "move_id", [move["id"]])]
+        self.after_matching(unreconcile(self.env.db, lines))
 
 
 MODELS: list[type[Model]] = [MoveLine, Move]

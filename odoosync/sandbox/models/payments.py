@@ -238,10 +238,21 @@ class Payment(Model):
 
     @rpc
     def action_cancel(self, ids: list[int]) -> None:
+        moves = self._moves()
         for payment in self.browse(ids):
-            if payment.get("move_id"):
-                self.env.db.update("account.move", payment["move_id"], {"state": "cancel"})
             self.env.db.update("account.payment", payment["id"], {"state": _cancelled_state(self.env.version)})
+            move = moves.table.get(payment.get("move_id") or 0)
+            if move is None:
+                continue
+            if self.env.version >= 18 and move["state"] == "draft":
+                # From 18 a draft entry is deleted, its matches with it.
+                moves._unmatch(move)
+                for line in self.env.db.children("account.move.line", "move_id", [move["id"]]):
+                    self.env.db.delete("account.move.line", line["id"])
+                self.env.db.delete("account.move", move["id"])
+                self.env.db.update("account.payment", payment["id"], {"move_id": False})
+            else:
+                moves.button_cancel([move["id"]])
 
 
 class PaymentRegister(Model):
