@@ -253,7 +253,7 @@ def _seed_company(instance: OdooInstance, company: int, methods: dict[str, int])
         field = OUTSTANDING_FIELDS[direction]
         if instance.version <= 17:
             instance.db.update("res.company", company, {field: account or False})
-        elif account:
+        if instance.version >= 17 and account:  # 17's chart templates name the company's accounts too
             instance.db.insert(
                 "ir.model.data",
                 {

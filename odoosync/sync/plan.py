@@ -3,16 +3,16 @@ writing anything, to Odoo or to the queue.
 
 Each record is built by the builders `sync` uses (`builders.build_document`), and its action is decided from the
 state Odoo reports for its linked document, by the rules the engine follows (engine.py): create, update a draft,
-cancel, reverse with a credit note, fail. The journal impact is what the documents post, line by line as Odoo
-makes them (account_move.py `_sync_dynamic_lines`): each invoice line on its account (the product's income
-account, else the journal's default one), each tax on the account of its tax repartition line, the total on the
-partner's receivable or payable account; a payment on its method line's account, else the company's outstanding
-receipts or payments account (account_payment.py), against the partner's receivable (or the deposit account). Drafts count as what they post once posted: the plan says which
-stay drafts.
+cancel, reverse with a credit note, fail. The journal impact is what the documents post, line by line as Odoo makes
+them (account_move.py `_sync_dynamic_lines`): each invoice line on its account (the product's income account, else
+the journal's default one), each tax on the account of its tax repartition line, the total on the partner's
+receivable or payable account; a payment on its method line's account, else the company's outstanding receipts or
+payments account (account_payment.py), against the partner's receivable (or the deposit account). Drafts count as
+what they post once posted: the plan says which stay drafts.
 
 Reads only what it needs: the linked documents' states, the taxes and their repartition lines, the Rent product's
-account, the journals', method lines' and companies' outstanding accounts, the partners' receivable and payable accounts, the names of
-the accounts: a dozen calls, whatever the number of records (in chunks of 1,000 ids).
+account, the journals', method lines' and companies' outstanding accounts, the partners' receivable and payable
+accounts, the names of the accounts: a dozen calls, whatever the number of records (in chunks of 1,000 ids).
 """
 
 from __future__ import annotations

@@ -139,3 +139,19 @@ def test_name_search_domain_keyword(odoo: Target) -> None:
 def test_partner_default_get_argument(odoo: Target) -> None:
     keyword = version_of(odoo).partner_default_get_argument
     assert isinstance(odoo.client.call("res.partner", "default_get", **{keyword: ["lang"]}), dict)
+
+
+def test_outstanding_accounts_on_company(odoo: Target) -> None:
+    """Where a payment books when its method line has no account: res.company's fields up to 17; from 18 the
+    fields are gone and the chart's XML ids name the accounts (as `odoosync plan` reads them), which 17's charts
+    already make."""
+    on_company = version_of(odoo).outstanding_accounts_on_company
+    fields = fields_of(odoo, "res.company")
+    for name in ("account_journal_payment_debit_account_id", "account_journal_payment_credit_account_id"):
+        assert (name in fields) == on_company
+    [user] = odoo.client.call("res.users", "read", [odoo.client.uid], fields=["company_id"])
+    names = [f"{user['company_id'][0]}_account_journal_payment_{side}_account_id" for side in ("debit", "credit")]
+    found = odoo.client.call(
+        "ir.model.data", "search_read", [["module", "=", "account"], ["name", "in", names]], fields=["name"]
+    )
+    assert len(found) == (2 if odoo.version >= 17 else 0)
