@@ -1007,7 +1007,8 @@ class _Pusher:
 
     def _withdraw(self, items: list[_Item]) -> None:
         """Records voided or rejected after they synced: a draft is cancelled; a posted invoice or bill follows
-        on_posted_change; a posted payment is reset to draft and cancelled, when Odoo allows it (unreconciled)."""
+        on_posted_change; a posted payment is reset to draft and cancelled (which undoes its matches; from 18 Odoo
+        deletes its draft entry)."""
         if not items:
             return
         model = MODEL_OF[items[0].job.record_type]
