@@ -80,6 +80,47 @@ def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
     return wait
 
 
+def _ints(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+
+
+# What each method answers, when it answers at all: anything else came from something that is not Odoo.
+ANSWERS: dict[str, Callable[[Any], bool]] = {
+    "search": _ints,
+    "create": lambda a: _ints(a) or (isinstance(a, int) and not isinstance(a, bool)),
+    "read": lambda a: isinstance(a, list) and all(isinstance(r, dict) and "id" in r for r in a),
+    "search_read": lambda a: isinstance(a, list) and all(isinstance(r, dict) and "id" in r for r in a),
+    "search_count": lambda a: isinstance(a, int) and not isinstance(a, bool),
+    "write": lambda a: isinstance(a, bool),
+    "context_get": lambda a: isinstance(a, dict),
+    "fields_get": lambda a: isinstance(a, dict),
+    "default_get": lambda a: isinstance(a, dict),
+}
+
+
+def _answer_fits(method: str, answer: Any) -> bool:
+    check = ANSWERS.get(method)
+    return check is None or check(answer)
+
+
+NOT_ODOO = "Check odoo.url: it should be the address you open Odoo with, e.g. https://example.odoo.com."
+
+
+def _ask_version(probe: JsonRpcTransport) -> dict[str, Any]:
+    """The server's version, the first call to it: an answer that is not Odoo's here means the URL is not an Odoo
+    server's (nothing was changed, so nothing is unknown)."""
+    try:
+        info = probe.rpc("common", "version")
+    except errors.UnreadableAnswer as error:
+        raise errors.ConnectionProblem(
+            f"{probe.endpoint.url} did not answer as an Odoo server ({error.seen})",
+            NOT_ODOO,
+        ) from None
+    if not isinstance(info, dict) or "server_version_info" not in info:
+        raise errors.ConnectionProblem(f"{probe.endpoint.url} did not answer as an Odoo server", NOT_ODOO)
+    return info
+
+
 class OdooClient:
     """A connection to one Odoo database as one user. Use `OdooClient.connect(...)`; close it when done."""
 
@@ -117,9 +158,7 @@ class OdooClient:
         try:
             probe = JsonRpcTransport(endpoint, api_key, http)
             client = cls(probe, OdooVersion(0, "?"), policy)
-            info = client._with_retries(lambda: probe.rpc("common", "version"), read=True)
-            if not isinstance(info, dict) or "server_version_info" not in info:
-                raise errors.ConnectionProblem(f"{endpoint.url} did not answer as an Odoo server", None)
+            info = client._with_retries(lambda: _ask_version(probe), read=True)
             version = OdooVersion.from_info(info)
             use_json2 = protocol == "json2" or (protocol == "auto" and version.has_json2)
             if protocol == "json2" and not version.has_json2:
@@ -197,7 +236,16 @@ class OdooClient:
 
         def send() -> Any:
             with self.gate():
-                return self.transport.execute(model, method, id_list, dict(kwargs))
+                answer = self.transport.execute(model, method, id_list, dict(kwargs))
+            if not _answer_fits(method, answer):
+                raise errors.UnreadableAnswer(
+                    f"Odoo's answer to {model}.{method} is not what the method returns ({type(answer).__name__}): "
+                    "the call may or may not have been done",
+                    "odoosync looks for the record in Odoo before trying again. If this keeps happening, check "
+                    "what stands between odoosync and Odoo (a proxy, a CDN).",
+                    seen=type(answer).__name__,
+                )
+            return answer
 
         return self._with_retries(send, read=started_reading)
 
@@ -254,7 +302,15 @@ class OdooClient:
     ) -> list[int]:
         """Create many records in one call; their ids in the same order."""
         created = self.call(model, "create", vals_list=[dict(v) for v in values], context=context)
-        return [created] if isinstance(created, int) else list(created)
+        ids = [created] if isinstance(created, int) else list(created)
+        if len(ids) != len(values):
+            raise errors.UnreadableAnswer(
+                f"Odoo answered {len(ids)} id(s) for {len(values)} {model} record(s) created: the call may or may "
+                "not have been done",
+                "odoosync looks for the records in Odoo before trying again.",
+                seen=f"{len(ids)} ids",
+            )
+        return ids
 
     def write(
         self,

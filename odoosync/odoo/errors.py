@@ -63,3 +63,13 @@ class TransientError(OdooError):
 
 class OutcomeUnknown(OdooError):
     """A call that changes data was sent but no answer came: it may have happened. Look before trying again."""
+
+
+class UnreadableAnswer(OutcomeUnknown):
+    """An answer came, but not Odoo's (a proxy's error page, a CDN's timeout, garbage, a cut body, the wrong
+    shape): the call may have been done all the same, so a change is an unknown outcome; a read is asked again.
+    `seen` says what came instead (e.g. "HTTP 524, text/html")."""
+
+    def __init__(self, reason: str, instruction: str | None = None, *, seen: str = "") -> None:
+        super().__init__(reason, instruction)
+        self.seen = seen

@@ -125,6 +125,21 @@ def _connection_failure(error: httpx.TransportError, endpoint: Endpoint, *, sent
     return errors.TransientError(f"the call to {where} {kind}", "odoosync retries later.")
 
 
+def unreadable(endpoint: Endpoint, response: httpx.Response | None, what: str = "") -> errors.UnreadableAnswer:
+    """An answer that is not Odoo's, after the call was sent."""
+    seen = (
+        f"HTTP {response.status_code}, {response.headers.get('content-type') or 'no content type'}"
+        if response is not None
+        else what
+    )
+    return errors.UnreadableAnswer(
+        f"{endpoint.url} answered something that is not Odoo's answer ({seen}): the call may or may not have been done",
+        "odoosync looks for the record in Odoo before trying again. If this keeps happening, check what stands "
+        "between odoosync and Odoo (a proxy, a CDN) and odoo.url.",
+        seen=seen,
+    )
+
+
 def odoo_error(data: dict[str, Any], *, status: int | None = None) -> errors.OdooError:
     """Odoo's error payload ({name, message, …}) as one of our errors, Odoo's message kept verbatim."""
     name = str(data.get("name") or "")
@@ -185,11 +200,7 @@ class Transport:
         try:
             return response.json()
         except ValueError:
-            raise errors.ConnectionProblem(
-                f"{self.endpoint.url} did not answer as an Odoo server (HTTP {response.status_code}, "
-                f"{response.headers.get('content-type', 'no content type')})",
-                "Check odoo.url: it should be the address you open Odoo with, e.g. https://example.odoo.com.",
-            ) from None
+            raise unreadable(self.endpoint, response) from None
 
     def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -220,9 +231,14 @@ class JsonRpcTransport(Transport):
             )
         answer = self._json(response)
         if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer and "id" not in answer):
-            raise errors.ConnectionProblem(f"{self.endpoint.url} did not answer as an Odoo server", None)
+            raise unreadable(self.endpoint, response)
+        if response.status_code != 200 and "error" not in answer:
+            raise unreadable(self.endpoint, response)
         if "error" in answer:
-            raise odoo_error((answer["error"] or {}).get("data") or {"message": answer["error"].get("message")})
+            error = answer["error"]
+            if not isinstance(error, dict) or not isinstance(error.get("data") or {}, dict):
+                raise unreadable(self.endpoint, response)
+            raise odoo_error(error.get("data") or {"message": error.get("message")})
         # A method returning None comes back with no `result` key at all.
         return answer.get("result")
 
@@ -317,8 +333,8 @@ class Json2Transport(Transport):
                 "Account Security if needed.",
             )
         data = self._json(response)
-        if not isinstance(data, dict):
-            raise errors.ServerError(f"Odoo answered HTTP {response.status_code}", None)
+        if not isinstance(data, dict) or not ("name" in data or "message" in data):
+            raise unreadable(self.endpoint, response)
         if response.status_code == 404 and str(data.get("name", "")).startswith("werkzeug"):
             raise errors.ServerError(str(data.get("message")), "Is the Odoo app that provides it installed?")
         raise odoo_error(data, status=response.status_code)

@@ -20,7 +20,18 @@ from urllib.parse import quote
 from odoosync.sandbox import errors
 from odoosync.sandbox.instance import JSON2_SINCE, OdooInstance
 
-FAULTS = ("429", "503", "reset", "timeout", "concurrency")
+FAULTS = ("429", "503", "reset", "timeout", "concurrency", "garble")
+
+# What a client may get instead of Odoo's answer once the call was done: a proxy's error page, a CDN's timeout
+# page, a maintenance page, garbage, an empty object, a cut answer ("garble" picks one of these).
+GARBLED: tuple[tuple[int, str, bytes], ...] = (
+    (500, "text/html", b"<html><body><h1>500 Internal Server Error</h1>nginx</body></html>"),
+    (524, "text/html", b"<html><body>Error 524: A timeout occurred (Cloudflare)</body></html>"),
+    (200, "text/html", b"<html><body>Down for maintenance, back soon.</body></html>"),
+    (200, "application/json", b"\x8b\x00garbage\xff"),
+    (200, "application/json", b"{}"),
+    (200, "application/json", b""),  # the real answer cut in half (see Handler._garble)
+)
 
 
 def _encode(value: Any) -> Any:
@@ -62,6 +73,14 @@ class FaultPlan:
         self._random = random.Random(self.seed)  # noqa: S311 - replayable faults, not security
         self._lock = threading.Lock()
         self.injected: list[str] = []
+        self.garbled: list[int] = []  # which of GARBLED each "garble" answered with
+
+    def garble(self) -> int:
+        """Which of GARBLED this "garble" answers with, from the same seeded generator."""
+        with self._lock:
+            chosen = self._random.randrange(len(GARBLED))
+            self.garbled.append(chosen)
+            return chosen
 
     def draw(self) -> str | None:
         if not self.rate:
@@ -184,6 +203,11 @@ class Handler(BaseHTTPRequestHandler):
             return fault, True
         return fault, False
 
+    def _garble(self, answer: bytes) -> None:
+        """Answer with something that is not Odoo's answer, the call's work being done."""
+        status, content_type, body = GARBLED[self.server.faults.garble()]
+        self._send(status, body or answer[: len(answer) // 2], content_type)
+
     def _body(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -260,6 +284,9 @@ class Handler(BaseHTTPRequestHandler):
             }
         if fault == "timeout":
             time.sleep(self.server.faults.slow_seconds)
+        if fault == "garble":
+            self._garble(dumps(response))
+            return
         self._send(200, dumps(response))
 
     def _dispatch(self, service: Any, method: Any, args: list[Any]) -> Any:
@@ -330,6 +357,9 @@ class Handler(BaseHTTPRequestHandler):
             result = [result]  # json2.py turns every recordset into its ids: create always answers a list
         if fault == "timeout":
             time.sleep(self.server.faults.slow_seconds)
+        if fault == "garble":
+            self._garble(dumps(result))
+            return
         self._send(200, dumps(result))
 
     def _json2_error(self, error: errors.OdooError) -> None:

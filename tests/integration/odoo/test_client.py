@@ -14,6 +14,7 @@ from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
+from odoosync.sandbox.server import GARBLED
 from tests.support.servers import Server, serve, servers
 
 FAST = RetryPolicy(attempts=4, max_seconds=10, initial_wait=0.01, max_wait=0.05)
@@ -221,6 +222,30 @@ def test_a_write_that_timed_out_after_sending_is_not_sent_again(version: int) ->
         # The create ran on the server exactly once: no blind retry.
         assert len(sandbox.instance.model("res.partner").search([("name", "=", "sent once")])) == 1
         assert sum(1 for call in sandbox.calls if call.method == "create") == 1
+
+
+@pytest.mark.parametrize("version", [17, 19])
+def test_a_write_whose_answer_is_not_odoos_is_an_unknown_outcome_and_a_read_is_asked_again(version: int) -> None:
+    """A proxy's 500 page, a CDN's 524, a maintenance page, garbage, `{}`, a cut body, after Odoo did the work: a
+    create is not sent again (the engine looks for its marker), a read is."""
+    with faulty(version, "garble", rate=0.0) as sandbox:
+        client = OdooClient.connect(endpoint_of(sandbox), sandbox.api_key, policy=FAST)
+        sandbox.faults.rate = 1.0
+        for number in range(30):
+            with pytest.raises(errors.OutcomeUnknown, match=r"not Odoo.s answer|not what the method returns"):
+                client.create("res.partner", [{"name": f"garbled {number}"}])
+            if set(sandbox.faults.garbled) == set(range(len(GARBLED))):
+                break
+        assert set(sandbox.faults.garbled) == set(range(len(GARBLED))), "not every garbled answer came up"
+        sandbox.faults.rate = 0.5
+        for _ in range(5):
+            assert len(client.search("res.country", [("code", "=", "SA")])) == 1
+        client.close()
+        # Every create ran on the server exactly once: no blind retry.
+        creates = sum(1 for call in sandbox.calls if call.method == "create")
+        assert creates == number + 1
+        made = sandbox.instance.model("res.partner").search([("name", "like", "garbled")])
+        assert len(made) == creates
 
 
 @pytest.mark.parametrize("version", [17, 19])
