@@ -29,6 +29,7 @@ from odoosync.domain.links import CREDIT_NOTE, REVERSED, Link
 from odoosync.domain.links import PAYMENT as PAYMENT_ROLE
 from odoosync.domain.records import (
     Contact,
+    Deposit,
     Record,
     RecordType,
     RentPayment,
@@ -737,7 +738,8 @@ class _Pusher:
             by_model[MODEL_OF[item.job.record_type]].append(item)
         for model, group in by_model.items():
             markers = {item.record.id: item for item in group}
-            rows = search_markers(self.client, model, sorted(markers), context=self._context_all())
+            memos = {i.record.id: builders.payment_memo(i.record) for i in group if isinstance(i.record, Deposit)}
+            rows = search_markers(self.client, model, sorted(markers), context=self._context_all(), memos=memos)
             hits = [(marker, int(row["id"])) for marker, row in rows]
             if model == MOVE:
                 # A document a credit note reversed keeps its marker: it is not the record's document any more.
@@ -753,8 +755,12 @@ class _Pusher:
                     if row["move_type"] == MOVE_TYPE[markers[marker].job.record_type]
                     and int(row["id"]) not in reversed_ids
                 ]
+            taken = set(found.values())
             for marker, odoo_id in hits:
-                found.setdefault(markers[marker].job.pk, odoo_id)  # the first one made, should there be two
+                # The first one made, should there be two; and never one Odoo record for two records.
+                if markers[marker].job.pk not in found and odoo_id not in taken:
+                    found[markers[marker].job.pk] = odoo_id
+                    taken.add(odoo_id)
         return found
 
     def _context_all(self) -> dict[str, Any]:

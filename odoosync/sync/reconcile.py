@@ -407,7 +407,9 @@ class _Reconciler:
                 link.odoo_id for item in items.values() for link in item.links.values() if link.odoo_model == model
             }
             seen: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for marker, row in search_markers(self.client, model, sorted(items), context=self.context):
+            memos = {i: builders.payment_memo(x.record) for i, x in items.items() if isinstance(x.record, Deposit)}
+            found = search_markers(self.client, model, sorted(items), context=self.context, memos=memos)
+            for marker, row in found:
                 item = items[marker]
                 if model == MOVE and row.get("move_type") != MOVE_TYPE.get(item.record.record_type):
                     continue

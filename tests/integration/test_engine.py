@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient
 from odoosync.sandbox import Sandbox
 from odoosync.store.tables import JobRow
-from odoosync.sync.connection import open_client
+from odoosync.sync.connection import database_key, open_client
 from odoosync.sync.engine import SyncLimits, run_sync
+from odoosync.sync.ingest import ingest_documents
 from odoosync.sync.workspace import Workspace, open_workspace
 from tests.support.portfolio import SAMPLES, sample_documents
 from tests.support.workspace import prepare
@@ -154,3 +156,41 @@ def test_a_payment_registered_before_a_crash_is_linked_by_the_next_attempt(
     assert {link.odoo_id for link in links.values()} == {
         row["id"] for row in sandbox.instance.db.table("account.payment").values() if row.get("reconciled_invoice_ids")
     }
+
+
+def test_deposits_whose_ids_hold_the_memo_separator_each_find_their_own_payment(
+    ready: tuple[Sandbox, Workspace, dict[str, str]], tmp_path: Path
+) -> None:
+    """`DP-7 · A` and `DP-7`, their answers lost after Odoo made their payments: each is linked to its own, in
+    either order, and a later run does not stumble on them."""
+    sandbox, workspace, env = ready
+    tenant = next(d for d in sample_documents() if d["type"] == "deposit")
+    deposits = [
+        {**tenant, "id": "DP-7 · A", "reference": "March", "amount": "111.00"},
+        {**tenant, "id": "DP-7", "reference": "April", "amount": "222.00"},
+        {**tenant, "id": "DP-7 · A · X", "reference": None, "amount": "333.00"},
+    ]
+    ingest_documents(workspace.store, deposits)
+    with open_client(workspace.config, env) as client:
+        losing_answers(client, {"account.payment"}, times=10)
+        report = run_sync(workspace.config, workspace.store, client=client)
+    assert report.failed == 0, report
+    memo = "ref"
+    payments = {
+        row["id"]: (row[memo], row["amount"])
+        for row in sandbox.instance.db.table("account.payment").values()
+        if str(row.get(memo) or "").startswith("DP-7")
+    }
+    assert sorted(payments.values()) == [
+        ("DP-7 · A · March", Decimal("111.00")),
+        ("DP-7 · A · X", Decimal("333.00")),
+        ("DP-7 · April", Decimal("222.00")),
+    ]
+    database = database_key(workspace.config.odoo.url, workspace.config.odoo.database)
+    for deposit in deposits:
+        stored = workspace.store.records.get(RecordType.DEPOSIT, deposit["id"])
+        assert stored is not None
+        [link] = workspace.store.links.of_record(database, stored.pk)
+        assert payments[link.odoo_id][1] == Decimal(deposit["amount"]), deposit["id"]
+    again = run_sync(workspace.config, workspace.store, env=env)
+    assert (again.failed, again.jobs) == (0, 0)
