@@ -257,6 +257,11 @@ def print_connection(report: ConnectionReport, *, saved: bool) -> None:
         else:
             out.print()
     out.print(f"  API key    from {escape(report.key_source)} (never stored in odoosync's database)")
+    if report.carried_from:
+        out.print(
+            f"  moved      {report.carried_rows} link(s) and mapping(s) kept for {escape(report.carried_from)}: "
+            "the same Odoo database (database.uuid)"
+        )
     if saved and report.saved_to:
         out.print(f"[dim]Saved to {escape(str(report.saved_to))}.[/]")
 

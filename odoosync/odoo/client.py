@@ -328,6 +328,15 @@ class OdooClient:
             self._user_context = dict(self.call("res.users", "context_get"))
         return dict(self._user_context)
 
+    def database_identity(self) -> str | None:
+        """What Odoo says this database is, whatever address reaches it: its `database.uuid` (a system parameter
+        administrators may read), else None."""
+        try:
+            rows = self.search_read("ir.config_parameter", [("key", "=", "database.uuid")], ["value"])
+        except errors.AccessError:
+            return None
+        return str(rows[0]["value"]) if rows and rows[0].get("value") else None
+
     def whoami(self) -> Identity:
         """The user behind the key: its uid, name, login, companies and language."""
         context = self.user_context()

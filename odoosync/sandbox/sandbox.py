@@ -86,10 +86,11 @@ class Sandbox:
         scheme = "https" if self.ca_file else "http"
         return f"{scheme}://{host!s}:{port}"
 
-    def add_user(self, login: str, name: str, *, accounting_rights: bool = False) -> str:
-        """Another user with an API key (by default without accounting rights); returns the key."""
+    def add_user(self, login: str, name: str, *, accounting_rights: bool = False, settings: bool = True) -> str:
+        """Another user with an API key (by default without accounting rights; `settings=False`: not an
+        administrator, so without system parameters); returns the key."""
         groups = ADMIN_GROUPS if accounting_rights else BASE_GROUPS
-        return add_user(self.instance, login, name, groups)
+        return add_user(self.instance, login, name, groups if settings else groups - {"base.group_system"})
 
     @property
     def calls(self) -> list[Call]:

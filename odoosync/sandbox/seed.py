@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,8 @@ def seed(instance: OdooInstance, companies: int = 1) -> str:
             ("base", "lang_en", "res.lang", 1),
             ("base", "lang_ar", "res.lang", 2),
         ]
+        # Every database is told apart by the uuid it was given when it was created.
+        db.insert("ir.config_parameter", {"key": "database.uuid", "value": str(uuid.uuid4())})
         for module, name, model, res_id in external_ids:
             db.insert(
                 "ir.model.data",

@@ -17,6 +17,7 @@ from odoosync.domain.secrets import redact_url
 from odoosync.store import schema
 from odoosync.store.adoptions import AdoptionRepository
 from odoosync.store.coordination import CallSlots, one_run_at_a_time
+from odoosync.store.databases import DatabaseRepository
 from odoosync.store.failures import WRITE_OPTION
 from odoosync.store.jobs import JobRepository
 from odoosync.store.links import LinkRepository, MappingRepository
@@ -91,6 +92,7 @@ class Store:
         self.mappings = MappingRepository(engine)
         self.settings = SettingsRepository(engine)
         self.adoptions = AdoptionRepository(engine)
+        self.databases = DatabaseRepository(engine, self.settings)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:

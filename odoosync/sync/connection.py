@@ -67,6 +67,8 @@ class ConnectionReport:
     sale_journal: tuple[int, str, str] | None
     key_source: str
     saved_to: Path | None = None
+    carried_from: str | None = None  # the address links and mappings were kept under, for the same database
+    carried_rows: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class ConnectionReport:
             ),
             "api_key_from": self.key_source,
             "saved_to": str(self.saved_to) if self.saved_to else None,
+            "carried_over": {"from_url": self.carried_from, "rows": self.carried_rows} if self.carried_from else None,
         }
 
 
@@ -244,6 +247,9 @@ def connect(
     endpoint = Endpoint(url.rstrip("/"), database, login, config.tls_verify, config.odoo.timeout_seconds)
     with OdooClient.connect(endpoint, secret, protocol=protocol or config.odoo.protocol, policy=INTERACTIVE) as client:
         report = _check(client, endpoint, key_source)
+        identity = client.database_identity()
+    carried_from, carried_rows = _carry_over(config, endpoint, identity, secret)
+    report = replace(report, carried_from=carried_from, carried_rows=carried_rows)
     updates: dict[str, object] = {"odoo.url": endpoint.url, "odoo.database": database, "odoo.login": login}
     if protocol:
         updates["odoo.protocol"] = protocol
@@ -258,9 +264,11 @@ def connect(
         key_file.chmod(0o600)
         updates["odoo.api_key_file"] = str(key_file)
     # Defaults name objects of one Odoo database: another database gets its own, a reconnection keeps them.
-    same_database = bool(config.odoo.url and config.odoo.database) and database_key(
-        config.odoo.url or "", config.odoo.database or ""
-    ) == database_key(endpoint.url, database)
+    before = database_key(config.odoo.url or "", config.odoo.database or "")
+    same_database = bool(config.odoo.url and config.odoo.database) and before in (
+        database_key(endpoint.url, database),
+        database_key(carried_from or "", database),
+    )
     if not same_database:
         updates["defaults.rent_product"] = None
     if report.company and (not same_database or not config.defaults.company):
@@ -269,6 +277,53 @@ def connect(
         updates["defaults.sale_journal"] = report.sale_journal[1]
     save_config_values(config.path, updates)
     return replace(report, saved_to=config.path)
+
+
+def _carry_over(config: Config, endpoint: Endpoint, identity: str | None, secret: str) -> tuple[str | None, int]:
+    """Links, mappings and adoptions are kept per Odoo database under the address it was reached by. When the same
+    database (same name, same `database.uuid`) is now reached by another address (`localhost` for `127.0.0.1`,
+    https for http, an explicit port), they are carried over to the new one, so that nothing is made twice; when
+    odoosync cannot tell whether it is the same database, it refuses before saving anything. Returns the address
+    carried over from and how many rows moved."""
+    new = database_key(endpoint.url, endpoint.database)
+    with Store.open(config.database_url) as store:
+        used = store.databases.in_use()
+        known = store.databases.identities()
+        same: list[str] = []
+        for key in sorted(k for k in used if k != new and k.rpartition("#")[2] == endpoint.database):
+            url = key.rpartition("#")[0]
+            theirs = known.get(key) or _identity_at(url, endpoint, secret, config)
+            if identity and theirs == identity:
+                same.append(key)
+            elif not (identity and theirs):
+                raise ConfigError(
+                    f"odoosync keeps {used[key]} link(s) and mapping(s) for the Odoo database {endpoint.database!r} "
+                    f"at {url}, and cannot tell whether {endpoint.url} is the same database (reading its identity, "
+                    "database.uuid, needs an Odoo administrator)",
+                    f"If it is the same database, connect once with a key of an Odoo administrator (or with --url "
+                    f"{url}); if it is another one, give it another database name. Nothing was saved.",
+                )
+        if same and new in used:
+            raise ConfigError(
+                f"odoosync keeps links for this Odoo database under two addresses, {endpoint.url} and "
+                f"{same[0].rpartition('#')[0]}",
+                f"Connect with --url {same[0].rpartition('#')[0]}, the address of the older links. Nothing was saved.",
+            )
+        if identity:
+            store.databases.remember(new, identity)
+        if not same:
+            return None, 0
+        return same[0].rpartition("#")[0], store.databases.move(same[0], new, identity)
+
+
+def _identity_at(url: str, endpoint: Endpoint, secret: str, config: Config) -> str | None:
+    """The identity of the database at an address links were kept under, when it still answers."""
+    there = replace(endpoint, url=url, timeout_seconds=min(endpoint.timeout_seconds, 10.0))
+    try:
+        with OdooClient.connect(there, secret, protocol=config.odoo.protocol, policy=INTERACTIVE) as client:
+            return client.database_identity()
+    except errors.OdooError:
+        return None
 
 
 def check_connection(config: Config, env: Mapping[str, str] | None = None) -> ConnectionReport:

@@ -75,3 +75,13 @@ def test_the_analytic_accounting_setting_opens_plans_to_every_internal_user(odoo
     odoo.client.call("res.config.settings", "execute", [settings])
     assert has_group(odoo, ANALYTIC) is True
     assert isinstance(odoo.client.call("account.analytic.plan", "search", []), list)
+
+
+def test_an_administrator_reads_the_database_uuid(odoo: Target) -> None:
+    """ir.config_parameter `database.uuid`: what tells one database from another whatever address reaches it
+    (odoosync connect); system parameters are for administrators (base.group_system) only."""
+    [row] = odoo.client.call(
+        "ir.config_parameter", "search_read", [["key", "=", "database.uuid"]], fields=["key", "value"]
+    )
+    assert len(str(row["value"])) == 36
+    assert str(row["value"]).count("-") == 4

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from odoosync.sandbox.errors import ServerError
 from odoosync.sandbox.orm import (
@@ -188,6 +188,20 @@ class ModelData(Model):
         return row
 
 
+class ConfigParameter(Model):
+    """ir.config_parameter: system parameters, among them `database.uuid`, the database's identity. Only
+    administrators (Settings) may read or change them (base's ir.model.access.csv)."""
+
+    _name = "ir.config_parameter"
+    _description = "System Parameter"
+    _rec_name = "key"
+    _access: ClassVar[dict[str, tuple[str, ...]]] = dict.fromkeys(
+        ("read", "write", "create", "unlink"), ("base.group_system",)
+    )
+    key = Char(required=True)
+    value = Char(required=True)
+
+
 class LanguageInstall(Model):
     """base.language.install: how Odoo activates a language (16: one `lang` code; 17+: `lang_ids` records)."""
 
@@ -210,4 +224,15 @@ class LanguageInstall(Model):
         return {"type": "ir.actions.client", "tag": "reload"}
 
 
-MODELS: list[type[Model]] = [Currency, Country, CountryState, Lang, Company, Partner, Users, ModelData, LanguageInstall]
+MODELS: list[type[Model]] = [
+    Currency,
+    Country,
+    CountryState,
+    Lang,
+    Company,
+    Partner,
+    Users,
+    ModelData,
+    ConfigParameter,
+    LanguageInstall,
+]
