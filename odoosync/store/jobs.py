@@ -322,6 +322,24 @@ class JobRepository:
         jobs = {row.pk: self._job(row) for row in rows}
         return sorted(jobs.values(), key=lambda job: (DEPENDENCY_RANK[job.record_type], job.pk))
 
+    def extend_leases(self, worker: str, pks: Sequence[int], *, lease_seconds: int) -> int:
+        """Keep the jobs a worker is still pushing leased to it (its heartbeat), so that no other worker takes them
+        over while a slow batch runs. Jobs it lost meanwhile stay lost. Returns how many were extended."""
+        if not pks:
+            return 0
+        until = _now() + timedelta(seconds=lease_seconds)
+        with reported_as_unavailable(), writing(self._engine) as connection:
+            result = connection.execute(
+                update(JobRow)
+                .where(
+                    JobRow.pk.in_(list(pks)),
+                    JobRow.lease_owner == worker,
+                    JobRow.state == JobState.RUNNING.value,
+                )
+                .values(lease_expires_at=until)
+            )
+            return int(result.rowcount or 0)
+
     def _close(
         self,
         connection: Connection,
@@ -438,6 +456,11 @@ class JobRepository:
                 and (r.job.lease_owner is None or current[r.job.pk].lease_owner == r.job.lease_owner)
             ]
             LinkRepository.save(connection, odoo_database, [link for r in kept for link in r.links])
+            # A late finisher's jobs belong to the worker that took them over, but what it made in Odoo is made:
+            # its links are kept where that worker has not linked anything yet, so that nothing is made again.
+            kept_results = {id(r) for r in kept}
+            late = [link for r in results if id(r) not in kept_results and r.job.pk in current for link in r.links]
+            LinkRepository.save_missing(connection, odoo_database, late)
             jobs: list[dict[str, Any]] = []
             attempts: list[dict[str, Any]] = []
             for result in kept:

@@ -173,6 +173,25 @@ class LinkRepository:
                 ],
             )
 
+    @staticmethod
+    def save_missing(connection: Connection, odoo_database: str, links: Sequence[Link]) -> None:
+        """Remember these links where their record has none of that role yet and their Odoo record is linked to
+        nothing else."""
+        fresh = []
+        for link in links:
+            taken = connection.execute(
+                select(LinkRow.pk).where(
+                    LinkRow.odoo_database == odoo_database,
+                    or_(
+                        (LinkRow.record_pk == link.record_pk) & (LinkRow.role == link.role),
+                        (LinkRow.odoo_model == link.odoo_model) & (LinkRow.odoo_id == link.odoo_id),
+                    ),
+                )
+            ).first()
+            if taken is None:
+                fresh.append(link)
+        LinkRepository.save(connection, odoo_database, fresh)
+
 
 def _link(row: Any) -> Link:
     return Link(

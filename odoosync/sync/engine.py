@@ -44,6 +44,7 @@ from odoosync.sync.builders import Document, MissingSetup, OdooFacts, WaitingFor
 from odoosync.sync.connection import database_key, endpoint_of, open_client
 from odoosync.sync.documents import MODEL_OF, MOVE, MOVE_TYPE, ORDER, PAID_STATES, PARTNER, PAYMENT, WHAT
 from odoosync.sync.facts import load_facts, with_places
+from odoosync.sync.leases import kept_leased
 from odoosync.sync.markers import search_markers
 from odoosync.sync.switch import SyncDisabled, sync_switch
 
@@ -182,7 +183,8 @@ def _drain(
             jobs = store.jobs.claim(worker, limit=size, lease_seconds=config.worker.lease_seconds, types=limits.types)
             if not jobs:
                 break
-            results = pusher.push(jobs)
+            with kept_leased(store, worker, [job.pk for job in jobs], lease_seconds=config.worker.lease_seconds):
+                results = pusher.push(jobs)
             store.jobs.finish(odoo_database, results)
             _count_batch(report, results)
             if any(r.job.record_type is RecordType.CONTACT and r.outcome is Outcome.DONE for r in results):

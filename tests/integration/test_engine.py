@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -194,3 +196,32 @@ def test_deposits_whose_ids_hold_the_memo_separator_each_find_their_own_payment(
         assert payments[link.odoo_id][1] == Decimal(deposit["amount"]), deposit["id"]
     again = run_sync(workspace.config, workspace.store, env=env)
     assert (again.failed, again.jobs) == (0, 0)
+
+
+def test_a_slow_batch_keeps_its_lease_so_no_other_worker_takes_it_over(tmp_path: Path) -> None:
+    """Leases of a second: every call to Odoo takes 0.1 s, a batch several seconds. Another worker recovering
+    expired leases all along finds none, and everything is made once."""
+    with Sandbox(version=17, think_ms=100) as sandbox:
+        env = {**prepare(tmp_path, sandbox, [SAMPLES / "portfolio.ndjson"]), "ODOOSYNC_WORKER_LEASE_SECONDS": "1"}
+        with open_workspace(None, env) as workspace:
+            assert workspace.config.worker.lease_seconds == 1
+            recovered: list[int] = []
+            done = threading.Event()
+
+            def other_worker() -> None:
+                while not done.wait(0.1):
+                    recovered.append(workspace.store.jobs.recover_expired())
+
+            watcher = threading.Thread(target=other_worker)
+            watcher.start()
+            try:
+                started = time.monotonic()
+                report = run_sync(workspace.config, workspace.store, SyncLimits(max_seconds=20), env=env)
+                elapsed = time.monotonic() - started
+            finally:
+                done.set()
+                watcher.join()
+        assert elapsed > 2  # batches longer than a lease
+        assert sum(recovered) == 0
+        assert report.failed == 0
+        assert set(markers(sandbox).values()) == {1}

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from odoosync.domain.jobs import JobResult, JobState, Outcome
-from odoosync.domain.links import Link
+from odoosync.domain.links import PAYMENT, Link
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
 from odoosync.sync.ingest import ingest_documents, ingest_files
@@ -121,6 +121,39 @@ def test_a_job_whose_lease_was_lost_is_left_to_the_worker_that_has_it(store: Sto
     assert store.jobs.get(job.pk).state is JobState.RUNNING  # type: ignore[union-attr]
     assert store.jobs.finish(DB, [JobResult(taken, Outcome.DONE)]) == 1
     assert [a.outcome for a in store.jobs.attempts(job.pk)] == ["interrupted", "done"]
+
+
+def test_a_late_finisher_keeps_what_it_made_in_odoo_but_not_the_job(store: Store) -> None:
+    """The dead worker registered a payment before its lease was taken over: its links are kept where the worker
+    that has the job linked nothing yet, never over what that worker linked."""
+    ingest_files(store, [SAMPLES / "portfolio.ndjson"])
+    enable(store, backfill_since=date(2025, 1, 1))
+    [job] = store.jobs.claim("slow", limit=1, lease_seconds=-1)
+    assert store.jobs.recover_expired() == 1
+    [taken] = store.jobs.claim("alive", limit=1, lease_seconds=60)
+    made = (
+        Link(job.record_pk, "account.move", 42, "INV/1", None, "posted", 1),
+        Link(job.record_pk, "account.payment", 77, "P/1", None, "posted", 1, role=PAYMENT),
+    )
+    assert store.jobs.finish(DB, [JobResult(job, Outcome.DONE, links=made)]) == 0
+    assert store.jobs.get(job.pk).state is JobState.RUNNING  # type: ignore[union-attr]
+    kept = {link.role: link.odoo_id for link in store.links.of_record(DB, job.record_pk)}
+    assert kept == {"document": 42, "payment": 77}
+    # A second late answer changes nothing that is linked already.
+    other = (Link(job.record_pk, "account.move", 43, "INV/2", None, "posted", 1),)
+    store.jobs.finish(DB, [JobResult(job, Outcome.DONE, links=other)])
+    assert {link.odoo_id for link in store.links.of_record(DB, job.record_pk)} == {42, 77}
+    assert store.jobs.finish(DB, [JobResult(taken, Outcome.DONE)]) == 1
+
+
+def test_a_worker_extends_the_leases_it_holds_only(store: Store) -> None:
+    ingest_files(store, [SAMPLES / "portfolio.ndjson"])
+    enable(store, backfill_since=date(2025, 1, 1))
+    mine = store.jobs.claim("busy", limit=2, lease_seconds=-1)
+    theirs = store.jobs.claim("other", limit=1, lease_seconds=-1)
+    assert store.jobs.extend_leases("busy", [j.pk for j in mine + theirs], lease_seconds=60) == 2
+    assert store.jobs.recover_expired() == 1  # only the other worker's
+    assert store.jobs.get(theirs[0].pk).state is JobState.PENDING  # type: ignore[union-attr]
 
 
 def test_waiting_jobs_wake_when_their_time_has_not_come(store: Store) -> None:
