@@ -24,7 +24,10 @@ CODES_BY_MINOR_UNITS = {
 }
 MINOR_UNITS: dict[str, int] = {code: units for units, codes in CODES_BY_MINOR_UNITS.items() for code in codes.split()}
 
-_PLAIN_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII digits: "١٢٣" and "１２３" are not amounts
+# The largest amount odoosync takes: Odoo's external API carries amounts as JSON numbers (IEEE doubles), exact to
+# the smallest unit of a three-decimal currency below 2**53 units; a trillion keeps every amount exact.
+MAX_AMOUNT = Decimal("999999999999.999")
 
 
 def precision(currency: str) -> int:
@@ -50,22 +53,33 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError(f"must be a decimal amount, got {str(value).lower()}")
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value), value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"must be a finite decimal amount, got {value}")
-        return value
+        return _bounded(value, value)
     if isinstance(value, str):
         text = value.strip()
-        if not _PLAIN_DECIMAL.fullmatch(text):
-            raise ValueError(f'must be a decimal amount like "1250.00", got {value!r}')
+        if len(text) > 40 or not _PLAIN_DECIMAL.fullmatch(text):
+            raise ValueError(f'must be a decimal amount like "1250.00", got {_short(value)}')
         try:
-            return Decimal(text)
+            return _bounded(Decimal(text), value)
         except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
             raise ValueError(f"must be a decimal amount, got {value!r}") from exc
     if isinstance(value, float):
         raise ValueError("must be a decimal string or JSON number read exactly, not a float")
     raise ValueError(f"must be a decimal amount, got {type(value).__name__}")
+
+
+def _short(value: object) -> str:
+    shown = str(value) if isinstance(value, Decimal | int) else repr(value)
+    return shown if len(shown) <= 60 else f"{shown[:40]}… ({len(shown)} characters)"
+
+
+def _bounded(amount: Decimal, given: object) -> Decimal:
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(f"is more than odoosync takes ({MAX_AMOUNT:,}), got {_short(given)}")
+    return amount
 
 
 def check_precision(amount: Decimal, currency: str) -> Decimal:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
@@ -21,6 +22,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    StrictBool,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -85,6 +87,10 @@ def _parse_timestamp(value: object) -> datetime:
         raise ValueError(f"must be an ISO 8601 timestamp with an offset, got {value!r}")
     if parsed.tzinfo is None:
         raise ValueError(f"needs a UTC offset (e.g. +03:00), got {value!r}")
+    try:
+        parsed.astimezone(UTC)  # stored in UTC: the first and last hours of the calendar have no UTC time
+    except (OverflowError, ValueError):
+        raise ValueError(f"is out of range once in UTC, got {value!r}") from None
     return parsed
 
 
@@ -105,6 +111,25 @@ def _parse_text(value: object) -> str:
     return text
 
 
+# What the local database holds of an id or a code (records.app_id, mappings.code), the same on both backends.
+MAX_ID_LENGTH = 200
+
+
+def _parse_identifier(value: object) -> str:
+    """An id or a code: text in one normal form (NFC, so that two spellings of one id are one record), without
+    control or invisible formatting characters, at most MAX_ID_LENGTH characters."""
+    text = unicodedata.normalize("NFC", _parse_text(value))
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            raise ValueError(
+                f"must not hold control or invisible characters (U+{ord(char):04X} "
+                f"{unicodedata.name(char, 'unassigned')})"
+            )
+    if len(text) > MAX_ID_LENGTH:
+        raise ValueError(f"must be at most {MAX_ID_LENGTH} characters, got {len(text)}")
+    return text
+
+
 def parse_vat_rate(value: object) -> str:
     """A VAT rate code: `exempt`, or a percentage such as `15`, `5`, `0` (zero-rated)."""
     if isinstance(value, str) and value.strip().lower() == "exempt":
@@ -115,7 +140,7 @@ def parse_vat_rate(value: object) -> str:
         raise ValueError(f'must be a rate code such as "15", "5", "0" or "exempt", got {value!r}') from None
     if not 0 <= rate <= 100:
         raise ValueError(f"must be a percentage between 0 and 100, got {value!r}")
-    return format(rate.normalize(), "f")
+    return format(rate.normalize(), "f") if rate else "0"  # "-0", "0.0" and "0" are one rate
 
 
 Amount = Annotated[
@@ -128,6 +153,7 @@ Timestamp = Annotated[
     datetime, PlainValidator(_parse_timestamp), PlainSerializer(lambda t: t.isoformat(), return_type=str)
 ]
 Text = Annotated[str, PlainValidator(_parse_text)]
+Identifier = Annotated[str, PlainValidator(_parse_identifier)]
 VatRate = Annotated[str, PlainValidator(parse_vat_rate)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
@@ -146,7 +172,7 @@ class _Document(_Strict):
 
     record_type: ClassVar[RecordType]
 
-    id: Text
+    id: Identifier
     updated_at: Timestamp | None = None
 
     @property
@@ -184,7 +210,7 @@ class Contact(_Document):
     type: Literal["contact"]
     roles: Annotated[list[Literal["tenant", "vendor", "owner"]], Field(min_length=1)]
     name: Text
-    is_company: bool = False
+    is_company: StrictBool = False
     email: str | None = None
     phone: str | None = None
     mobile: str | None = None
@@ -192,7 +218,7 @@ class Contact(_Document):
     company_registry: str | None = None
     lang: Literal["en", "ar"] | None = None
     address: Address | None = None
-    active: bool = True
+    active: StrictBool = True
 
     @field_validator("roles")
     @classmethod
@@ -221,7 +247,7 @@ class _Transaction(_Document):
     """Fields the three money records share."""
 
     currency: Currency = "SAR"
-    owner_id: Text | None = None
+    owner_id: Identifier | None = None
     property_name: str | None = Field(default=None, alias="property")
     unit: str | None = None
 
@@ -241,14 +267,14 @@ class RentPayment(_Transaction):
 
     type: Literal["rent_payment"]
     status: Literal["pending", "approved", "rejected", "void"]
-    tenant_id: Text
+    tenant_id: Identifier
     lease_id: str | None = None
     period_start: Day
     period_end: Day
     charges: Annotated[list[Charge], Field(min_length=1)]
     amount_paid: Amount
     paid_on: Day
-    method: Text
+    method: Identifier
     reference: str | None = None
 
     @property
@@ -282,7 +308,7 @@ class RentPayment(_Transaction):
 
 
 class ExpenseLine(_Strict):
-    category: Text
+    category: Identifier
     description: str | None = None
     amount: Amount
     vat_rate: VatRate
@@ -293,7 +319,7 @@ class Expense(_Transaction):
 
     type: Literal["expense"]
     status: Literal["submitted", "verified", "rejected", "void"]
-    vendor_id: Text
+    vendor_id: Identifier
     bill_reference: str | None = None
     bill_date: Day
     due_date: Day | None = None
@@ -313,11 +339,11 @@ class Deposit(_Transaction):
     type: Literal["deposit"]
     direction: Literal["in", "out"]
     status: Literal["recorded", "void"]
-    tenant_id: Text
+    tenant_id: Identifier
     lease_id: str | None = None
     amount: Amount
     date: Day
-    method: Text
+    method: Identifier
     reference: str | None = None
 
     @property
@@ -364,6 +390,7 @@ _PYDANTIC_MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field (check the spelling; see the record format)",
     "too_short": "must not be empty",
+    "bool_type": "must be true or false (a JSON boolean)",
 }
 
 
@@ -390,6 +417,11 @@ def _problems(error: ValidationError) -> list[Problem]:
     return problems
 
 
+def _shown(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else f"{shown[:40]}…"
+
+
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -398,9 +430,11 @@ def parse_record(document: Mapping[str, Any]) -> Record:
     """Validate one app document and return its record; raise RecordInvalid listing every problem."""
     record_type = document.get("type")
     record_id = _text_or_none(document.get("id"))
-    if record_type not in MODELS:
+    if not isinstance(record_type, str) or record_type not in MODELS:
         expected = ", ".join(MODELS)
-        message = "is required" if record_type is None else f"unknown record type {record_type!r} (expected {expected})"
+        message = (
+            "is required" if record_type is None else f"unknown record type {_shown(record_type)} (expected {expected})"
+        )
         raise RecordInvalid([Problem(field="type", message=message)], _text_or_none(record_type), record_id)
     assert isinstance(record_type, str)
     model = MODELS[record_type]

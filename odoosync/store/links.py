@@ -163,7 +163,7 @@ class LinkRepository:
                         "role": link.role,
                         "odoo_model": link.odoo_model,
                         "odoo_id": link.odoo_id,
-                        "odoo_name": link.odoo_name,
+                        "odoo_name": _fits(link.odoo_name, NAME_LENGTH),
                         "company_id": link.company_id,
                         "odoo_state": link.odoo_state,
                         "synced_version": link.synced_version,
@@ -191,6 +191,13 @@ class LinkRepository:
             if taken is None:
                 fresh.append(link)
         LinkRepository.save(connection, odoo_database, fresh)
+
+
+NAME_LENGTH = 500  # links.odoo_name: a name shown to people, cut to what the column holds on both backends
+
+
+def _fits(text: str | None, length: int) -> str | None:
+    return text if text is None or len(text) <= length else text[: length - 1] + "…"
 
 
 def _link(row: Any) -> Link:
@@ -233,7 +240,7 @@ class MappingRepository:
                     company_id=mapping.company_id,
                     odoo_model=mapping.odoo_model,
                     odoo_id=mapping.odoo_id,
-                    odoo_name=mapping.odoo_name,
+                    odoo_name=_fits(mapping.odoo_name, NAME_LENGTH) or "",
                     extra=json.dumps(mapping.extra, ensure_ascii=False) if mapping.extra else None,
                     updated_at=now,
                 )

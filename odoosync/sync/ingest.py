@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import pickle
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,9 @@ CHUNK_SIZE = 1000
 MAX_PROBLEMS_KEPT = 1000
 PROGRESS_EVERY = 1000
 STDIN = "-"
+# A record is a few kilobytes; a line longer than this is an error for that line, read no further into memory.
+MAX_LINE_BYTES = 1 << 20
+TOO_LONG = b"\x00too long"  # stands for such a line between reading and decoding
 
 # (phase, lines done, lines in all when known)
 ProgressCallback = Callable[[str, int, int | None], None]
@@ -47,10 +51,19 @@ class LineProblem:
 
     def describe(self, *, with_source: bool) -> str:
         where = f"{self.source} line {self.line}" if with_source else f"line {self.line}"
-        who = " ".join(part for part in (self.record_type, self.record_id) if part)
+        who = " ".join(_printable(part) for part in (self.record_type, self.record_id) if part)
         if who:
             where += f" ({who})"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+def _printable(text: str) -> str:
+    """An id from the input as it may be shown on a terminal: invisible and control characters spelled out (an
+    RTL override would turn the line around), and not longer than a line."""
+    shown = "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") else char for char in text
+    )
+    return shown if len(shown) <= 60 else f"{shown[:57]}…"
 
 
 @dataclass
@@ -178,7 +191,18 @@ def _open_inputs(paths: Sequence[str | Path], stdin: IO[bytes] | None) -> list[t
 
 def _lines(opened: list[tuple[str, IO[bytes]]]) -> Iterator[_Line]:
     for name, stream in opened:
-        for number, raw in enumerate(stream, start=1):
+        number = 0
+        while True:
+            raw = stream.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                # Read no further into memory: skip to the line's end, and say so for this line alone.
+                while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield _Line(name, number, TOO_LONG)
+                continue
             if raw.strip():
                 yield _Line(name, number, raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw)
 
@@ -186,19 +210,53 @@ def _lines(opened: list[tuple[str, IO[bytes]]]) -> Iterator[_Line]:
 def _decode(line: _Line) -> Mapping[str, Any]:
     """The line's JSON object; numbers read as exact decimals. ValueError with a person's message."""
     if isinstance(line.content, Mapping):
+        _check_strings(line.content, "")
         return line.content
+    if line.content is TOO_LONG:
+        raise ValueError(f"is longer than {MAX_LINE_BYTES:,} bytes: not one record")
     try:
         text = line.content.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as error:
         bad = line.content[error.start]
         raise ValueError(f"is not valid UTF-8 (byte 0x{bad:02x} at column {error.start + 1})") from None
     try:
-        document = json.loads(text, parse_float=Decimal)
+        document = json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         raise ValueError(f"is not valid JSON: {error.msg} at column {error.colno}") from None
+    except RecursionError:
+        raise ValueError("is nested too deeply to be a record") from None
+    except ValueError as error:  # a duplicate key (_object), or an integer of thousands of digits
+        message = str(error)
+        raise ValueError(message if message.startswith("has ") else "has a number with too many digits") from None
     if not isinstance(document, dict):
         raise ValueError(f"must be a JSON object (one record), got {type(document).__name__}")
+    _check_strings(document, "")
     return document
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once: a second `"amount"` would silently win otherwise."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"has the key {key!r} twice")
+        found[key] = value
+    return found
+
+
+def _check_strings(value: Any, path: str) -> None:
+    """No string of a record may hold NUL (PostgreSQL refuses it) or half a surrogate pair (not UTF-8)."""
+    if isinstance(value, str):
+        if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+            where = f"{path}: " if path else ""
+            raise ValueError(f"{where}holds a NUL character or half of a surrogate pair")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key, path)
+            _check_strings(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(item, f"{path}[{index}]")
 
 
 # --- the spool between the passes ---------------------------------------------------------------------------

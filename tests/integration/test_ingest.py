@@ -16,6 +16,7 @@ from odoosync.store import Store
 from odoosync.sync import ingest as ingest_module
 from odoosync.sync.ingest import IngestReport, ingest_documents, ingest_files
 from tests.conftest import SAMPLES
+from tests.support.portfolio import rent_payments
 
 PORTFOLIO = SAMPLES / "portfolio.ndjson"
 EDITS = SAMPLES / "edits.ndjson"
@@ -197,3 +198,65 @@ def test_the_problem_list_is_capped_but_counted(store: Store, monkeypatch: pytes
     monkeypatch.setattr(ingest_module, "MAX_PROBLEMS_KEPT", 3)
     report = ingest_documents(store, ['{"type": "x"}'] * 10)
     assert (len(report.problems), report.problems_omitted, report.invalid) == (3, 7, 10)
+
+
+# --- hostile input: every line named, nothing half-stored, the same on SQLite and PostgreSQL ----------------
+
+CONTACT = '{"type":"contact","id":"%s","roles":["tenant"],"name":"x"%s}'
+DEPOSIT = (
+    '{"type":"deposit","id":"DP-H","direction":"in","status":"recorded","tenant_id":"C-1","amount":%s,'
+    '"date":"2026-01-01","method":"cash"}'
+)
+HOSTILE = [
+    (CONTACT % ("C-H1", ',"updated_at":"9999-12-31T23:59:59-12:00"'), "updated_at: is out of range once in UTC"),
+    (CONTACT % ("C-H2", ',"updated_at":"0001-01-01T00:00:00+14:00"'), "updated_at: is out of range once in UTC"),
+    (CONTACT % ("C" * 201, ""), "id: must be at most 200 characters, got 201"),
+    (CONTACT % ("C-H3\\u0000", ""), "id: holds a NUL character or half of a surrogate pair"),
+    (CONTACT % ("C-H4", ',"email":"a\\ud800@example.sa"'), "email: holds a NUL character or half of a surrogate"),
+    (CONTACT % ("C-H5\\u202e", ""), "id: must not hold control or invisible characters (U+202E"),
+    (CONTACT % ("C-H6\\u200b", ""), "id: must not hold control or invisible characters (U+200B"),
+    (CONTACT % ("C-H7", ',"is_company":"yes"'), "is_company: must be true or false"),
+    (CONTACT % ("C-H8", ',"is_company":1'), "is_company: must be true or false"),
+    (CONTACT % ("C-H9", ',"active":"false"'), "active: must be true or false"),
+    (CONTACT % ("C-H10", ',"name":"y"'), "has the key 'name' twice"),
+    ('{"type":["contact"],"id":"C-H11"}', "type: unknown record type ['contact']"),
+    ("[" * 100_000 + "]" * 100_000, "is nested too deeply to be a record"),
+    (DEPOSIT % "1e30", "amount: is more than odoosync takes (999,999,999,999.999), got 1E+30"),
+    (DEPOSIT % '"1000000000000000000000000000"', "amount: is more than odoosync takes"),
+    (DEPOSIT % "1e400", "amount: is more than odoosync takes"),
+    (DEPOSIT % ("9" * 5000), "has a number with too many digits"),
+    (DEPOSIT % '"١٢٣"', 'amount: must be a decimal amount like "1250.00"'),
+    (DEPOSIT % '"１２３"', 'amount: must be a decimal amount like "1250.00"'),
+]
+
+
+def test_hostile_lines_are_named_and_nothing_of_the_input_is_stored(store: Store, tmp_path: Path) -> None:
+    # More valid lines than a chunk of the second pass, the hostile ones last: nothing may be committed.
+    good = PORTFOLIO.read_text().splitlines() + [json.dumps(d) for d in rent_payments(1200)]
+    lines = [*good, *(line for line, _ in HOSTILE)]
+    report = ingest_files(store, [write(tmp_path, "hostile.ndjson", lines)])
+    described = [p.describe(with_source=False) for p in report.problems]
+    assert len(described) == len(HOSTILE), described
+    for (_, expected), found in zip(HOSTILE, described, strict=True):
+        assert expected in found, (expected, found)
+    assert not store.records.count_by_type()
+    skipped = ingest_files(store, [write(tmp_path, "hostile.ndjson", lines)], skip_invalid=True)
+    assert skipped.totals.new == len(good)
+
+
+def test_a_line_too_long_is_an_error_for_that_line_read_no_further(store: Store, tmp_path: Path) -> None:
+    huge = CONTACT % ("C-L1", ',"street":"' + "x" * (ingest_module.MAX_LINE_BYTES + 10) + '"')
+    lines = [PORTFOLIO.read_text().splitlines()[0], huge, CONTACT % ("C-L2", "")]
+    report = ingest_files(store, [write(tmp_path, "long.ndjson", lines)], skip_invalid=True)
+    assert [p.describe(with_source=False) for p in report.problems] == [
+        "line 2: is longer than 1,048,576 bytes: not one record"
+    ]
+    assert store.records.get(RecordType.CONTACT, "C-L2") is not None
+
+
+def test_one_id_in_two_unicode_spellings_is_one_record(store: Store) -> None:
+    composed, decomposed = "C-\u00e9", "C-e\u0301"  # é, and e + combining acute accent
+    report = ingest_documents(store, [CONTACT % (composed, ""), CONTACT % (decomposed, ',"phone":"1"')])
+    assert report.as_dict()["by_type"]["contact"]["new"] == 1
+    assert report.as_dict()["by_type"]["contact"]["updated"] == 1
+    assert store.records.get(RecordType.CONTACT, composed) is not None
