@@ -21,6 +21,7 @@ from odoosync.domain.records import (
     RentPayment,
     canonical_document,
     parse_record,
+    parse_vat_rate,
 )
 from tests.conftest import SAMPLES
 
@@ -128,7 +129,7 @@ INVALID = [
     ("contact", "email", "not-an-email", "email", "is not an email address"),
     ("contact", "address.country", "Saudi Arabia", "address.country", "ISO 3166-1 alpha-2"),
     ("contact", "address.planet", "Earth", "address.planet", "is not a known field"),
-    ("contact", "is_company", "maybe", "is_company", "valid boolean"),
+    ("contact", "is_company", "maybe", "is_company", "must be true or false"),
     # rent payment
     (
         "rent_payment",
@@ -307,3 +308,8 @@ def test_any_payment_up_to_the_total_due_is_accepted_and_above_it_refused(
         assert record.total_due == total
     over = {**base, "amount_paid": str(total + money.unit(currency))}
     assert problems_of(over)[0][0] == "amount_paid"
+
+
+def test_one_zero_rate_whatever_its_spelling() -> None:
+    assert {parse_vat_rate(v) for v in ("0", "-0", "0.0", 0, "-0.00")} == {"0"}
+    assert parse_vat_rate("15.0") == "15"
