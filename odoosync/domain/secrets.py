@@ -51,3 +51,15 @@ def redact_url(url: str) -> str:
     if parts.fragment:
         rebuilt += f"#{parts.fragment}"
     return rebuilt
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]{12,}")
+
+
+def without_secret(text: str, secret: str) -> str:
+    """The text with the secret, and any long piece of it (a server may echo a request cut short), replaced by
+    ``***``."""
+    if not secret or len(secret) < 8:
+        return text
+    text = text.replace(secret, "***")
+    return _TOKEN.sub(lambda m: "***" if m.group(0) in secret else m.group(0), text)

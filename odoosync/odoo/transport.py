@@ -12,7 +12,8 @@ import json
 import logging
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -22,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from odoosync.domain.secrets import without_secret
 from odoosync.odoo import errors
 
 log = logging.getLogger("odoosync.odoo")
@@ -203,7 +205,24 @@ class Transport:
             raise unreadable(self.endpoint, response) from None
 
     def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
+        with self.secret_kept():
+            return self._execute(model, method, ids, kwargs)
+
+    def _execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
         raise NotImplementedError
+
+    @contextmanager
+    def secret_kept(self) -> Iterator[None]:
+        """Errors without the API key: a proxy or a misconfigured server may echo the request (JSON-RPC sends the
+        key in every body) in its message, which is then printed, logged and stored with a job."""
+        try:
+            yield
+        except errors.OdooError as error:
+            error.reason = without_secret(error.reason, self._key)
+            if error.instruction:
+                error.instruction = without_secret(error.instruction, self._key)
+            error.args = (error.reason,)
+            raise
 
 
 class JsonRpcTransport(Transport):
@@ -217,6 +236,10 @@ class JsonRpcTransport(Transport):
         self.uid: int | None = None
 
     def rpc(self, service: str, method: str, *args: Any) -> Any:
+        with self.secret_kept():
+            return self._rpc(service, method, *args)
+
+    def _rpc(self, service: str, method: str, *args: Any) -> Any:
         payload = {
             "jsonrpc": "2.0",
             "method": "call",
@@ -254,7 +277,7 @@ class JsonRpcTransport(Transport):
         self.uid = int(uid)
         return self.uid
 
-    def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
+    def _execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
         if self.uid is None:
             self.authenticate()
         args: list[Any] = [] if ids is None else [ids]
@@ -306,7 +329,7 @@ class Json2Transport(Transport):
 
     protocol = "json2"
 
-    def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
+    def _execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
         body = dict(kwargs)
         if ids is not None:
             body["ids"] = ids
