@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -45,6 +46,22 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _private_file(path: Path) -> None:
+    """The SQLite file holds tenants' names, phones and VAT numbers: a folder odoosync makes is 0700 and the file
+    0600 (SQLite gives its -wal and -shm files the file's mode), whatever the umask of cron or a shell."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as error:
+        raise StoreUnavailable(
+            f"cannot create the local database {path}: {error.strerror or error}",
+            "Check that the folder is writable by this user (and not on a read-only file system), or point "
+            "database.url (or $ODOOSYNC_DATABASE_URL) elsewhere.",
+        ) from None
+
+
 def create_store_engine(url: str) -> Engine:
     """An engine for `url`, normalised so that `postgresql://` uses psycopg 3 and SQLite files can be created."""
     try:
@@ -69,7 +86,7 @@ def create_store_engine(url: str) -> Engine:
         )
     elif backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database).expanduser())
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,6 +20,8 @@ from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store, schema
 from odoosync.store.records import RecordRepository
 from odoosync.store.tables import Base
+from odoosync.sync.ingest import ingest_files
+from tests.conftest import SAMPLES
 
 TABLES = {"records", "jobs", "job_attempts", "links", "mappings", "alembic_version"}
 
@@ -224,3 +229,27 @@ def test_workers_writing_the_same_setting_at_once_never_collide(database_url: st
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_new_sqlite_database_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    """Tenants' names, phones and VAT numbers: the folder odoosync makes is 0700, the file and SQLite's -wal and
+    -shm files 0600, under cron's or a shell's 022 umask."""
+    path = tmp_path / "data" / "odoosync" / "odoosync.db"
+    previous = os.umask(0o022)
+    try:
+        with Store.open(f"sqlite:///{path}") as store:
+            ingest_files(store, [SAMPLES / "portfolio.ndjson"])
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
+            assert {"odoosync.db", "odoosync.db-wal", "odoosync.db-shm"} <= set(modes)
+    finally:
+        os.umask(previous)
+    assert set(modes.values()) == {0o600}, modes
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_database_that_cannot_be_created_says_where_and_what_to_do(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")  # (a read-only file system fails the same way, as root too)
+    with pytest.raises(StoreUnavailable, match="cannot create the local database") as caught:
+        Store.open(f"sqlite:///{blocked}/sub/odoosync.db")
+    assert "database.url" in str(caught.value)
