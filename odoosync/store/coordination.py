@@ -27,7 +27,9 @@ def one_run_at_a_time(engine: Engine, *, wait_seconds: float) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    path = Path(database).with_name(Path(database).name + ".sync.lock")
+    # Beside the real file: two names of one database (a symlink, a relative path) share one lock.
+    real = Path(database).expanduser().resolve()
+    path = real.with_name(real.name + ".sync.lock")
     with path.open("a") as handle:
         _lock(handle, wait_seconds)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from odoosync.domain.errors import StoreUnavailable
+from odoosync.domain.errors import SchemaError, StoreUnavailable
 from odoosync.domain.secrets import redact_url
 from odoosync.store import schema
 from odoosync.store.adoptions import AdoptionRepository
@@ -46,6 +47,14 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _emptied(path: Path) -> bool:
+    """A database file of 0 bytes that is not one being made right now (by this process or another, in the last
+    minute) and whose content is not in its -wal file."""
+    if not path.is_file() or path.stat().st_size:
+        return False
+    return time.time() - path.stat().st_mtime > 60 and not path.with_name(path.name + "-wal").exists()
+
+
 def _private_file(path: Path) -> None:
     """The SQLite file holds tenants' names, phones and VAT numbers: a folder odoosync makes is 0700 and the file
     0600 (SQLite gives its -wal and -shm files the file's mode), whatever the umask of cron or a shell."""
@@ -54,6 +63,13 @@ def _private_file(path: Path) -> None:
             path.parent.mkdir(parents=True, mode=0o700)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        elif _emptied(path):
+            # Not a new database: one that lost its content. Taken for an empty one, a backfill would make
+            # everything in Odoo again.
+            raise StoreUnavailable(
+                f"the local database {path} is an empty file (0 bytes): its content was lost",
+                "Restore it from a backup. If odoosync was never used with it, delete the file and run again.",
+            )
     except OSError as error:
         raise StoreUnavailable(
             f"cannot create the local database {path}: {error.strerror or error}",
@@ -127,6 +143,7 @@ class Store:
             else:
                 with engine.connect():
                     pass
+            missing = schema.missing_tables(engine)
         except DBAPIError as error:
             engine.dispose()
             reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
@@ -135,6 +152,13 @@ class Store:
                 "Check that the server is running and reachable and that database.url in the config "
                 "(or $ODOOSYNC_DATABASE_URL) is right.",
             ) from error
+        if missing:
+            engine.dispose()
+            raise SchemaError(
+                f"the local database {redact_url(url)} is damaged: its table(s) {', '.join(missing)} are missing",
+                "Restore it from a backup. odoosync does not make them again empty: without its links it would "
+                "make everything in Odoo a second time.",
+            )
         return cls(engine)
 
     def schema_revisions(self) -> tuple[str | None, str]:

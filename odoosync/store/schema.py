@@ -8,10 +8,12 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.errors import SchemaError
 from odoosync.store.failures import writing
+from odoosync.store.tables import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -49,3 +51,9 @@ def upgrade(engine: Engine) -> bool:
     with writing(engine) as connection:
         command.upgrade(_alembic_config(connection), "head")
     return True
+
+
+def missing_tables(engine: Engine) -> list[str]:
+    """Tables of the schema that are not in the database (one dropped by hand or by a broken restore)."""
+    present = set(inspect(engine).get_table_names())
+    return sorted(name for name in Base.metadata.tables if name not in present)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from odoosync.domain.errors import SchemaError, StoreUnavailable
+from odoosync.domain.errors import QueueBusy, SchemaError, StoreUnavailable
 from odoosync.domain.records import RecordType
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store, schema
@@ -253,3 +254,35 @@ def test_a_database_that_cannot_be_created_says_where_and_what_to_do(tmp_path: P
     with pytest.raises(StoreUnavailable, match="cannot create the local database") as caught:
         Store.open(f"sqlite:///{blocked}/sub/odoosync.db")
     assert "database.url" in str(caught.value)
+
+
+def test_a_database_missing_a_table_is_refused_not_taken_for_all_good(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'odoosync.db'}"
+    with Store.open(url) as store, store.engine.begin() as connection:
+        connection.execute(text("DROP TABLE links"))
+    with pytest.raises(SchemaError, match=r"is damaged: its table\(s\) links are missing") as caught:
+        Store.open(url)
+    assert "Restore it from a backup" in str(caught.value)
+
+
+def test_an_emptied_database_file_is_not_taken_for_a_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "odoosync.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        ingest_files(store, [SAMPLES / "portfolio.ndjson"])
+    path.write_bytes(b"")  # truncated by a full disk or a bad copy
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    with pytest.raises(StoreUnavailable, match=r"is an empty file \(0 bytes\)"):
+        Store.open(f"sqlite:///{path}")
+
+
+def test_two_names_of_one_database_share_the_one_run_lock(tmp_path: Path) -> None:
+    path = tmp_path / "odoosync.db"
+    (tmp_path / "alias.db").symlink_to(path)
+    first, second = Store.open(f"sqlite:///{path}"), Store.open(f"sqlite:///{tmp_path / 'alias.db'}")
+    try:
+        with first.one_run_at_a_time(wait_seconds=0), pytest.raises(QueueBusy):
+            second.one_run_at_a_time(wait_seconds=0).__enter__()
+    finally:
+        first.close()
+        second.close()
