@@ -29,7 +29,17 @@ T = TypeVar("T")
 
 # Methods that only read: safe to send again whatever happened to the first try.
 READ_METHODS = frozenset(
-    {"search", "search_read", "read", "search_count", "fields_get", "name_search", "context_get", "default_get"}
+    {
+        "search",
+        "search_read",
+        "read",
+        "search_count",
+        "fields_get",
+        "name_search",
+        "context_get",
+        "default_get",
+        "has_group",
+    }
 )
 
 

@@ -20,7 +20,7 @@ from odoosync.store import schema
 from odoosync.store.adoptions import AdoptionRepository
 from odoosync.store.coordination import CallSlots, one_run_at_a_time
 from odoosync.store.databases import DatabaseRepository
-from odoosync.store.failures import WRITE_OPTION
+from odoosync.store.failures import WRITE_OPTION, instruction_for
 from odoosync.store.jobs import JobRepository
 from odoosync.store.links import LinkRepository, MappingRepository
 from odoosync.store.records import RecordRepository
@@ -147,11 +147,16 @@ class Store:
         except DBAPIError as error:
             engine.dispose()
             reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-            raise StoreUnavailable(
-                f"cannot open the local database {redact_url(url)}: {reason}",
-                "Check that the server is running and reachable and that database.url in the config "
-                "(or $ODOOSYNC_DATABASE_URL) is right.",
-            ) from error
+            advice = instruction_for(reason)
+            if advice == instruction_for(""):
+                advice = (
+                    "Check that database.url in the config (or $ODOOSYNC_DATABASE_URL) names an SQLite file this "
+                    "user can read and write."
+                    if engine.dialect.name == "sqlite"
+                    else "Check that the server is running and reachable and that database.url in the config "
+                    "(or $ODOOSYNC_DATABASE_URL) is right."
+                )
+            raise StoreUnavailable(f"cannot open the local database {redact_url(url)}: {reason}", advice) from error
         if missing:
             engine.dispose()
             raise SchemaError(

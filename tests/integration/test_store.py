@@ -286,3 +286,12 @@ def test_two_names_of_one_database_share_the_one_run_lock(tmp_path: Path) -> Non
     finally:
         first.close()
         second.close()
+
+
+def test_a_file_that_is_not_a_database_says_so_not_check_the_server(tmp_path: Path) -> None:
+    path = tmp_path / "odoosync.db"
+    path.write_bytes(b"this is not SQLite at all, but it is long enough to have a header" * 100)
+    with pytest.raises(StoreUnavailable, match="file is not a database") as caught:
+        Store.open(f"sqlite:///{path}")
+    assert "restore it from a backup" in str(caught.value)
+    assert "server" not in str(caught.value)
