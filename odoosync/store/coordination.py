@@ -3,6 +3,7 @@ Odoo database shared by every process (advisory locks, one per slot)."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import time
 import zlib
@@ -13,8 +14,10 @@ from typing import IO
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
-from odoosync.domain.errors import QueueBusy
+from odoosync.domain.errors import QueueBusy, StoreUnavailable
+from odoosync.store.failures import reported_as_unavailable
 
 SLOT_WAIT_SECONDS = 0.02
 
@@ -61,33 +64,53 @@ class CallSlots:
     def __init__(self, engine: Engine, odoo_database: str, limit: int) -> None:
         self._limit = limit
         self._key = zlib.crc32(odoo_database.encode()) & 0x7FFFFFFF
+        self._engine = engine if engine.dialect.name == "postgresql" else None
         self._connection: Connection | None = None
-        if engine.dialect.name == "postgresql":
-            self._connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     def __call__(self) -> AbstractContextManager[object]:
-        if self._connection is None:
+        if self._engine is None:
             return nullcontext()
-        return self._slot(self._connection)
+        return self._slot()
+
+    def _session(self) -> Connection:
+        """The connection holding the locks: opened when first needed, and again after one was lost."""
+        if self._connection is None:
+            assert self._engine is not None
+            with reported_as_unavailable():
+                self._connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._connection
 
     @contextmanager
-    def _slot(self, connection: Connection) -> Iterator[object]:
+    def _slot(self) -> Iterator[object]:
         while True:
+            connection = self._session()
             for slot in range(self._limit):
-                taken = connection.execute(
-                    text("SELECT pg_try_advisory_lock(:key, :slot)"), {"key": self._key, "slot": slot}
-                ).scalar_one()
+                try:
+                    with reported_as_unavailable():
+                        taken = connection.execute(
+                            text("SELECT pg_try_advisory_lock(:key, :slot)"), {"key": self._key, "slot": slot}
+                        ).scalar_one()
+                except StoreUnavailable:
+                    self.close()  # the next call opens a new session; this one's locks died with it
+                    raise
                 if taken:
                     try:
                         yield slot
                     finally:
-                        connection.execute(
-                            text("SELECT pg_advisory_unlock(:key, :slot)"), {"key": self._key, "slot": slot}
-                        )
+                        self._release(connection, slot)
                     return
             time.sleep(SLOT_WAIT_SECONDS)
 
+    def _release(self, connection: Connection, slot: int) -> None:
+        try:
+            connection.execute(text("SELECT pg_advisory_unlock(:key, :slot)"), {"key": self._key, "slot": slot})
+        except DBAPIError:
+            # The session is gone, and PostgreSQL released its locks with it: nothing is held. A new session
+            # is opened for the next call.
+            self.close()
+
     def close(self) -> None:
         if self._connection is not None:
-            self._connection.close()
+            with contextlib.suppress(DBAPIError):
+                self._connection.close()
             self._connection = None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import uuid
+import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import create_engine, event, text, update
 
-from odoosync.domain.errors import IllegalTransition
+from odoosync.domain.errors import IllegalTransition, StoreUnavailable
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
@@ -132,3 +134,27 @@ def test_a_claim_that_fails_half_way_leaves_nothing_behind(stocked: Store) -> No
     jobs = stocked.jobs.list()
     assert {job.state for job in jobs} == {JobState.PENDING}
     assert {job.attempts for job in jobs} == {0}
+
+
+@pytest.mark.postgres
+def test_a_dropped_session_holding_call_slots_is_the_databases_failure_then_a_new_one_is_opened(
+    pg_schema_url: str,
+) -> None:
+    """The connection that holds the advisory locks is cut mid-call: releasing is no crash (the locks died with
+    the session), the next call gets a new session, and a database that refuses is `StoreUnavailable`."""
+    with Store.open(pg_schema_url) as store:
+        database = f"http://odoo.example#{uuid.uuid4().hex}"  # locks of this test alone
+        slots = store.call_slots(database, 2)
+        with slots(), store.engine.connect() as other:
+            other.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = :key"),
+                {"key": zlib.crc32(database.encode()) & 0x7FFFFFFF},
+            )
+            other.commit()
+        with slots() as slot:
+            assert slot == 0
+        store.engine.dispose()
+        broken = Store(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+        with pytest.raises(StoreUnavailable), broken.call_slots("x", 1)():
+            pass
+        slots.close()
