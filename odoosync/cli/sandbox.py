@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from odoosync.cli import render
+from odoosync.domain.errors import ConfigError
 from odoosync.sandbox import Sandbox
 from odoosync.sandbox.server import FAULTS
 
@@ -56,18 +57,24 @@ def serve(
     unknown = sorted(set(fault or ()) - set(FAULTS))
     if unknown:
         raise typer.BadParameter(f"unknown {', '.join(unknown)}; choose from {', '.join(FAULTS)}", param_hint="--fault")
-    sandbox = Sandbox(
-        version,
-        host=host,
-        port=port,
-        companies=companies,
-        fail_rate=fail_rate,
-        faults=tuple(fault or FAULTS),
-        seed_value=seed,
-        tls=tls,
-        latency_ms=latency_ms,
-        keep_alive=keep_alive,
-    )
+    try:
+        sandbox = Sandbox(
+            version,
+            host=host,
+            port=port,
+            companies=companies,
+            fail_rate=fail_rate,
+            faults=tuple(fault or FAULTS),
+            seed_value=seed,
+            tls=tls,
+            latency_ms=latency_ms,
+            keep_alive=keep_alive,
+        )
+    except OSError as error:
+        raise ConfigError(
+            f"the sandbox cannot listen on {host}:{port}: {error.strerror or error}",
+            "Choose another --port (0 picks a free one), or stop what listens on it.",
+        ) from None
     details = {
         "url": sandbox.url,
         "database": sandbox.database,

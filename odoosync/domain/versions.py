@@ -62,6 +62,10 @@ class StoredVersion:
     updated_at: datetime | None
 
 
+# The key a StoredRecord's document holds alone when the stored row could not be read as a document.
+UNREADABLE = "odoosync.unreadable"
+
+
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
     pk: int

@@ -169,7 +169,12 @@ class OdooClient:
             probe = JsonRpcTransport(endpoint, api_key, http)
             client = cls(probe, OdooVersion(0, "?"), policy)
             info = client._with_retries(lambda: _ask_version(probe), read=True)
-            version = OdooVersion.from_info(info)
+            try:
+                version = OdooVersion.from_info(info)
+            except ValueError as error:
+                raise errors.ConnectionProblem(
+                    f"{endpoint.url} did not answer as an Odoo server: {error}", NOT_ODOO
+                ) from None
             use_json2 = protocol == "json2" or (protocol == "auto" and version.has_json2)
             if protocol == "json2" and not version.has_json2:
                 raise errors.ConnectionProblem(

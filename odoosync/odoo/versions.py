@@ -38,10 +38,14 @@ class OdooVersion:
     @classmethod
     def from_info(cls, info: dict[str, object]) -> OdooVersion:
         """From common.version's answer. SaaS builds report e.g. 'saas~17.2': the major is the number after '~'."""
-        raw = (info.get("server_version_info") or [0])[0]  # type: ignore[index]
+        given = info.get("server_version_info")
+        raw = given[0] if isinstance(given, list | tuple) and given else given
         text = str(raw)
-        major = int(float(text.split("~", 1)[1])) if "~" in text else int(text)
-        return cls(major=major, label=str(info.get("server_version") or text))
+        try:
+            major = int(float(text.split("~", 1)[1])) if "~" in text else int(text)
+        except (ValueError, OverflowError):
+            raise ValueError(f"server_version_info {str(given)[:60]!r} is not an Odoo version") from None
+        return cls(major=major, label=str(info.get("server_version") or text)[:60])
 
     @property
     def supported(self) -> bool:

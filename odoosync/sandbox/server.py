@@ -105,12 +105,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         faults: FaultPlan,
         tls: ssl.SSLContext | None = None,
     ) -> None:
+        # Set before binding: a port in use makes socketserver call server_close(), which uses them.
+        self._open: set[Any] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, Handler)
         self.instance = instance
         self.faults = faults
         self.tls = tls
-        self._open: set[Any] = set()
-        self._open_lock = threading.Lock()
         # Calls being answered at once, and the most seen: what a cap on concurrent calls is checked against.
         self.think_seconds = 0.0
         self.keep_alive = True

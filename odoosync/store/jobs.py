@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.adoptions import AdoptionState
+from odoosync.domain.errors import SchemaError
 from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Outcome, transition
 from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable, writing
@@ -30,6 +31,19 @@ DEPENDENCY_RANK = {RecordType.CONTACT: 0, RecordType.EXPENSE: 1, RecordType.DEPO
 Jobs = list[Job]
 Attempts = list[Attempt]
 Pairs = list[tuple[int, int]]  # (record pk, version)
+
+
+def _state(value: str, pk: int | None = None) -> JobState:
+    """A job's state as stored; one odoosync does not know means the database was changed by hand or damaged."""
+    try:
+        return JobState(value)
+    except ValueError:
+        which = f"job {pk}" if pk is not None else "a job"
+        raise SchemaError(
+            f"the local database is damaged: {which} has the state {str(value)[:40]!r}, which odoosync does not know",
+            "Restore the database from a backup, or set the job's state back by hand to one of: "
+            + ", ".join(state.value for state in JobState),
+        ) from None
 
 
 def _now() -> datetime:
@@ -55,7 +69,7 @@ class JobRepository:
             record_type=RecordType(row.record_type),
             record_id=row.app_id,
             record_version=row.record_version,
-            state=JobState(row.state),
+            state=_state(row.state, row.pk),
             attempts=row.attempts,
             next_attempt_at=row.next_attempt_at,
             last_error=row.last_error,
@@ -248,7 +262,7 @@ class JobRepository:
             .group_by(RecordRow.type, JobRow.state)
         )
         with reported_as_unavailable(), self._engine.connect() as connection:
-            return {(RecordType(t), JobState(s)): n for t, s, n in connection.execute(query)}
+            return {(RecordType(t), _state(s)): n for t, s, n in connection.execute(query)}
 
     def latest_for_record(self, record_pk: int) -> Job | None:
         """The record's newest job (open or not)."""
@@ -353,7 +367,7 @@ class JobRepository:
         next_attempt_at: datetime | None = None,
         search_first: bool = False,
     ) -> None:
-        current = JobState(connection.execute(select(JobRow.state).where(JobRow.pk == job.pk)).scalar_one())
+        current = _state(connection.execute(select(JobRow.state).where(JobRow.pk == job.pk)).scalar_one(), job.pk)
         transition(current, target)
         now = _now()
         values: dict[str, Any] = {
@@ -472,7 +486,7 @@ class JobRepository:
                     target = JobState.DONE
                 else:
                     target = JobState.FAILED
-                transition(JobState(row.state), target)
+                transition(_state(row.state, row.pk), target)
                 if result.outcome is Outcome.RETRY:
                     due = result.retry_at or now
                 else:
@@ -539,7 +553,7 @@ class JobRepository:
         with reported_as_unavailable(), writing(self._engine) as connection:
             rows = connection.execute(select(JobRow.pk, JobRow.state).where(JobRow.pk.in_(list(pks)))).all()
             for row in rows:
-                transition(JobState(row.state), JobState.CANCELLED)  # refuses running and finished jobs
+                transition(_state(row.state, row.pk), JobState.CANCELLED)  # refuses running and finished jobs
             connection.execute(
                 update(JobRow)
                 .where(JobRow.pk.in_([r.pk for r in rows]))

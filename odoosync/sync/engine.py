@@ -36,6 +36,7 @@ from odoosync.domain.records import (
     is_eligible,
     parse_record,
 )
+from odoosync.domain.versions import UNREADABLE
 from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.store import Store
@@ -375,7 +376,20 @@ class _Pusher:
         items: dict[RecordType, list[_Item]] = defaultdict(list)
         for job in jobs:
             stored = records[job.record_pk]
-            record = parse_record(stored.document)
+            try:
+                if UNREADABLE in stored.document:
+                    raise ValueError(f"it cannot be read ({stored.document[UNREADABLE]})")
+                record = parse_record(stored.document)
+            except ValueError as error:  # RecordInvalid too: stored before a rule odoosync keeps now
+                self._results[job.pk] = JobResult(
+                    job,
+                    Outcome.FAILED,
+                    error=f"the stored copy of {job.record_type.value} {job.record_id} is not a valid record: "
+                    f"{error}\nIngest the record again from the app (a corrected version), then run: odoosync "
+                    "queue retry --failed",
+                    error_kind="input",
+                )
+                continue
             items[job.record_type].append(_Item(job, record, stored.version, links.get(job.record_pk)))
         for record_type in ORDER:
             group = items.get(record_type, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import signal
+import socket
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -87,3 +88,20 @@ def test_keep_alive_keeps_the_connection_open_as_a_proxy_in_front_of_odoo_does()
     header, carried = _connection_header(["--keep-alive"])
     assert header != "close"
     assert carried == 2
+
+
+def test_a_port_in_use_is_said_plainly() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "odoosync", "sandbox", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert result.returncode == 78
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+    assert "internal error" not in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from odoosync.domain.records import RecordType
 from odoosync.odoo import errors
@@ -225,3 +225,20 @@ def test_a_slow_batch_keeps_its_lease_so_no_other_worker_takes_it_over(tmp_path:
         assert sum(recovered) == 0
         assert report.failed == 0
         assert set(markers(sandbox).values()) == {1}
+
+
+def test_a_stored_document_that_cannot_be_read_fails_its_job_alone(
+    ready: tuple[Sandbox, Workspace, dict[str, str]],
+) -> None:
+    sandbox, workspace, env = ready
+    broken = workspace.store.records.get(RecordType.CONTACT, "C-1001")
+    assert broken is not None
+    with workspace.store.engine.begin() as connection:
+        connection.execute(text("UPDATE records SET document = '{not json' WHERE pk = :pk"), {"pk": broken.pk})
+    report = run_sync(workspace.config, workspace.store, env=env)
+    [failed] = [job for job in workspace.store.jobs.list() if job.state.value == "failed"]
+    assert failed.record_id == "C-1001"
+    assert "the stored copy of contact C-1001 is not a valid record: it cannot be read" in (failed.last_error or "")
+    assert "Ingest the record again" in (failed.last_error or "")
+    assert report.by_type["contact"].synced == 20  # the others went on
+    assert "C-1002" in markers(sandbox)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, event, text, update
 
-from odoosync.domain.errors import IllegalTransition, StoreUnavailable
+from odoosync.domain.errors import IllegalTransition, SchemaError, StoreUnavailable
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
@@ -158,3 +158,12 @@ def test_a_dropped_session_holding_call_slots_is_the_databases_failure_then_a_ne
         with pytest.raises(StoreUnavailable), broken.call_slots("x", 1)():
             pass
         slots.close()
+
+
+def test_a_job_state_odoosync_does_not_know_is_damage_said_plainly(stocked: Store) -> None:
+    enqueue_all(stocked)
+    [job] = stocked.jobs.claim("w", limit=1, lease_seconds=60)
+    with stocked.engine.begin() as connection:
+        connection.execute(text("UPDATE jobs SET state = 'garbage' WHERE pk = :pk"), {"pk": job.pk})
+    with pytest.raises(SchemaError, match=f"job {job.pk} has the state 'garbage'"):
+        stocked.jobs.list()

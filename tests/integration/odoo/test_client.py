@@ -269,3 +269,29 @@ def test_the_key_never_shows_in_reprs_or_errors() -> None:
             shown += str(error) + repr(error)
         client.close()
         assert sandbox.api_key not in shown
+
+
+class _GarbageVersion(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        body = b'{"jsonrpc": "2.0", "id": 1, "result": {"server_version_info": "garbage", "server_version": "x"}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def test_a_server_whose_version_is_not_odoos_is_not_odoo() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GarbageVersion)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}", "db", "admin")
+        with pytest.raises(errors.ConnectionProblem, match="'garbage' is not an Odoo version"):
+            OdooClient.connect(endpoint, "key", policy=FAST)
+    finally:
+        server.shutdown()
+        server.server_close()
