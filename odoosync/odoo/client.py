@@ -55,6 +55,8 @@ class RetryPolicy:
     max_seconds: float = 60.0
     initial_wait: float = 0.5
     max_wait: float = 10.0
+    # What to do once the retries are spent: a sync's jobs wait for the next run; a person at connect does not.
+    gave_up: str = TRIED
 
 
 @dataclass(frozen=True)
@@ -224,11 +226,11 @@ class OdooClient:
                     return call()
         except errors.OutcomeUnknown as error:
             if read:
-                raise errors.TransientError(error.reason, TRIED) from None
+                raise errors.TransientError(error.reason, self.policy.gave_up) from None
             raise
         except errors.TransientError as error:
             # The retries are spent: say so, rather than the first failure's "odoosync waits and retries".
-            raise errors.TransientError(error.reason, TRIED, retry_after=error.retry_after) from None
+            raise errors.TransientError(error.reason, self.policy.gave_up, retry_after=error.retry_after) from None
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     # --- operations ---

@@ -24,7 +24,13 @@ from odoosync.store import Store
 
 BILLING_GROUP = "account.group_account_invoice"
 # A person is waiting on connect and test: retry a little, then say what is wrong.
-INTERACTIVE = RetryPolicy(attempts=2, max_seconds=10, initial_wait=0.5, max_wait=2)
+INTERACTIVE = RetryPolicy(
+    attempts=2,
+    max_seconds=10,
+    initial_wait=0.5,
+    max_wait=2,
+    gave_up="Check that Odoo is up and reachable at that address (odoo.url), then run the command again.",
+)
 KEY_FILE_NAME = "odoo-api-key"
 CONNECTION_KEYS = (
     "odoo.url",

@@ -126,6 +126,7 @@ def test_connect_failures_say_what_is_wrong(sandbox: Server, changes: dict[str, 
     assert exit_code == code
     assert fragment in err
     assert "Traceback" not in err
+    assert "jobs" not in err  # connect has none: its advice is for the person running it
     assert not load_config().exists  # nothing saved
 
 
