@@ -11,6 +11,7 @@ import itertools
 import json
 import logging
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,6 +55,9 @@ ODOO_ERRORS: dict[str, type[errors.OdooError]] = {
 }
 
 
+DEADLINE_FACTOR = 4
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """Where Odoo is and how to talk to it; the API key is held by the transport, never here."""
@@ -63,6 +67,12 @@ class Endpoint:
     login: str
     verify_tls: bool | Path = True
     timeout_seconds: float = 30.0
+
+    @property
+    def deadline_seconds(self) -> float:
+        """How long one call may take in all: the timeout bounds each wait for a byte, so a server that trickles
+        its answer would hold a call for ever without this."""
+        return self.timeout_seconds * DEADLINE_FACTOR
 
 
 def _verify(setting: bool | Path) -> bool | ssl.SSLContext:
@@ -177,11 +187,34 @@ class Transport:
     def _post(self, path: str, payload: Any, headers: dict[str, str] | None = None) -> httpx.Response:
         self.calls += 1
         started = time.perf_counter()
+        http = self.http
+        overdue = threading.Event()
+
+        def give_up() -> None:
+            overdue.set()
+            http.close()  # the waiting read fails at once; the next call gets a new client
+
+        deadline = threading.Timer(self.endpoint.deadline_seconds, give_up)
+        deadline.daemon = True
+        deadline.start()
         try:
-            response = self.http.post(path, content=encode_json(payload), headers={**JSON_HEADERS, **(headers or {})})
-        except httpx.TransportError as error:
+            response = http.post(path, content=encode_json(payload), headers={**JSON_HEADERS, **(headers or {})})
+        except (httpx.TransportError, RuntimeError) as error:
+            if overdue.is_set():
+                self.http = http_client(self.endpoint)
+                raise errors.OutcomeUnknown(
+                    f"the call to {self.endpoint.url} took more than {self.endpoint.deadline_seconds:.0f} s in all "
+                    "(the server answers too slowly): it may or may not have been done",
+                    "odoosync looks for the record in Odoo before trying again.",
+                ) from None
+            if isinstance(error, RuntimeError):
+                raise
             sent = not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
             raise _connection_failure(error, self.endpoint, sent=sent) from None
+        finally:
+            deadline.cancel()
+        if overdue.is_set():  # the answer came as the deadline struck: the client is closed all the same
+            self.http = http_client(self.endpoint)
         log.debug("POST %s → %s in %.0f ms", path, response.status_code, (time.perf_counter() - started) * 1000)
         if response.status_code in {429, 503}:
             # Refused before any work was done: safe to send again, after Retry-After when given.

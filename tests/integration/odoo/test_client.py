@@ -295,3 +295,36 @@ def test_a_server_whose_version_is_not_odoos_is_not_odoo() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    """Answers a byte at a time, each well within the read timeout: only a deadline for the whole call ends it."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        try:
+            for byte in answer:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            return
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def test_a_server_that_trickles_its_answer_is_given_up_on_at_the_calls_deadline() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}", "db", "admin", timeout_seconds=0.5)
+        started = time.monotonic()
+        with pytest.raises(errors.TransientError, match=r"took more than 2 s in all"):
+            OdooClient.connect(endpoint, "key", policy=RetryPolicy(attempts=1, max_seconds=5))
+        assert time.monotonic() - started < 4  # the whole answer would take 7 s
+    finally:
+        server.shutdown()
+        server.server_close()
