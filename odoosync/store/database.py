@@ -144,9 +144,12 @@ class Store:
                 with engine.connect():
                     pass
             missing = schema.missing_tables(engine)
-        except DBAPIError as error:
+        except (DBAPIError, UnicodeDecodeError) as error:
             engine.dispose()
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+            if isinstance(error, UnicodeDecodeError):  # text from corrupt pages
+                reason = f"database disk image is malformed (unreadable text: {error.reason})"
+            else:
+                reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
             advice = instruction_for(reason)
             if advice == instruction_for(""):
                 advice = (
