@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from odoosync.domain.errors import SchemaError, StoreUnavailable
-from odoosync.domain.secrets import redact_url
+from odoosync.domain.secrets import redact_url, url_has_secret
 from odoosync.store import schema
 from odoosync.store.adoptions import AdoptionRepository
 from odoosync.store.coordination import CallSlots, one_run_at_a_time
@@ -81,12 +81,18 @@ def _private_file(path: Path) -> None:
 def create_store_engine(url: str) -> Engine:
     """An engine for `url`, normalised so that `postgresql://` uses psycopg 3 and SQLite files can be created."""
     try:
-        parsed = make_url(url)
-    except ArgumentError:
+        return _engine_for(url)
+    except (ArgumentError, ValueError) as error:  # a port that is not a number, a malformed SQLite URL…
+        # SQLAlchemy's message may repeat the URL, password and all: shown only for a URL without one.
+        detail = "" if url_has_secret(url) or "@" in url else f" ({str(error).splitlines()[0][:120]})"
         raise StoreUnavailable(
-            f"database.url is not a database URL: {redact_url(url)}",
+            f"database.url is not a database URL: {redact_url(url)}{detail}",
             "Use sqlite:////path/to/odoosync.db or postgresql://user@host:5432/dbname.",
         ) from None
+
+
+def _engine_for(url: str) -> Engine:
+    parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "postgresql":
         if parsed.drivername in {"postgresql", "postgres"}:

@@ -295,3 +295,10 @@ def test_a_file_that_is_not_a_database_says_so_not_check_the_server(tmp_path: Pa
         Store.open(f"sqlite:///{path}")
     assert "restore it from a backup" in str(caught.value)
     assert "server" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["postgresql://a:secret-pw@host:notaport/db", "postgresql://[::1", "sqlite://relative"])
+def test_a_malformed_database_url_is_said_plainly_without_its_password(url: str) -> None:
+    with pytest.raises(StoreUnavailable, match="database.url is not a database URL") as caught:
+        Store.open(url)
+    assert "secret-pw" not in str(caught.value)
