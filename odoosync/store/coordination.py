@@ -91,7 +91,7 @@ class CallSlots:
                             text("SELECT pg_try_advisory_lock(:key, :slot)"), {"key": self._key, "slot": slot}
                         ).scalar_one()
                 except StoreUnavailable:
-                    self.close()  # the next call opens a new session; this one's locks died with it
+                    self._forget()  # the next call opens a new session; this one's locks died with it
                     raise
                 if taken:
                     try:
@@ -107,10 +107,22 @@ class CallSlots:
         except DBAPIError:
             # The session is gone, and PostgreSQL released its locks with it: nothing is held. A new session
             # is opened for the next call.
-            self.close()
+            self._forget()
+
+    def _forget(self) -> None:
+        """Drop a session that failed: its driver connection closed, not handed back to the pool."""
+        if self._connection is not None:
+            with contextlib.suppress(DBAPIError):
+                self._connection.invalidate()
+            with contextlib.suppress(DBAPIError):
+                self._connection.close()
+            self._connection = None
 
     def close(self) -> None:
         if self._connection is not None:
-            with contextlib.suppress(DBAPIError):
+            try:
                 self._connection.close()
+            except DBAPIError:
+                with contextlib.suppress(DBAPIError):
+                    self._connection.invalidate()  # closes the driver's connection, whatever state it is in
             self._connection = None

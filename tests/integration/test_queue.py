@@ -153,11 +153,10 @@ def test_a_dropped_session_holding_call_slots_is_the_databases_failure_then_a_ne
             other.commit()
         with slots() as slot:
             assert slot == 0
-        store.engine.dispose()
-        broken = Store(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
-        with pytest.raises(StoreUnavailable), broken.call_slots("x", 1)():
-            pass
         slots.close()
+    broken = Store(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    with broken, pytest.raises(StoreUnavailable), broken.call_slots("x", 1)():
+        pass
 
 
 def test_a_job_state_odoosync_does_not_know_is_damage_said_plainly(stocked: Store) -> None:

@@ -299,6 +299,6 @@ def test_a_file_that_is_not_a_database_says_so_not_check_the_server(tmp_path: Pa
 
 @pytest.mark.parametrize("url", ["postgresql://a:secret-pw@host:notaport/db", "postgresql://[::1", "sqlite://relative"])
 def test_a_malformed_database_url_is_said_plainly_without_its_password(url: str) -> None:
-    with pytest.raises(StoreUnavailable, match="database.url is not a database URL") as caught:
+    with pytest.raises(StoreUnavailable, match=r"database\.url is not a database URL") as caught:
         Store.open(url)
     assert "secret-pw" not in str(caught.value)
