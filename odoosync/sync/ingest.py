@@ -33,6 +33,8 @@ STDIN = "-"
 # A record is a few kilobytes; a line longer than this is an error for that line, read no further into memory.
 MAX_LINE_BYTES = 1 << 20
 TOO_LONG = b"\x00too long"  # stands for such a line between reading and decoding
+MAX_SKIPPED_BYTES = 1 << 30  # a line past this has no end worth waiting for: the rest of its input is not read
+ENDLESS = b"\x00endless"
 
 # (phase, lines done, lines in all when known)
 ProgressCallback = Callable[[str, int, int | None], None]
@@ -198,11 +200,18 @@ def _lines(opened: list[tuple[str, IO[bytes]]]) -> Iterator[_Line]:
                 break
             number += 1
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                # Read no further into memory: skip to the line's end, and say so for this line alone.
+                # Read no further into memory: skip to the line's end, and say so for this line alone; a line
+                # that never ends (/dev/zero) ends the reading of its input.
+                skipped = len(raw)
                 while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
-                    pass
-                yield _Line(name, number, TOO_LONG)
-                continue
+                    skipped += len(rest)
+                    if skipped > MAX_SKIPPED_BYTES:
+                        yield _Line(name, number, ENDLESS)
+                        break
+                else:
+                    yield _Line(name, number, TOO_LONG)
+                    continue
+                break
             if raw.strip():
                 yield _Line(name, number, raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw)
 
@@ -214,6 +223,10 @@ def _decode(line: _Line) -> Mapping[str, Any]:
         return line.content
     if line.content is TOO_LONG:
         raise ValueError(f"is longer than {MAX_LINE_BYTES:,} bytes: not one record")
+    if line.content is ENDLESS:
+        raise ValueError(
+            f"goes on past {MAX_SKIPPED_BYTES:,} bytes without an end: the rest of {line.source} was not read"
+        )
     try:
         text = line.content.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as error:

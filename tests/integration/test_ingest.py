@@ -260,3 +260,14 @@ def test_one_id_in_two_unicode_spellings_is_one_record(store: Store) -> None:
     assert report.as_dict()["by_type"]["contact"]["new"] == 1
     assert report.as_dict()["by_type"]["contact"]["updated"] == 1
     assert store.records.get(RecordType.CONTACT, composed) is not None
+
+
+def test_a_line_without_end_ends_the_reading_of_its_input(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ingest /dev/zero`: one line that never ends. Past the limit it is an error, and the reading stops."""
+    monkeypatch.setattr(ingest_module, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(ingest_module, "MAX_SKIPPED_BYTES", 5 << 20)
+    endless = io.BytesIO(b"\x00" * (8 << 20))  # longer than the limit: as far as odoosync reads, no end
+    report = ingest_module.ingest_files(store, ["-"], stdin=endless, skip_invalid=True)
+    [problem] = [p.describe(with_source=False) for p in report.problems]
+    assert "without an end: the rest of <stdin> was not read" in problem
+    assert endless.tell() < 7 << 20  # it stopped reading
