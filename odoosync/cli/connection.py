@@ -28,6 +28,15 @@ def connect_command(
     protocol: Annotated[
         str | None, typer.Option(help="auto (JSON-2 from Odoo 19), jsonrpc or json2.", metavar="PROTOCOL")
     ] = None,
+    same_database: Annotated[
+        bool | None,
+        typer.Option(
+            "--same-database/--other-database",
+            help="Say whether this is the Odoo database odoosync kept links for under another address, when it "
+            "cannot tell by itself (a key without administrator rights, the old address gone).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Test the connection to Odoo, then save it and pre-fill the default company and sale journal.
@@ -57,6 +66,7 @@ def connect_command(
         login=login,
         key=KeySource(env=api_key_env, file=api_key_file, typed=typed),
         protocol=protocol,  # type: ignore[arg-type]
+        same_database=same_database,
     )
     if as_json:
         render.print_json(report.as_dict())

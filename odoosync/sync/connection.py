@@ -246,15 +246,18 @@ def connect(
     key: KeySource,
     protocol: Protocol | None = None,
     env: Mapping[str, str] | None = None,
+    same_database: bool | None = None,
 ) -> ConnectionReport:
-    """Test the connection end to end; when it works, save it and pre-fill the default company and journal."""
+    """Test the connection end to end; when it works, save it and pre-fill the default company and journal.
+    `same_database`: the person's word, when odoosync cannot tell, on whether links kept under another address
+    are this database's."""
     environ = os.environ if env is None else env
     secret, key_source, key_updates = _candidate_key(config, key, environ)
     endpoint = Endpoint(url.rstrip("/"), database, login, config.tls_verify, config.odoo.timeout_seconds)
     with OdooClient.connect(endpoint, secret, protocol=protocol or config.odoo.protocol, policy=INTERACTIVE) as client:
         report = _check(client, endpoint, key_source)
         identity = client.database_identity()
-    carried_from, carried_rows = _carry_over(config, endpoint, identity, secret)
+    carried_from, carried_rows = _carry_over(config, endpoint, identity, secret, same_database)
     report = replace(report, carried_from=carried_from, carried_rows=carried_rows)
     updates: dict[str, object] = {"odoo.url": endpoint.url, "odoo.database": database, "odoo.login": login}
     if protocol:
@@ -285,7 +288,9 @@ def connect(
     return replace(report, saved_to=config.path)
 
 
-def _carry_over(config: Config, endpoint: Endpoint, identity: str | None, secret: str) -> tuple[str | None, int]:
+def _carry_over(
+    config: Config, endpoint: Endpoint, identity: str | None, secret: str, told: bool | None
+) -> tuple[str | None, int]:
     """Links, mappings and adoptions are kept per Odoo database under the address it was reached by. When the same
     database (same name, same `database.uuid`) is now reached by another address (`localhost` for `127.0.0.1`,
     https for http, an explicit port), they are carried over to the new one, so that nothing is made twice; when
@@ -299,20 +304,24 @@ def _carry_over(config: Config, endpoint: Endpoint, identity: str | None, secret
         for key in sorted(k for k in used if k != new and k.rpartition("#")[2] == endpoint.database):
             url = key.rpartition("#")[0]
             theirs = known.get(key) or _identity_at(url, endpoint, secret, config)
-            if identity and theirs == identity:
+            if identity and theirs:
+                if theirs == identity:
+                    same.append(key)
+            elif told is True:
                 same.append(key)
-            elif not (identity and theirs):
+            elif told is None:
                 raise ConfigError(
                     f"odoosync keeps {used[key]} link(s) and mapping(s) for the Odoo database {endpoint.database!r} "
                     f"at {url}, and cannot tell whether {endpoint.url} is the same database (reading its identity, "
-                    "database.uuid, needs an Odoo administrator)",
-                    f"If it is the same database, connect once with a key of an Odoo administrator (or with --url "
-                    f"{url}); if it is another one, give it another database name. Nothing was saved.",
+                    "database.uuid, needs an Odoo administrator, and the old address must still answer)",
+                    "Run connect again with --same-database if it is that database reached another way (its links "
+                    "move to the new address), or --other-database if it is another one (they stay where they are). "
+                    "Nothing was saved.",
                 )
-        if same and new in used:
+        if len(same) > 1 or (same and new in used):
+            addresses = ", ".join(k.rpartition("#")[0] for k in [*same, *([new] if new in used else [])])
             raise ConfigError(
-                f"odoosync keeps links for this Odoo database under two addresses, {endpoint.url} and "
-                f"{same[0].rpartition('#')[0]}",
+                f"odoosync keeps links for this Odoo database under more than one address: {addresses}",
                 f"Connect with --url {same[0].rpartition('#')[0]}, the address of the older links. Nothing was saved.",
             )
         if identity:

@@ -18,9 +18,9 @@ from tests.support.workspace import odoosync, prepare
 CONTACTS = [d for d in sample_documents() if d["type"] == "contact"][:5]
 
 
-def reconnect(env: dict[str, str], sandbox: Sandbox, url: str, login: str) -> tuple[int, str, str]:
+def reconnect(env: dict[str, str], sandbox: Sandbox, url: str, login: str, *flags: str) -> tuple[int, str, str]:
     done = odoosync(
-        env, "connect", "--url", url, "--database", sandbox.database, "--login", login, "--json", check=False
+        env, "connect", "--url", url, "--database", sandbox.database, "--login", login, "--json", *flags, check=False
     )
     return done.returncode, done.stdout, done.stderr
 
@@ -66,3 +66,14 @@ def test_when_it_cannot_tell_connect_refuses_and_saves_nothing(tmp_path: Path) -
         # The same address as before needs no identity.
         code, _, err = reconnect(env, sandbox, sandbox.url, "clerk@example.sa")
         assert code == 0, err
+        # The person says: another database (the links stay), or the same one (they move).
+        other = sandbox.url.replace("127.0.0.1", "localhost")
+        code, out, err = reconnect(env, sandbox, other, "clerk@example.sa", "--other-database")
+        assert code == 0, err
+        assert json.loads(out)["carried_over"] is None
+        code, out, err = reconnect(env, sandbox, sandbox.url, "clerk@example.sa", "--same-database")
+        assert code == 0, err
+        assert json.loads(out)["carried_over"] is None  # links under this address, none elsewhere to tell apart
+        code, out, err = reconnect(env, sandbox, other, "clerk@example.sa", "--same-database")
+        assert code == 0, err
+        assert json.loads(out)["carried_over"]["from_url"] == sandbox.url
