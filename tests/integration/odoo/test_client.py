@@ -6,6 +6,7 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,18 @@ def test_an_untrusted_certificate_and_a_trusted_one() -> None:
             assert client.whoami().uid == 2
 
 
+@contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local HTTP server answering with `handler`, for servers that are not Odoo or misbehave; its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 class _NotOdoo(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = b"<html><body>Welcome to nginx!</body></html>"
@@ -165,16 +178,8 @@ class _NotOdoo(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_server_that_is_not_odoo() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotOdoo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}", "db", "admin")
-        with pytest.raises(errors.ConnectionProblem, match="did not answer as an Odoo server"):
-            OdooClient.connect(endpoint, "key", policy=FAST)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_NotOdoo) as url, pytest.raises(errors.ConnectionProblem, match="did not answer as an Odoo server"):
+        OdooClient.connect(Endpoint(url, "db", "admin"), "key", policy=FAST)
 
 
 # --- retries ---
@@ -285,16 +290,8 @@ class _GarbageVersion(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_server_whose_version_is_not_odoos_is_not_odoo() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GarbageVersion)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}", "db", "admin")
-        with pytest.raises(errors.ConnectionProblem, match="'garbage' is not an Odoo version"):
-            OdooClient.connect(endpoint, "key", policy=FAST)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_GarbageVersion) as url, pytest.raises(errors.ConnectionProblem, match="'garbage' is not an Odoo"):
+        OdooClient.connect(Endpoint(url, "db", "admin"), "key", policy=FAST)
 
 
 class _Trickle(http.server.BaseHTTPRequestHandler):
@@ -316,15 +313,9 @@ class _Trickle(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_server_that_trickles_its_answer_is_given_up_on_at_the_calls_deadline() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        endpoint = Endpoint(f"http://127.0.0.1:{server.server_address[1]}", "db", "admin", timeout_seconds=0.5)
+    with serving(_Trickle) as url:
+        endpoint = Endpoint(url, "db", "admin", timeout_seconds=0.5)
         started = time.monotonic()
         with pytest.raises(errors.TransientError, match=r"took more than 2 s in all"):
             OdooClient.connect(endpoint, "key", policy=RetryPolicy(attempts=1, max_seconds=5))
         assert time.monotonic() - started < 4  # the whole answer would take 7 s
-    finally:
-        server.shutdown()
-        server.server_close()
