@@ -624,7 +624,7 @@ def _parse_text(key: str, text: str) -> object:
 
 
 def parse_setting(key: str, text: str) -> object:
-    """Parse a text given for a dotted schema key (``odoosync config set KEY VALUE``) into its type.
+    """Parse a text given for a dotted schema key (as an environment variable gives it) into its type.
 
     Only the type is checked here; ranges and allowed values are checked when the value is saved.
     """
@@ -694,7 +694,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             raise ConfigError(
                 f"config file not found: {config_path}",
                 f"Check the path given with --config or ${CONFIG_ENV_VAR}, or create the file "
-                "(copy config.example.toml, or run odoosync config set).",
+                "(copy config.example.toml; odoosync connect writes one).",
             ) from None
         exists = False
     else:

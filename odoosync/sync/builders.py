@@ -221,11 +221,18 @@ def _map_flag(facts: OdooFacts, company: int) -> str:
 def _tax(facts: OdooFacts, kind: MappingKind, rate: str, company: int, record: str) -> int:
     tax = _mapped(facts, kind, rate, company, record)
     if tax is None:
-        use, option = ("sale", "--sale-tax") if kind is MappingKind.VAT_SALE else ("purchase", "--purchase-tax")
+        flag = _map_flag(facts, company)
+        use, fix = (
+            ("sale", f'Run: odoosync map set vat "{rate}" --sale-tax TAX{flag}, then odoosync queue retry --failed')
+            if kind is MappingKind.VAT_SALE
+            else (
+                "purchase",
+                f'Run: odoosync map set vat "{rate}" --purchase-tax TAX{flag}, then odoosync queue retry --failed',
+            )
+        )
         raise MissingSetup(
             f'VAT rate "{rate}" has no {use} tax mapping (company {_company_name(facts, company)}), needed by {record}',
-            f'Run: odoosync map set vat "{rate}" {option} TAX{_map_flag(facts, company)}, '
-            "then odoosync queue retry --failed",
+            fix,
         )
     return tax
 

@@ -234,13 +234,17 @@ def _owners(config: Config, store: Store) -> list[Finding]:
     missing = [owner.id for owner in list_owners(config, store) if getattr(owner, attribute) is None]
     if not missing:
         return [Finding("owners", OK, f"every owner is mapped ({separation})")]
-    option = "--company COMPANY" if attribute == "company" else "--analytic ACCOUNT (or --create)"
+    fix = (
+        f"Run: odoosync owners map {missing[0]} --company COMPANY"
+        if attribute == "company"
+        else f"Run: odoosync owners map {missing[0]} --analytic ACCOUNT (or --create)"
+    )
     return [
         Finding(
             "owners",
             PROBLEM,
             f"{len(missing)} owner(s) without a {attribute} mapping ({separation}): {', '.join(missing[:8])}",
-            f"Run: odoosync owners map {missing[0]} {option}",
+            fix,
         )
     ]
 

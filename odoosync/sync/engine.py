@@ -938,7 +938,7 @@ class _Pusher:
             self._fail(
                 item,
                 f"{item.record.id} {change} after {what} {name} was posted; odoosync does not modify posted "
-                "documents.\nEither correct it in Odoo (then odoosync queue cancel the job), or set "
+                "documents.\nEither correct it in Odoo (then cancel the job: odoosync queue cancel JOB), or set "
                 "on_posted_change = credit_note and retry: odoosync defaults set --on-posted-change credit_note, "
                 "then odoosync queue retry --failed",
                 "posted",

@@ -41,12 +41,20 @@ def matching_rows(rows: list[dict[str, Any]], reference: str, code_field: str | 
     return []
 
 
+# The command that sets each default, written out so that a test can check it against the CLI.
+SET_DEFAULT = {
+    "company": "Run: odoosync defaults set --company … (see odoosync defaults show for candidates).",
+    "sale journal": "Run: odoosync defaults set --sale-journal … (see odoosync defaults show for candidates).",
+    "rent product": "Run: odoosync defaults set --rent-product … (see odoosync defaults show for candidates).",
+}
+
+
 def _pick(rows: list[dict[str, Any]], reference: str, what: str, code_field: str | None = None) -> dict[str, Any]:
     found = matching_rows(rows, reference, code_field)
     if len(found) != 1:
         raise ConfigError(
             f"the default {what} {reference!r} {'is ambiguous' if found else 'is not in Odoo any more'}",
-            f"Run: odoosync defaults set --{what.replace(' ', '-')} … (see odoosync defaults show for candidates).",
+            SET_DEFAULT[what],
         )
     return found[0]
 

@@ -534,7 +534,7 @@ class _Planner:
                 "posted",
                 f"{item.record.id} {change} after {what} {planned.odoo_name} was posted; odoosync does not modify "
                 "posted documents",
-                "Either correct it in Odoo (then odoosync queue cancel the job), or set on_posted_change = "
+                "Either correct it in Odoo (then cancel the job: odoosync queue cancel JOB), or set on_posted_change = "
                 "credit_note: odoosync defaults set --on-posted-change credit_note",
             )
             return None

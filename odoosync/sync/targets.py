@@ -121,15 +121,16 @@ def _mapping_problem(
     return None
 
 
+# What maps each kind again, written out so that a test can check every command against the CLI.
+FIXES = {
+    MappingKind.OWNER_COMPANY: "Run: odoosync owners map {code} --company …",
+    MappingKind.OWNER_ANALYTIC: "Run: odoosync owners map {code} --analytic …",
+    MappingKind.CATEGORY: 'Run: odoosync map set category "{code}" --account … (odoosync map suggest proposes one)',
+    MappingKind.METHOD: 'Run: odoosync map set method "{code}" --journal … (odoosync map suggest proposes one)',
+    MappingKind.VAT_SALE: 'Run: odoosync map set vat "{code}" --sale-tax … (odoosync map suggest proposes one)',
+    MappingKind.VAT_PURCHASE: 'Run: odoosync map set vat "{code}" --purchase-tax … (odoosync map suggest proposes one)',
+}
+
+
 def _fix(mapping: Mapping) -> str:
-    if mapping.kind in (MappingKind.OWNER_COMPANY, MappingKind.OWNER_ANALYTIC):
-        option = "--company" if mapping.kind == MappingKind.OWNER_COMPANY else "--analytic"
-        return f"Run: odoosync owners map {mapping.code} {option} …"
-    kind = "vat" if mapping.kind in (MappingKind.VAT_SALE, MappingKind.VAT_PURCHASE) else mapping.kind
-    option = {
-        MappingKind.CATEGORY: "--account",
-        MappingKind.METHOD: "--journal",
-        MappingKind.VAT_SALE: "--sale-tax",
-        MappingKind.VAT_PURCHASE: "--purchase-tax",
-    }.get(MappingKind(mapping.kind), "…")
-    return f'Run: odoosync map set {kind} "{mapping.code}" {option} … (odoosync map suggest proposes one)'
+    return FIXES[MappingKind(mapping.kind)].format(code=mapping.code)

@@ -207,9 +207,9 @@ def test_a_change_after_posting_fails_by_default_and_touches_nothing(tmp_path: P
         failed = {f["id"]: f["error"] for f in report["failures"]}
         assert failed[changed] == (
             f"{changed} changed after invoice {invoice['name']} was posted; odoosync does not modify posted "
-            "documents.\nEither correct it in Odoo (then odoosync queue cancel the job), or set on_posted_change = "
-            "credit_note and retry: odoosync defaults set --on-posted-change credit_note, then odoosync queue retry "
-            "--failed"
+            "documents.\nEither correct it in Odoo (then cancel the job: odoosync queue cancel JOB), or set "
+            "on_posted_change = credit_note and retry: odoosync defaults set --on-posted-change credit_note, then "
+            "odoosync queue retry --failed"
         )
         assert failed[withdrawn].startswith(f"{withdrawn} was withdrawn in the app (void) after bill ")
         [now] = rows(server, "account.move", [("id", "=", invoice["id"])], ["amount_total"])
