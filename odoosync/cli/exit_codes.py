@@ -10,7 +10,9 @@ from odoosync.domain.errors import (
     IllegalTransition,
     InputError,
     InvalidChoice,
+    InvalidInput,
     NotFound,
+    OdooNotReady,
     OdoosyncError,
     QueueBusy,
     SchemaError,
@@ -27,9 +29,10 @@ class ExitCode(IntEnum):
     JOBS_FAILED = 4  # sync ran, but some jobs failed and need a person (odoosync queue list --state failed)
     UNHEALTHY = 5  # health or doctor found a problem: failed jobs, an overdue queue, a broken mapping…
     DRIFT = 6  # reconcile found Odoo differing from what odoosync pushed (a nightly check)
+    WRONG_STATE = 7  # the job named is not in a state that allows it (retrying a job that is done)
     INVALID_INPUT = 65  # EX_DATAERR: the input has invalid records; nothing was stored
     NO_INPUT = 66  # EX_NOINPUT: an input file cannot be read
-    UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database or Odoo cannot be reached or used
+    UNAVAILABLE = 69  # EX_UNAVAILABLE: the local database or Odoo cannot be reached or used, or Odoo is not set up
     TEMPORARY = 75  # EX_TEMPFAIL: Odoo is unreachable or overloaded for now; try again later
     NO_PERMISSION = 77  # EX_NOPERM: Odoo refused the login/key, or the user lacks rights
     CONFIG = 78  # EX_CONFIG: the configuration is invalid or unsafe
@@ -40,13 +43,15 @@ def exit_code_for(error: OdoosyncError) -> ExitCode:
     # Most specific first: EmptyInput is an InputError.
     table: list[tuple[type[OdoosyncError], ExitCode]] = [
         (EmptyInput, ExitCode.INVALID_INPUT),
+        (InvalidInput, ExitCode.INVALID_INPUT),
         (InputError, ExitCode.NO_INPUT),
         (ConfigError, ExitCode.CONFIG),
         (StoreUnavailable, ExitCode.UNAVAILABLE),
         (SchemaError, ExitCode.UNAVAILABLE),
         (NotFound, ExitCode.NOT_FOUND),
-        (IllegalTransition, ExitCode.ERROR),
+        (IllegalTransition, ExitCode.WRONG_STATE),
         (InvalidChoice, ExitCode.USAGE),
+        (OdooNotReady, ExitCode.UNAVAILABLE),
         (odoo_errors.AuthError, ExitCode.NO_PERMISSION),
         (odoo_errors.AccessError, ExitCode.NO_PERMISSION),
         (odoo_errors.TransientError, ExitCode.TEMPORARY),

@@ -45,8 +45,18 @@ class InvalidChoice(OdoosyncError):
     """A value given by a person names nothing usable, or several things; the instruction lists candidates."""
 
 
+class InvalidInput(OdoosyncError):
+    """An input file was read, but what it holds is not valid (a mapping plan that is not TOML, a line without
+    a kind)."""
+
+
+class OdooNotReady(OdoosyncError):
+    """Odoo is not set up as odoosync needs: something is missing there (a Rent product, the Arabic language, a
+    journal's payment method) or there more than once. Someone sets it up in Odoo, or chooses."""
+
+
 class IllegalTransition(OdoosyncError):
-    """A job was asked to move between two states the design does not connect."""
+    """A job was asked to move between two states the design does not connect (retrying a job that is done)."""
 
 
 class QueueBusy(OdoosyncError):

@@ -22,7 +22,7 @@ import tomli_w
 from rapidfuzz import fuzz
 
 from odoosync.config import Config
-from odoosync.domain.errors import InvalidChoice
+from odoosync.domain.errors import ConfigError, InputError, InvalidInput
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.domain.records import vat_percent
 from odoosync.odoo.client import OdooClient
@@ -319,7 +319,7 @@ def suggest(
         by_company = config.defaults.owner_separation == "by_company"
         reference = company or config.defaults.company
         if not reference:
-            raise InvalidChoice("no company to suggest for", "Add --company, or: odoosync defaults set --company …")
+            raise ConfigError("no company to suggest for", "Add --company, or: odoosync defaults set --company …")
         target_company = company_target(client, reference)
         kept_under = target_company.id if by_company else ANY_COMPANY
         unmapped = list_codes(
@@ -365,15 +365,15 @@ def read_plan(path: Path) -> list[dict[str, Any]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidChoice(f"no plan file at {path}", "Write one with: odoosync map suggest --out plan.toml") from None
+        raise InputError(f"no plan file at {path}", "Write one with: odoosync map suggest --out plan.toml") from None
     except tomllib.TOMLDecodeError as error:
-        raise InvalidChoice(f"the plan {path} is not valid TOML: {error}", "Fix it, or suggest again.") from None
+        raise InvalidInput(f"the plan {path} is not valid TOML: {error}", "Fix it, or suggest again.") from None
     entries = data.get("mapping", [])
     for number, entry in enumerate(entries, start=1):
         if entry.get("kind") not in ("category", "method", "vat_sale", "vat_purchase") or not entry.get("code"):
-            raise InvalidChoice(f"line {number} of the plan has no valid kind and code", None)
+            raise InvalidInput(f"line {number} of the plan has no valid kind and code", None)
         if "target" not in entry and not (entry["kind"] == "category" and entry.get("create_account")):
-            raise InvalidChoice(f"line {number} of the plan ({entry['kind']} {entry['code']!r}) has no target", None)
+            raise InvalidInput(f"line {number} of the plan ({entry['kind']} {entry['code']!r}) has no target", None)
     return list(entries)
 
 
@@ -402,7 +402,7 @@ def _existing_accounts(client: OdooClient, company_id: int, wanted: list[dict[st
     codes = [str(account["code"]) for account in wanted]
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
-        raise InvalidChoice(
+        raise InvalidInput(
             f"the plan proposes account code {repeated[0]} for more than one new account",
             "Give each create_account its own code, or run odoosync map suggest again for a fresh plan.",
         )
@@ -416,7 +416,7 @@ def _existing_accounts(client: OdooClient, company_id: int, wanted: list[dict[st
         if _normalise(str(found["name"])) == _normalise(name) and found.get("account_type") in EXPENSE_TYPES:
             reused.add(code)
             continue
-        raise InvalidChoice(
+        raise InvalidInput(
             f"the plan's new account {code} {name!r}: Odoo already has account {code} {found['name']!r}; "
             "account codes are unique in a company",
             "Run odoosync map suggest --create-missing-accounts again for free codes, or change the code in the plan."

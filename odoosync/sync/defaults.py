@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from odoosync.config import Config, save_config_values
-from odoosync.domain.errors import InvalidChoice
+from odoosync.domain.errors import InvalidChoice, OdooNotReady
 from odoosync.odoo.client import OdooClient
 from odoosync.sync.connection import open_client
 
@@ -191,7 +191,7 @@ def set_defaults(config: Config, change: DefaultsChange) -> dict[str, object]:
                     client, change.deposit_account, company
                 ).reference
             if change.language == "ar" and not arabic_is_active(client):
-                raise InvalidChoice(
+                raise OdooNotReady(
                     "Arabic is not active in this Odoo database",
                     "Run: odoosync setup language ar (it installs Arabic through Odoo), then set the language again.",
                 )

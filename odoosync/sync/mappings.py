@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from odoosync.config import Config
-from odoosync.domain.errors import InvalidChoice, NotFound
+from odoosync.domain.errors import ConfigError, InvalidChoice, NotFound, OdooNotReady
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind, normalize_code
 from odoosync.domain.records import RecordType, parse_vat_rate, vat_percent
 from odoosync.odoo.client import OdooClient
@@ -104,7 +104,7 @@ def _company_for(client: OdooClient, config: Config, company: str | None) -> tup
         return target, target.id
     reference = company or config.defaults.company
     if not reference:
-        raise InvalidChoice("no default company is set", "Run: odoosync defaults set --company …")
+        raise ConfigError("no default company is set", "Run: odoosync defaults set --company …")
     return company_target(client, reference), ANY_COMPANY
 
 
@@ -127,7 +127,7 @@ def journal_target(client: OdooClient, given: str, company: Target) -> tuple[Tar
     [journal] = client.read("account.journal", [target.id], fields, context={"allowed_company_ids": [company.id]})
     inbound, outbound = journal["inbound_payment_method_line_ids"], journal["outbound_payment_method_line_ids"]
     if not inbound or not outbound:
-        raise InvalidChoice(
+        raise OdooNotReady(
             f"the journal {target.reference} has no payment method for money {'in' if not inbound else 'out'}",
             "Add one in Odoo: the journal's Incoming/Outgoing Payments tab.",
         )

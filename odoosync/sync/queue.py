@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from odoosync.config import Config
-from odoosync.domain.errors import InvalidChoice, NotFound
+from odoosync.domain.errors import IllegalTransition, InvalidChoice, NotFound
 from odoosync.domain.jobs import Attempt, Job, JobState
 from odoosync.domain.links import DOCUMENT, Link
 from odoosync.store import Store
@@ -80,7 +80,10 @@ def retry_jobs(store: Store, pks: Sequence[int] = (), *, failed: bool = False) -
     jobs = _known(store, pks)
     wrong = [f"job {job.pk} is {job.state.value}" for job in jobs if job.state is not JobState.FAILED]
     if wrong:
-        raise InvalidChoice(f"only failed jobs can be retried: {'; '.join(wrong)}", None)
+        raise IllegalTransition(
+            f"only failed jobs can be retried: {'; '.join(wrong)}",
+            "A pending job syncs at the next odoosync sync; the failed ones: odoosync queue list --state failed",
+        )
     return store.jobs.retry_failed(pks)
 
 
@@ -93,5 +96,8 @@ def cancel_jobs(store: Store, pks: Sequence[int]) -> int:
         f"job {job.pk} is {job.state.value}" for job in jobs if job.state not in (JobState.PENDING, JobState.FAILED)
     ]
     if wrong:
-        raise InvalidChoice(f"only pending or failed jobs can be cancelled: {'; '.join(wrong)}", None)
+        raise IllegalTransition(
+            f"only pending or failed jobs can be cancelled: {'; '.join(wrong)}",
+            "A running job finishes first; a done or cancelled one is over. See them with: odoosync queue list",
+        )
     return store.jobs.cancel(pks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from odoosync.config import Config, save_config_values
-from odoosync.domain.errors import InvalidChoice
+from odoosync.domain.errors import OdooNotReady
 from odoosync.domain.mappings import MappingKind
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
@@ -28,13 +28,13 @@ def activate_arabic(config: Config) -> LanguageReport:
             return LanguageReport(ARABIC, already_active=True)
         found = client.search("res.lang", [("code", "=", ARABIC)], limit=1, context={"active_test": False})
         if not found:
-            raise InvalidChoice(f"this Odoo database does not know the language {ARABIC}", None)
+            raise OdooNotReady(f"this Odoo database does not know the language {ARABIC}", None)
         # 16 names the language by its code; 17 and later take res.lang records.
         values: dict[str, object] = {"lang": ARABIC} if client.version.major <= 16 else {"lang_ids": [(6, 0, found)]}
         [wizard] = client.create("base.language.install", [values])
         client.call("base.language.install", "lang_install", [wizard])
         if not arabic_is_active(client):
-            raise InvalidChoice("Odoo did not activate Arabic", "Activate it in Odoo: Settings → Languages.")
+            raise OdooNotReady("Odoo did not activate Arabic", "Activate it in Odoo: Settings → Languages.")
         return LanguageReport(ARABIC, already_active=False)
 
 
@@ -73,7 +73,7 @@ def setup_rent_product(config: Config, store: Store, *, create: bool) -> RentPro
         found = _find_rent(client)
         if len(found) > 1:
             listed = "; ".join(f"{t.name} (id {t.id})" for t in found)
-            raise InvalidChoice(
+            raise OdooNotReady(
                 f"several Rent products exist: {listed}",
                 "Choose one: odoosync defaults set --rent-product <id>",
             )
@@ -81,7 +81,7 @@ def setup_rent_product(config: Config, store: Store, *, create: bool) -> RentPro
         if found:
             product = found[0]
         elif not create:
-            raise InvalidChoice(
+            raise OdooNotReady(
                 "there is no service product named Rent (or إيجار) in Odoo",
                 "Run: odoosync setup rent-product --create (or choose one: odoosync defaults set --rent-product …)",
             )

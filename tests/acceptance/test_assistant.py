@@ -179,8 +179,12 @@ def test_a_plan_target_that_no_longer_fits_is_refused(connected: Server, tmp_pat
     assert code == ExitCode.USAGE
     assert "no usable expense account" in err
     code, _, err = cli("map", "apply", str(tmp_path / "missing.toml"), "--yes")
-    assert code == ExitCode.USAGE
+    assert code == ExitCode.NO_INPUT
     assert "no plan file" in err
+    plan.write_text('[[mapping]]\nkind = "category"\ncode = "Plumbing"\ntarget = ', encoding="utf-8")
+    code, _, err = cli("map", "apply", str(plan), "--yes")
+    assert code == ExitCode.INVALID_INPUT
+    assert "is not valid TOML" in err
 
 
 def test_by_company_suggestions_are_kept_per_company(connected: Server, tmp_path: Path) -> None:

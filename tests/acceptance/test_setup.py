@@ -60,7 +60,7 @@ def test_the_rent_product_is_created_once_then_found(connected: Server) -> None:
     existing = rent_products(connected)  # none on the sandbox; on a live Odoo, maybe the one an earlier run made
     code, out, err = run("setup", "rent-product", "--json")
     if not existing:
-        assert code == ExitCode.USAGE
+        assert code == ExitCode.UNAVAILABLE  # found in Odoo: not a usage error
         assert "--create" in err
     else:
         assert code == 0, err

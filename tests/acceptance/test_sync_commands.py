@@ -108,14 +108,15 @@ def test_queue_show_retry_and_cancel(configured: None) -> None:
 
     assert cli("queue", "show", "99999")[0] == ExitCode.NOT_FOUND
     code, _, err = cli("queue", "retry", str(first["job"]))
-    assert code == ExitCode.USAGE
+    assert code == ExitCode.WRONG_STATE
     assert "only failed jobs can be retried" in err
+    assert "odoosync queue list --state failed" in err
     assert cli("queue", "retry")[0] == ExitCode.USAGE
 
     code, out, _ = cli("queue", "cancel", str(first["job"]), str(second["job"]))
     assert code == 0
     assert "2 job(s) cancelled" in out
-    assert cli("queue", "cancel", str(first["job"]))[0] == ExitCode.USAGE  # already cancelled
+    assert cli("queue", "cancel", str(first["job"]))[0] == ExitCode.WRONG_STATE  # already cancelled
     status = json.loads(cli("status", "contact", first["id"], "--json")[1])
     assert status["chip"] == "not_synced"
     assert "was cancelled" in status["reason"]
