@@ -72,6 +72,7 @@ __all__ = [
     "describe",
     "env_var_for",
     "load_config",
+    "odoo_url_problem",
     "parse_setting",
     "redact_url",
     "resolve_api_key",
@@ -133,14 +134,9 @@ class OdooSettings(_Section):
     @field_validator("url", mode="after")
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        try:
-            parts = urlsplit(value)
-        except ValueError:
-            parts = None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _problem(f"must be an http:// or https:// URL such as https://example.odoo.com, got {_show(value)}")
+        problem = None if value is None else odoo_url_problem(value)
+        if problem:
+            raise _problem(problem)
         return value
 
     @field_validator("verify_tls", mode="after")
@@ -341,6 +337,18 @@ class Config:
 
 
 # ------------------------------------------------------------------------------------------- small helpers
+
+
+def odoo_url_problem(value: str) -> str | None:
+    """What is wrong with an address of Odoo, or None: the one check of odoo.url, whether it comes from the config
+    file, ODOOSYNC_ODOO_URL or `connect --url`."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be an http:// or https:// URL such as https://example.odoo.com, got {_show(value)}"
+    return None
 
 
 def _show(value: object) -> str:

@@ -56,7 +56,11 @@ class RetryPolicy:
     initial_wait: float = 0.5
     max_wait: float = 10.0
     # What to do once the retries are spent: a sync's jobs wait for the next run; a person at connect does not.
+    # Said after the failure's own hint (what to check), when it has one.
     gave_up: str = TRIED
+
+    def instruction(self, error: errors.OdooError) -> str:
+        return f"{error.hint} {self.gave_up}" if error.hint else self.gave_up
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def _ask_version(probe: JsonRpcTransport) -> dict[str, Any]:
     except errors.UnreadableAnswer as error:
         raise errors.ConnectionProblem(
             f"{probe.endpoint.url} did not answer as an Odoo server ({error.seen})",
-            NOT_ODOO,
+            error.hint or NOT_ODOO,
         ) from None
     if not isinstance(info, dict) or "server_version_info" not in info:
         raise errors.ConnectionProblem(f"{probe.endpoint.url} did not answer as an Odoo server", NOT_ODOO)
@@ -226,11 +230,13 @@ class OdooClient:
                     return call()
         except errors.OutcomeUnknown as error:
             if read:
-                raise errors.TransientError(error.reason, self.policy.gave_up) from None
+                raise errors.TransientError(error.reason, self.policy.instruction(error), hint=error.hint) from None
             raise
         except errors.TransientError as error:
             # The retries are spent: say so, rather than the first failure's "odoosync waits and retries".
-            raise errors.TransientError(error.reason, self.policy.gave_up, retry_after=error.retry_after) from None
+            raise errors.TransientError(
+                error.reason, self.policy.instruction(error), hint=error.hint, retry_after=error.retry_after
+            ) from None
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     # --- operations ---
@@ -261,6 +267,7 @@ class OdooClient:
                     "odoosync looks for the record in Odoo before trying again. If this keeps happening, check "
                     "what stands between odoosync and Odoo (a proxy, a CDN).",
                     seen=type(answer).__name__,
+                    hint="Check what stands between odoosync and Odoo (a proxy, a CDN).",
                 )
             return answer
 

@@ -11,11 +11,21 @@ from odoosync.domain.errors import OdoosyncError
 
 
 class OdooError(OdoosyncError):
-    """A call to Odoo failed. `odoo_name` is Odoo's exception class when Odoo answered with one."""
+    """A call to Odoo failed. `odoo_name` is Odoo's exception class when Odoo answered with one. `hint`: what a
+    person can look at when the cause may be on their side (the port, the scheme, the proxy), kept apart from the
+    instruction so that whoever gives up retrying can say it with its own next step."""
 
-    def __init__(self, reason: str, instruction: str | None = None, *, odoo_name: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        instruction: str | None = None,
+        *,
+        odoo_name: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(reason, instruction)
         self.odoo_name = odoo_name
+        self.hint = hint
 
 
 class ConnectionProblem(OdooError):
@@ -55,9 +65,10 @@ class TransientError(OdooError):
         instruction: str | None = None,
         *,
         odoo_name: str | None = None,
+        hint: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(reason, instruction, odoo_name=odoo_name)
+        super().__init__(reason, instruction, odoo_name=odoo_name, hint=hint)
         self.retry_after = retry_after
 
 
@@ -70,6 +81,6 @@ class UnreadableAnswer(OutcomeUnknown):
     shape): the call may have been done all the same, so a change is an unknown outcome; a read is asked again.
     `seen` says what came instead (e.g. "HTTP 524, text/html")."""
 
-    def __init__(self, reason: str, instruction: str | None = None, *, seen: str = "") -> None:
-        super().__init__(reason, instruction)
+    def __init__(self, reason: str, instruction: str | None = None, *, seen: str = "", hint: str | None = None) -> None:
+        super().__init__(reason, instruction, hint=hint)
         self.seen = seen

@@ -106,11 +106,34 @@ def _retry_after(response: httpx.Response) -> float | None:
             return None
 
 
+# What OpenSSL says when the other side of an https:// address answers in plain HTTP (or not in TLS at all).
+NOT_TLS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length too long")
+REFUSED_HINT = "Check that Odoo is running, and that the port in the URL is Odoo's (8069, or 443/80 behind a proxy)."
+NOT_HTTP_HINT = (
+    "Check that the port in the URL is Odoo's web port (8069, or 443/80 behind a proxy), and that the URL says "
+    "https:// if the server speaks TLS; if it is Odoo's, its log (or the proxy's) says why it closed the connection."
+)
+UNAVAILABLE_HINT = (
+    "Check that Odoo is running behind that address: a proxy answers 503 when it cannot reach Odoo, and Odoo while "
+    "it starts, is in maintenance or has no worker free."
+)
+LIMITED_HINT = "Odoo, or the proxy in front of it, limits how many calls it takes: wait a minute."
+UNREACHABLE_HINT = "Check that Odoo is up and reachable at that address (odoo.url)."
+IN_BETWEEN_HINT = "Check what stands between odoosync and Odoo (a proxy, a CDN) and odoo.url."
+
+
 def _connection_failure(error: httpx.TransportError, endpoint: Endpoint, *, sent: bool) -> errors.OdooError:
     """An httpx failure as odoosync's error. `sent`: whether the request may have reached the server."""
     text = str(error)
     where = endpoint.url
     if isinstance(error, httpx.ConnectError):
+        if any(marker in text for marker in NOT_TLS):
+            return errors.ConnectionProblem(
+                f"{where} does not speak TLS at that port: an https:// address reached a server that answers in "
+                "plain HTTP (or not in TLS)",
+                "If Odoo serves plain HTTP at that port, write the URL with http://; for https, give the address "
+                "of the proxy that serves it (usually port 443).",
+            )
         if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
             detail = text.rsplit("]", maxsplit=1)[-1].strip() or "verification failed"
             return errors.ConnectionProblem(
@@ -122,19 +145,39 @@ def _connection_failure(error: httpx.TransportError, endpoint: Endpoint, *, sent
             return errors.ConnectionProblem(
                 f"the host of {where} cannot be found (DNS)", "Check the spelling of the URL (odoo.url)."
             )
+        if "refused" in text.lower():
+            return errors.TransientError(
+                f"cannot connect to {where}: the connection was refused (nothing listens at that port)",
+                "odoosync retries later.",
+                hint=REFUSED_HINT,
+            )
         return errors.TransientError(
-            f"cannot connect to {where}: {text or 'connection refused'}",
-            "Check that the server is running and the URL and port are right; odoosync retries later.",
+            f"cannot connect to {where}: {text or 'no connection'}", "odoosync retries later.", hint=UNREACHABLE_HINT
         )
     if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
-        return errors.TransientError(f"connecting to {where} timed out", "The server or network is slow or down.")
+        return errors.TransientError(
+            f"connecting to {where} timed out",
+            "The server or network is slow or down; odoosync retries later.",
+            hint=UNREACHABLE_HINT,
+        )
+    if isinstance(error, httpx.RemoteProtocolError) and sent:
+        # The port took the request and closed the connection without an HTTP answer: an answer that is not
+        # Odoo's, as far as a call can tell (SSH, a database, TLS spoken to plain http://, a server that gave up).
+        return errors.UnreadableAnswer(
+            f"{where} closed the connection without an HTTP answer ({text.rstrip('.')}): the call may or may not "
+            "have been done",
+            "odoosync looks for the record in Odoo before trying again.",
+            seen="no HTTP answer",
+            hint=NOT_HTTP_HINT,
+        )
     kind = "timed out" if isinstance(error, httpx.TimeoutException) else f"failed ({type(error).__name__})"
     if sent:
         return errors.OutcomeUnknown(
             f"the call to {where} {kind} after it was sent: it may or may not have been done",
             "odoosync looks for the record in Odoo before trying again.",
+            hint=UNREACHABLE_HINT,
         )
-    return errors.TransientError(f"the call to {where} {kind}", "odoosync retries later.")
+    return errors.TransientError(f"the call to {where} {kind}", "odoosync retries later.", hint=UNREACHABLE_HINT)
 
 
 def unreadable(endpoint: Endpoint, response: httpx.Response | None, what: str = "") -> errors.UnreadableAnswer:
@@ -149,6 +192,7 @@ def unreadable(endpoint: Endpoint, response: httpx.Response | None, what: str = 
         "odoosync looks for the record in Odoo before trying again. If this keeps happening, check what stands "
         "between odoosync and Odoo (a proxy, a CDN) and odoo.url.",
         seen=seen,
+        hint=IN_BETWEEN_HINT,
     )
 
 
@@ -163,7 +207,9 @@ def odoo_error(data: dict[str, Any], *, status: int | None = None) -> errors.Odo
         errors.TransientError: "Odoo was busy with a conflicting change; odoosync retries later.",
     }.get(kind)
     if kind is errors.TransientError:
-        return errors.TransientError(message, instruction, odoo_name=name)
+        return errors.TransientError(
+            message, instruction, odoo_name=name, hint="Odoo was busy with a conflicting change of the same records."
+        )
     return kind(message, instruction, odoo_name=name)
 
 
@@ -206,6 +252,7 @@ class Transport:
                     f"the call to {self.endpoint.url} took more than {self.endpoint.deadline_seconds:.0f} s in all "
                     "(the server answers too slowly): it may or may not have been done",
                     "odoosync looks for the record in Odoo before trying again.",
+                    hint="Check what slows Odoo or the network down (odoo.timeout_seconds bounds each wait).",
                 ) from None
             if isinstance(error, RuntimeError):
                 raise
@@ -216,11 +263,20 @@ class Transport:
         if overdue.is_set():  # the answer came as the deadline struck: the client is closed all the same
             self.http = http_client(self.endpoint)
         log.debug("POST %s → %s in %.0f ms", path, response.status_code, (time.perf_counter() - started) * 1000)
-        if response.status_code in {429, 503}:
+        if response.status_code == 429:
             # Refused before any work was done: safe to send again, after Retry-After when given.
             raise errors.TransientError(
-                f"{self.endpoint.url} is overloaded (HTTP {response.status_code})",
+                f"{self.endpoint.url} is overloaded (HTTP 429 Too Many Requests)",
                 "odoosync waits and retries.",
+                hint=LIMITED_HINT,
+                retry_after=_retry_after(response),
+            )
+        if response.status_code == 503:
+            raise errors.TransientError(
+                f"{self.endpoint.url} answered HTTP 503 Service Unavailable: Odoo is busy, starting or in "
+                "maintenance, or the proxy in front of it cannot reach it",
+                "odoosync waits and retries.",
+                hint=UNAVAILABLE_HINT,
                 retry_after=_retry_after(response),
             )
         if response.status_code in (502, 504):
@@ -228,6 +284,7 @@ class Transport:
             raise errors.OutcomeUnknown(
                 f"{self.endpoint.url} answered HTTP {response.status_code} (a gateway gave up waiting)",
                 "odoosync looks for the record in Odoo before trying again.",
+                hint="Check that Odoo is running behind the proxy; the proxy's log says why it gave up.",
             )
         return response
 

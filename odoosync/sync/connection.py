@@ -15,22 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from odoosync.config import Config, resolve_api_key, save_config_values
-from odoosync.domain.errors import ConfigError
+from odoosync.config import Config, odoo_url_problem, resolve_api_key, save_config_values
+from odoosync.domain.errors import ConfigError, InvalidChoice
 from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, Protocol, RetryPolicy
 from odoosync.odoo.transport import Endpoint
 from odoosync.store import Store
 
 BILLING_GROUP = "account.group_account_invoice"
-# A person is waiting on connect and test: retry a little, then say what is wrong.
-INTERACTIVE = RetryPolicy(
-    attempts=2,
-    max_seconds=10,
-    initial_wait=0.5,
-    max_wait=2,
-    gave_up="Check that Odoo is up and reachable at that address (odoo.url), then run the command again.",
-)
+# A person is waiting on connect, test and doctor: no retries in silence; say at once what is wrong and what to
+# check, and the person runs the command again.
+INTERACTIVE = RetryPolicy(attempts=1, max_seconds=10, gave_up="Then run the command again.")
 KEY_FILE_NAME = "odoo-api-key"
 CONNECTION_KEYS = (
     "odoo.url",
@@ -251,6 +246,12 @@ def connect(
     """Test the connection end to end; when it works, save it and pre-fill the default company and journal.
     `same_database`: the person's word, when odoosync cannot tell, on whether links kept under another address
     are this database's."""
+    problem = odoo_url_problem(url)
+    if problem:
+        # Refused before anything is tried, in the words the config file and ODOOSYNC_ODOO_URL are refused with.
+        raise InvalidChoice(
+            f"--url {problem}", "Give the address you open Odoo with, its scheme included (https:// or http://)."
+        )
     environ = os.environ if env is None else env
     secret, key_source, key_updates = _candidate_key(config, key, environ)
     endpoint = Endpoint(url.rstrip("/"), database, login, config.tls_verify, config.odoo.timeout_seconds)

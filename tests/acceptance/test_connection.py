@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from odoosync.config import load_config, save_config_values
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.sync.connection import KeySource, connect, database_key
+from tests.support.misbehaving import NotHttp, Unavailable, closed_port, serving
 from tests.support.servers import SERVERS, Server, client_of, rows, serve, servers
 
 runner = CliRunner()
@@ -279,3 +281,81 @@ def test_another_database_gets_its_own_defaults_a_reconnection_keeps_them(
         assert run(*connect_args(second))[0] == 0  # another database
         defaults = load_config().defaults
         assert (defaults.company, defaults.sale_journal, defaults.rent_product) == ("Saudi Test Co", "INV", None)
+
+
+def test_an_address_without_its_scheme_is_refused_at_once_as_in_the_config(
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = 'must be an http:// or https:// URL such as https://example.odoo.com, got "127.0.0.1:8069"'
+    monkeypatch.setenv("TEST_ODOO_KEY", "k")
+    code, _, err = run(
+        "connect", "--url", "127.0.0.1:8069", "--database", "d", "--login", "me", "--api-key-env", "TEST_ODOO_KEY"
+    )
+    assert code == ExitCode.USAGE
+    assert f"--url {wrong}" in err
+    assert "may or may not" not in err
+    assert not load_config().exists
+    monkeypatch.setenv("ODOOSYNC_ODOO_URL", "127.0.0.1:8069")
+    code, _, err = run("test")
+    assert code == ExitCode.CONFIG
+    assert f"ODOOSYNC_ODOO_URL (odoo.url): {wrong}" in err
+
+
+@pytest.fixture
+def unavailable() -> Iterator[str]:
+    Unavailable.requests = 0
+    with serving(Unavailable) as url:
+        yield url
+    assert Unavailable.requests == 1  # asked once: a person is waiting, and reruns the command
+
+
+@pytest.fixture
+def not_http() -> Iterator[str]:
+    with NotHttp() as server:
+        yield server.url
+    assert server.connections == 1
+
+
+@pytest.fixture
+def https_to_http() -> Iterator[str]:
+    with Sandbox(17) as sandbox:
+        yield sandbox.url.replace("http://", "https://")
+
+
+@pytest.fixture
+def refused() -> str:
+    return closed_port()
+
+
+@pytest.mark.parametrize(
+    ("server", "code", "says", "check"),
+    [
+        ("refused", ExitCode.TEMPORARY, "the connection was refused", "Check that Odoo is running, and that the port"),
+        ("not_http", ExitCode.UNAVAILABLE, "did not answer as an Odoo server (no HTTP answer)", "Odoo's web port"),
+        ("https_to_http", ExitCode.UNAVAILABLE, "does not speak TLS at that port", "write the URL with http://"),
+        ("unavailable", ExitCode.TEMPORARY, "answered HTTP 503 Service Unavailable", "a proxy answers 503"),
+    ],
+)
+def test_each_way_connect_fails_is_said_at_once_with_what_to_check(
+    request: pytest.FixtureRequest,
+    cli_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    server: str,
+    code: int,
+    says: str,
+    check: str,
+) -> None:
+    url = request.getfixturevalue(server)
+    monkeypatch.setenv("TEST_ODOO_KEY", "k")
+    started = time.monotonic()
+    exit_code, _, err = run(
+        "connect", "--url", url, "--database", "d", "--login", "me", "--api-key-env", "TEST_ODOO_KEY"
+    )
+    assert time.monotonic() - started < 3
+    assert exit_code == code, err
+    reason, instruction = err.splitlines()
+    assert says in reason
+    assert check in instruction
+    for advice_of_another_kind in ("jobs", "scheduled", "may or may not", "certificate", "retries"):
+        assert advice_of_another_kind not in err
+    assert not load_config().exists

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
 from odoosync.sandbox.server import GARBLED
+from tests.support.misbehaving import serving
 from tests.support.servers import Server, serve, servers
 
 FAST = RetryPolicy(attempts=4, max_seconds=10, initial_wait=0.01, max_wait=0.05)
@@ -150,18 +149,6 @@ def test_an_untrusted_certificate_and_a_trusted_one() -> None:
         assert isinstance(sandbox.ca_file, Path)
         with OdooClient.connect(endpoint_of(sandbox), sandbox.api_key, policy=FAST) as client:
             assert client.whoami().uid == 2
-
-
-@contextmanager
-def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A local HTTP server answering with `handler`, for servers that are not Odoo or misbehave; its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class _NotOdoo(http.server.BaseHTTPRequestHandler):

@@ -1,0 +1,81 @@
+"""Servers that are not Odoo, or misbehave, for the tests of the client and of `connect`: an HTTP server answering
+with a handler of the test's, a port that speaks another protocol, a port nothing listens at."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local HTTP server answering with `handler`, for servers that are not Odoo or misbehave; its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Unavailable(http.server.BaseHTTPRequestHandler):
+    """HTTP 503 to every call, as a proxy whose Odoo is down answers; `requests` counts the calls."""
+
+    requests = 0
+
+    def do_POST(self) -> None:
+        type(self).requests += 1
+        body = b"<html><body><h1>503 Service Unavailable</h1>No server is available.</body></html>"
+        self.send_response(503)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+class NotHttp:
+    """A port that speaks another protocol, as an SSH server does: its greeting, then a complaint about what the
+    client sent, then the connection closed. `connections` counts the clients."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.connections = 0
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> NotHttp:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.close()
+        self._thread.join(timeout=5)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.connections += 1
+            with client:
+                try:
+                    client.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+                    client.recv(65536)
+                    client.sendall(b"Invalid SSH identification string.\r\n")
+                except OSError:
+                    pass
+
+
+def closed_port() -> str:
+    """The URL of a local port nothing listens at."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
