@@ -11,7 +11,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.config import load_config
-from odoosync.sync.connection import KeySource, check_connection, connect, disconnect
+from odoosync.sync.connection import KeySource, check_connection, configured_key_source, connect, disconnect
 
 
 def connect_command(
@@ -50,15 +50,20 @@ def connect_command(
     config = load_config(state(ctx).config_path)
     typed = None
     if not (api_key_env or api_key_file) and sys.stdin.isatty():
-        typed = (
-            typer.prompt(
-                "Odoo API key (hidden; Enter to use the configured one)",
-                default="",
-                hide_input=True,
-                show_default=False,
+        configured = configured_key_source(config)
+        if configured:
+            typed = (
+                typer.prompt(
+                    f"Odoo API key (hidden; Enter to use the configured one, from {configured})",
+                    default="",
+                    hide_input=True,
+                    show_default=False,
+                )
+                or None
             )
-            or None
-        )
+        else:
+            # Nothing to fall back on: an empty answer asks again.
+            typed = typer.prompt("Odoo API key (hidden)", hide_input=True)
     report = connect(
         config,
         url=url,

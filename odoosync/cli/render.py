@@ -31,7 +31,7 @@ from odoosync.domain.jobs import Job
 from odoosync.domain.mappings import Mapping
 from odoosync.sync.adopt import AdoptReport
 from odoosync.sync.assistant import Suggestion
-from odoosync.sync.connection import ConnectionReport, DisconnectReport
+from odoosync.sync.connection import TYPED_KEY, ConnectionReport, DisconnectReport
 from odoosync.sync.demo import DemoReport
 from odoosync.sync.doctor import Checkup
 from odoosync.sync.engine import SyncReport
@@ -256,7 +256,10 @@ def print_connection(report: ConnectionReport, *, saved: bool) -> None:
             out.print(f", sale journal {escape(report.sale_journal[1])} ({escape(report.sale_journal[2])})")
         else:
             out.print()
-    out.print(f"  API key    from {escape(report.key_source)} (never stored in odoosync's database)")
+    if report.key_source == TYPED_KEY:
+        out.print(f"  API key    {TYPED_KEY}, kept in a private file next to the config (never in odoosync's database)")
+    else:
+        out.print(f"  API key    from {escape(report.key_source)} (never stored in odoosync's database)")
     if report.carried_from:
         out.print(
             f"  moved      {report.carried_rows} link(s) and mapping(s) kept for {escape(report.carried_from)}: "

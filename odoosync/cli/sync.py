@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +13,7 @@ from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.plan import show_plan
+from odoosync.domain.errors import InvalidChoice
 from odoosync.domain.records import RecordType
 from odoosync.sync.adopt import backfill_adopting
 from odoosync.sync.engine import SyncLimits
@@ -53,13 +54,24 @@ def enable_command(
         first = not sync_switch(workspace.store).ever_enabled
         ask = first and since is None and not no_backfill and at_a_terminal() and not as_json
         if ask and typer.confirm("Backfill records stored before now?", default=True):
-            answer = typer.prompt("Since which date (YYYY-MM-DD)?", default=f"{datetime.now().astimezone().year}-01-01")
-            since = parse_day(answer, "the backfill date")
+            since = typer.prompt(
+                "Since which date (YYYY-MM-DD)?",
+                default=f"{datetime.now().astimezone().year}-01-01",
+                value_proc=_backfill_day,
+            )
         report = enable(workspace.store, backfill_since=since, odoo_database=odoo_database_of(workspace.config))
     if as_json:
         render.print_json(report.as_dict())
     else:
         render.print_enable(report)
+
+
+def _backfill_day(text: str) -> date:
+    # A prompt asks again, with the reason, when its answer is refused as a usage error.
+    try:
+        return parse_day(text, "the backfill date")
+    except InvalidChoice as error:
+        raise typer.BadParameter(error.reason) from None
 
 
 def disable_command(

@@ -27,6 +27,7 @@ BILLING_GROUP = "account.group_account_invoice"
 # check, and the person runs the command again.
 INTERACTIVE = RetryPolicy(attempts=1, max_seconds=10, gave_up="Then run the command again.")
 KEY_FILE_NAME = "odoo-api-key"
+TYPED_KEY = "typed at the prompt"
 CONNECTION_KEYS = (
     "odoo.url",
     "odoo.database",
@@ -206,7 +207,7 @@ def _check(client: OdooClient, endpoint: Endpoint, key_source: str) -> Connectio
 def _candidate_key(config: Config, source: KeySource, env: Mapping[str, str]) -> tuple[str, str, dict[str, object]]:
     """The key to test, a description of where it is, and the config keys that record where it comes from."""
     if source.typed:
-        return source.typed, "typed at the prompt", {}
+        return source.typed, TYPED_KEY, {}
     if source.env:
         updates: dict[str, object] = {"odoo.api_key_env": source.env, "odoo.api_key_file": None}
         value = env.get(source.env, "").strip()
@@ -340,6 +341,16 @@ def _identity_at(url: str, endpoint: Endpoint, secret: str, config: Config) -> s
             return client.database_identity()
     except errors.OdooError:
         return None
+
+
+def configured_key_source(config: Config, env: Mapping[str, str] | None = None) -> str | None:
+    """Where the API key connect would use without one given comes from, or None when there is none it can use
+    (a key file that cannot be read counts as none: a key typed now replaces it)."""
+    try:
+        key = resolve_api_key(config, env)
+    except ConfigError:
+        return None
+    return key.source if key else None
 
 
 def check_connection(config: Config, env: Mapping[str, str] | None = None) -> ConnectionReport:

@@ -21,6 +21,8 @@ from odoosync.store import Store
 from odoosync.sync.connection import KeySource, connect, database_key
 from tests.support.misbehaving import NotHttp, Unavailable, closed_port, serving
 from tests.support.servers import SERVERS, Server, client_of, rows, serve, servers
+from tests.support.terminal import in_a_terminal
+from tests.support.workspace import workspace_env
 
 runner = CliRunner()
 
@@ -359,3 +361,23 @@ def test_each_way_connect_fails_is_said_at_once_with_what_to_check(
     for advice_of_another_kind in ("jobs", "scheduled", "may or may not", "certificate", "retries"):
         assert advice_of_another_kind not in err
     assert not load_config().exists
+
+
+def test_the_key_prompt_offers_the_configured_key_only_when_there_is_one(tmp_path: Path) -> None:
+    with Sandbox(17) as sandbox:
+        args = ["connect", "--url", sandbox.url, "--database", sandbox.database, "--login", sandbox.login]
+        configured = workspace_env(tmp_path / "configured", sandbox)  # the key in ODOOSYNC_API_KEY
+        code, screen = in_a_terminal(configured, args, [("ODOOSYNC_API_KEY): ", "")])
+        assert code == 0, screen
+        assert "(hidden; Enter to use the configured one, from environment variable ODOOSYNC_API_KEY)" in screen
+        assert "API key    from environment variable ODOOSYNC_API_KEY" in screen
+
+        none = {k: v for k, v in workspace_env(tmp_path / "none", sandbox).items() if k != "ODOOSYNC_API_KEY"}
+        prompt = "Odoo API key (hidden): "
+        code, screen = in_a_terminal(none, args, [(prompt, ""), (prompt, sandbox.api_key)])
+        assert code == 0, screen
+        assert screen.count(prompt) == 2  # nothing configured to fall back on: an empty answer is asked again
+        assert "configured" not in screen
+        assert "API key    typed at the prompt, kept in a private file next to the config" in screen
+        assert "from typed" not in screen
+        assert sandbox.api_key not in screen
