@@ -30,27 +30,71 @@ from odoosync.cli.context import AppState
 from odoosync.cli.exit_codes import ExitCode, exit_code_for
 from odoosync.domain.errors import OdoosyncError
 
+# Where the group keeps the words after its own options (the command and its arguments), to tell --json.
+COMMAND_WORDS = "odoosync.command_words"
+
 
 class OdoosyncGroup(TyperGroup):
-    """Turns every error into one clear message and a documented exit status; tracebacks only with --debug."""
+    """Turns every error into one clear message and a documented exit status; tracebacks only with --debug. A
+    command run with --json also gets its error as one JSON document on standard output."""
 
     # typer vendors click privately; typer.Context is the public name of the context it passes.
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:  # type: ignore[override]
+        ctx.meta[COMMAND_WORDS] = list(args)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except typer.Exit:
+            raise
+        except typer.Abort:
+            self._json_error(ctx, ExitCode.ERROR, "aborted: nothing was done", None)
+            raise
+        except typer.TyperException as error:  # click's usage errors: click shows them on standard error
+            status = getattr(error, "exit_code", ExitCode.USAGE)
+            where = getattr(getattr(error, "ctx", None), "command_path", None) or ctx.command_path
+            self._json_error(ctx, status, error.format_message(), f"See {where} --help.")
             raise
         except OdoosyncError as error:
             self._debug_traceback(ctx)
             render.print_error(error)
-            raise typer.Exit(exit_code_for(error)) from None
+            status = exit_code_for(error)
+            self._json_error(ctx, status, error.reason, error.instruction)
+            raise typer.Exit(status) from None
         except KeyboardInterrupt:
             render.err.print("interrupted")
+            self._json_error(ctx, ExitCode.INTERRUPTED, "interrupted", None)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
         except Exception as error:
             self._debug_traceback(ctx)
             render.print_internal_error(error)
+            self._json_error(ctx, ExitCode.ERROR, render.internal_error_message(error), render.INTERNAL_INSTRUCTION)
             raise typer.Exit(ExitCode.ERROR) from None
+
+    def _json_error(self, ctx: typer.Context, status: int, message: str, instruction: str | None) -> None:
+        if self._asked_for_json(ctx):
+            render.print_json(render.error_as_dict(status, message, instruction))
+
+    def _asked_for_json(self, ctx: typer.Context) -> bool:
+        """Whether the command was given --json: its words parsed again, leniently (a usage error may be why it
+        failed), down the command tree."""
+        words: list[str] = ctx.meta.get(COMMAND_WORDS, [])
+        command: Any = self
+        parent: Any = ctx
+        while isinstance(command, TyperGroup):
+            if not words or words[0] not in command.commands:
+                return "--json" in words  # a command that does not exist: the word is all there is
+            name, words = words[0], words[1:]
+            command = command.commands[name]
+            parsed = command.make_context(
+                name, list(words), parent=parent, resilient_parsing=True, ignore_unknown_options=True
+            )
+            if isinstance(command, TyperGroup):
+                words = [*parsed._protected_args, *parsed.args]
+            parent = parsed
+        flag = next((p for p in command.params if "--json" in getattr(p, "opts", ())), None)
+        return bool(flag is not None and parent.params.get(flag.name))
 
     @staticmethod
     def _debug_traceback(ctx: typer.Context) -> None:

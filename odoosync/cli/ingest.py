@@ -38,7 +38,7 @@ def ingest(
             progress=progress,
         )
     if as_json:
-        render.print_json(report.as_dict())
+        render.print_json(render.ingest_report_as_dict(report))
     else:
         render.print_ingest_report(report)
     if report.rejected:

@@ -121,6 +121,7 @@ def remove_command(
     kind: Annotated[str, typer.Argument(metavar="KIND", help="category, method or vat.")],
     code: Annotated[str, typer.Argument(metavar="CODE")],
     company: Annotated[int | None, typer.Option(help="Company id (owner separation by_company).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was removed as JSON.")] = False,
 ) -> None:
     """Forget a code's mapping (nothing changes in Odoo).
 
@@ -128,7 +129,10 @@ def remove_command(
     """
     with state(ctx).workspace() as workspace:
         removed = remove_mapping(workspace.config, workspace.store, kind, code, company_id=company)
-    render.out.print(f"Removed {removed} mapping(s) of {kind} {code!r}.")
+    if as_json:
+        render.print_json({"kind": kind, "code": code, "removed": removed})
+    else:
+        render.out.print(f"Removed {removed} mapping(s) of {kind} {code!r}.")
 
 
 @app.command("suggest")

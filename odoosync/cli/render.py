@@ -24,6 +24,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from odoosync.cli.exit_codes import ExitCode
 from odoosync.config import ConfigEntry
 from odoosync.domain.adoptions import Adoption
 from odoosync.domain.errors import OdoosyncError
@@ -71,9 +72,34 @@ def print_error(error: OdoosyncError) -> None:
         err.print(f"  [cyan]→[/] {escape(error.instruction)}")
 
 
+INTERNAL_INSTRUCTION = "Run again with --debug for the traceback, and report it."
+
+
+def internal_error_message(error: BaseException) -> str:
+    return f"internal error: {type(error).__name__}: {error}"
+
+
 def print_internal_error(error: BaseException) -> None:
     err.print(f"[bold red]internal error:[/] {escape(type(error).__name__)}: {escape(str(error))}")
-    err.print("  [cyan]→[/] Run again with --debug for the traceback, and report it.")
+    err.print(f"  [cyan]→[/] {INTERNAL_INSTRUCTION}")
+
+
+def error_as_dict(status: int, message: str, instruction: str | None) -> dict[str, Any]:
+    """An error as the JSON document of a command run with --json: the exit status by name and number, the
+    message and what to do, as standard error says them."""
+    try:
+        code = ExitCode(status).name.lower()
+    except ValueError:
+        code = str(status)
+    return {
+        "ok": False,
+        "error": {
+            "code": code,
+            "exit_status": int(status),
+            "message": message,
+            "instruction": instruction,
+        },
+    }
 
 
 def print_traceback() -> None:
@@ -88,14 +114,25 @@ def _when(moment: datetime | None) -> str:
 # --- ingest -------------------------------------------------------------------------------------------------
 
 
+REJECTED_INSTRUCTION = "Fix these lines and ingest again, or use --skip-invalid to store the valid ones."
+
+
+def _rejected(report: IngestReport) -> str:
+    return f"{report.invalid} invalid line(s): nothing was stored"
+
+
+def ingest_report_as_dict(report: IngestReport) -> dict[str, Any]:
+    """The report as `ingest --json` prints it: for rejected input, with the error every --json error has."""
+    data = report.as_dict()
+    if report.rejected:
+        data |= {"error": error_as_dict(ExitCode.INVALID_INPUT, _rejected(report), REJECTED_INSTRUCTION)["error"]}
+    return data
+
+
 def print_ingest_report(report: IngestReport) -> None:
     with_source = len(report.sources) > 1
     if report.problems:
-        heading = (
-            f"{report.invalid} invalid line(s): nothing was stored"
-            if report.rejected
-            else f"{report.invalid} invalid line(s) skipped"
-        )
+        heading = _rejected(report) if report.rejected else f"{report.invalid} invalid line(s) skipped"
         err.print(f"[bold red]{heading}[/]")
         for problem in report.problems[:SHOWN_PROBLEMS]:
             err.print(f"  {escape(problem.describe(with_source=with_source))}")
@@ -103,7 +140,7 @@ def print_ingest_report(report: IngestReport) -> None:
         if hidden > 0:
             err.print(f"  … and {hidden} more (use --json for the full list)")
         if report.rejected:
-            err.print("  [cyan]→[/] Fix these lines and ingest again, or use --skip-invalid to store the valid ones.")
+            err.print(f"  [cyan]→[/] {REJECTED_INSTRUCTION}")
             return
 
     table = Table(title=f"Ingested {report.lines} line(s)", title_justify="left")
