@@ -19,7 +19,8 @@ from odoosync.config import load_config, save_config_values
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.sync.connection import KeySource, connect, database_key
-from tests.support.misbehaving import NotHttp, Unavailable, closed_port, serving
+from tests.support import misbehaving
+from tests.support.misbehaving import NotHttp, closed_port, serving
 from tests.support.servers import SERVERS, Server, client_of, rows, serve, servers
 from tests.support.terminal import in_a_terminal
 from tests.support.workspace import workspace_env
@@ -305,10 +306,10 @@ def test_an_address_without_its_scheme_is_refused_at_once_as_in_the_config(
 
 @pytest.fixture
 def unavailable() -> Iterator[str]:
-    Unavailable.requests = 0
-    with serving(Unavailable) as url:
+    handler = misbehaving.unavailable()
+    with serving(handler) as url:
         yield url
-    assert Unavailable.requests == 1  # asked once: a person is waiting, and reruns the command
+    assert handler.requests == 1  # asked once: a person is waiting, and reruns the command
 
 
 @pytest.fixture

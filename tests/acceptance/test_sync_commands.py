@@ -62,16 +62,10 @@ def test_bad_dates_and_both_options_are_usage_errors(stocked: None) -> None:
 
 def test_the_first_enable_on_a_terminal_asks_about_the_backfill(stocked: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("odoosync.cli.sync.at_a_terminal", lambda: True)
-    result = CliRunner().invoke(app, ["enable"], input="y\n2026-03-01\n")
-    assert result.exit_code == 0, result.stderr
-    assert "Backfill records stored before now?" in result.stdout
-    assert "records dated from 2026-03-01 on" in result.stdout
-
-
-def test_a_date_the_backfill_prompt_refuses_is_asked_again(stocked: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("odoosync.cli.sync.at_a_terminal", lambda: True)
     result = CliRunner().invoke(app, ["enable"], input="y\n2026-13-45\n1 March\n2026-03-01\n")
     assert result.exit_code == 0, result.output
+    assert "Backfill records stored before now?" in result.stdout
+    # A date it cannot read is asked again, with why, as a prompt does.
     assert "Error: the backfill date takes a date as YYYY-MM-DD, not '2026-13-45'" in result.output
     assert "Error: the backfill date takes a date as YYYY-MM-DD, not '1 March'" in result.output
     assert result.output.count("Since which date (YYYY-MM-DD)?") == 3

@@ -22,22 +22,35 @@ def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
         server.server_close()
 
 
-class Unavailable(http.server.BaseHTTPRequestHandler):
-    """HTTP 503 to every call, as a proxy whose Odoo is down answers; `requests` counts the calls."""
+class Answering(http.server.BaseHTTPRequestHandler):
+    """The same answer to every call; `requests` counts the calls. Made with `answering`."""
 
+    status = 200
+    content_type = "text/html"
+    body = b""
     requests = 0
 
     def do_POST(self) -> None:
         type(self).requests += 1
-        body = b"<html><body><h1>503 Service Unavailable</h1>No server is available.</body></html>"
-        self.send_response(503)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(self.status)
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(self.body)
 
     def log_message(self, format: str, *args: object) -> None:
         return
+
+
+def answering(status: int, body: bytes, content_type: str = "text/html") -> type[Answering]:
+    """A handler giving this answer to every call, with its own count of calls."""
+    return type("Answering", (Answering,), {"status": status, "body": body, "content_type": content_type})
+
+
+def unavailable() -> type[Answering]:
+    """HTTP 503 to every call, as a proxy whose Odoo is down answers."""
+    return answering(503, b"<html><body><h1>503 Service Unavailable</h1>No server is available.</body></html>")
 
 
 class NotHttp:

@@ -14,7 +14,7 @@ from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
 from odoosync.sandbox.server import GARBLED
-from tests.support.misbehaving import serving
+from tests.support.misbehaving import answering, serving
 from tests.support.servers import Server, serve, servers
 
 FAST = RetryPolicy(attempts=4, max_seconds=10, initial_wait=0.01, max_wait=0.05)
@@ -151,17 +151,7 @@ def test_an_untrusted_certificate_and_a_trusted_one() -> None:
             assert client.whoami().uid == 2
 
 
-class _NotOdoo(http.server.BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        body = b"<html><body>Welcome to nginx!</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+_NotOdoo = answering(200, b"<html><body>Welcome to nginx!</body></html>")
 
 
 def test_a_server_that_is_not_odoo() -> None:
@@ -263,17 +253,11 @@ def test_the_key_never_shows_in_reprs_or_errors() -> None:
         assert sandbox.api_key not in shown
 
 
-class _GarbageVersion(http.server.BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        body = b'{"jsonrpc": "2.0", "id": 1, "result": {"server_version_info": "garbage", "server_version": "x"}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+_GarbageVersion = answering(
+    200,
+    b'{"jsonrpc": "2.0", "id": 1, "result": {"server_version_info": "garbage", "server_version": "x"}}',
+    "application/json",
+)
 
 
 def test_a_server_whose_version_is_not_odoos_is_not_odoo() -> None:
