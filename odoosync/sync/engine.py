@@ -945,6 +945,8 @@ class _Pusher:
             )
             return
         try:
+            if withdrawn and row.get("payment_state") in PAID_STATES:
+                row = self._cancel_payment(item, row)
             credit_note = self._credit_note(item, row, withdrawn=withdrawn)
         except errors.AuthError:
             raise
@@ -953,6 +955,13 @@ class _Pusher:
             return
         item.extra_links.append(credit_note)
         if withdrawn:
+            if row.get("payment_state") in PAID_STATES:
+                self._warn(
+                    f"paid-by-others:{item.link.odoo_id}",
+                    f"{item.record.id} was voided, but {what} {name} was paid by a payment odoosync did not make: "
+                    f"its credit note {credit_note.odoo_name or credit_note.odoo_id} is left open. Refund the money "
+                    "in Odoo, or reset that payment to draft and cancel it if it was never received.",
+                )
             self._done(item, replace(item.link, odoo_state="reversed", synced_version=item.version))
             return
         item.extra_links.append(replace(item.link, role=REVERSED, odoo_state="reversed"))
@@ -960,6 +969,26 @@ class _Pusher:
         item.paid = False
         if row.get("payment_state") in PAID_STATES and credit_note.odoo_state == "posted":
             item.settle_with = credit_note.odoo_id
+
+    def _cancel_payment(self, item: _Item, row: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A voided record's invoice was paid with the payment odoosync registered for it (auto-post): that money
+        was never received, so the payment is reset to draft and cancelled, which unmatches the invoice; the credit
+        note then settles the invoice and nothing of the record is left open. Returns the invoice as it is now."""
+        assert item.link is not None
+        known = self.store.links.of_records(self.odoo_database, [item.job.record_pk], role=PAYMENT_ROLE)
+        payment = known.get(item.job.record_pk)
+        if payment is None:
+            return row  # paid by someone else's payment: that one is a person's to undo
+        context = self._context_all()
+        found = self.client.search_read(PAYMENT, [("id", "=", payment.odoo_id)], ["state"], context=context)
+        state = found[0].get("state") if found else "deleted"
+        if state not in ("cancel", "canceled", "deleted"):  # "canceled": payments from Odoo 18
+            if state != "draft":
+                self.client.call(PAYMENT, "action_draft", [payment.odoo_id], context=context)
+            self.client.call(PAYMENT, "action_cancel", [payment.odoo_id], context=context)
+        item.extra_links.append(replace(payment, odoo_state="cancel", synced_version=item.version))
+        [invoice] = self.client.read(MOVE, [item.link.odoo_id], ["payment_state"], context=context)
+        return {**row, "payment_state": invoice.get("payment_state")}
 
     def _credit_note(self, item: _Item, row: Mapping[str, Any], *, withdrawn: bool) -> Link:
         """The credit note reversing the item's posted document: the one made by an earlier attempt if there is
@@ -1034,7 +1063,8 @@ class _Pusher:
         if not items:
             return
         model = MODEL_OF[items[0].job.record_type]
-        current = self._current(model, items, ["state", "name", "journal_id"])
+        fields = ["state", "name", "journal_id", *(["payment_state"] if model == MOVE else [])]
+        current = self._current(model, items, fields)
         drafts: list[_Item] = []
         posted_payments: list[_Item] = []
         for item in items:
