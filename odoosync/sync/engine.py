@@ -931,6 +931,8 @@ class _Pusher:
         document: the job fails (on_posted_change = fail), or a credit note reverses it and, for an edit, a new
         document is made from the new version (credit_note)."""
         assert item.link is not None
+        # Drafts have no number: the one Odoo gave when the document was posted (maybe by a person) is kept.
+        item.link = replace(item.link, odoo_name=row.get("name") or item.link.odoo_name, odoo_state="posted")
         name = row.get("name") or f"#{row['id']}"
         what = WHAT[item.job.record_type]
         if self.config.defaults.on_posted_change != "credit_note":
@@ -942,6 +944,7 @@ class _Pusher:
                 "on_posted_change = credit_note and retry: odoosync defaults set --on-posted-change credit_note, "
                 "then odoosync queue retry --failed",
                 "posted",
+                item.link,
             )
             return
         try:
@@ -1078,7 +1081,6 @@ class _Pusher:
                 item.link = replace(item.link, odoo_state=str(row.get("state")))
                 posted_payments.append(item)
             else:
-                item.link = replace(item.link, odoo_state="posted", odoo_name=row.get("name") or None)
                 self._posted_change(item, row, withdrawn=True)
         ids = self._ids
 

@@ -351,6 +351,35 @@ def test_documents_changed_in_odoo_behind_odoosyncs_back(tmp_path: Path, version
         assert now["payment_reference"] != "NEW-2"
 
 
+@pytest.mark.parametrize("version", SERVERS)
+def test_a_document_a_person_posted_keeps_its_number_once_reversed(tmp_path: Path, version: int | str) -> None:
+    """Drafts have no number: the one Odoo gave when the accountant posted it is what status shows afterwards."""
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
+        assert sync(env)[0] == 0
+        changed, held = record_id(server, "RP-2026-0001"), record_id(server, "RP-2026-0002")
+        [first] = documents_of(server, "out_invoice")[changed]
+        [second] = documents_of(server, "out_invoice")[held]
+        with client_of(server) as client:
+            client.call("account.move", "action_post", [first["id"], second["id"]])
+        [first, second] = rows(server, "account.move", [("id", "in", [first["id"], second["id"]])], ["name"])
+        edits = [edited(server, "RP-2026-0002", reference="NEW-2")]
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "held.ndjson", edits)))
+        assert sync(env)[0] == 4  # on_posted_change = fail
+        assert status(env, "rent_payment", held)["odoo"]["name"] == second["name"]
+        odoosync(env, "defaults", "set", "--on-posted-change", "credit_note")
+        edits = [edited(server, "RP-2026-0001", reference="NEW-1")]
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "edits.ndjson", edits)))
+        code, report = sync(env)
+        assert code == 0, report["failures"]  # the failed one waits for a person; this one is reversed, made again
+        related = {link["role"]: link for link in status(env, "rent_payment", changed)["related"]}
+        assert related["reversed"]["id"] == first["id"]
+        assert related["reversed"]["name"] == first["name"]
+        shown = odoosync(env, "status", "rent_payment", changed).stdout
+        assert first["name"] in shown
+        assert "no number yet" not in shown.split("reversed")[-1].splitlines()[0]
+
+
 @pytest.mark.parametrize("version", servers(18))
 def test_a_payment_that_cannot_be_registered_goes_on_from_the_posted_invoice(
     tmp_path: Path, version: int | str
