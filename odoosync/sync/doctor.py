@@ -107,14 +107,14 @@ def _local(store: Store) -> list[Finding]:
                 "See why: odoosync queue list --state failed; fix, then odoosync queue retry --failed",
             )
         )
-    stale = store.jobs.count_expired_leases()
+    stale = sum(lease.jobs for lease in store.jobs.leases() if lease.abandoned)
     if stale:
         findings.append(
             Finding(
                 "queue",
                 WARNING,
-                f"{stale} job(s) still marked running by a worker that stopped",
-                "The next odoosync sync takes them back and looks for them in Odoo first.",
+                f"{stale} job(s) still marked running by a sync run that stopped before it finished",
+                "Run odoosync sync: it takes them back at once and looks for them in Odoo first.",
             )
         )
     if not any(f.area == "queue" for f in findings):

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import socket
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +34,7 @@ from odoosync.domain.records import (
     parse_record,
 )
 from odoosync.domain.versions import UNREADABLE
+from odoosync.domain.workers import worker_gone, worker_name
 from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.store import Store
@@ -47,6 +45,7 @@ from odoosync.sync.documents import MODEL_OF, MOVE, MOVE_TYPE, ORDER, PAID_STATE
 from odoosync.sync.facts import load_facts, with_places
 from odoosync.sync.leases import kept_leased
 from odoosync.sync.markers import search_markers
+from odoosync.sync.stopping import StopRequested, signals_held, stop_reason
 from odoosync.sync.switch import SyncDisabled, sync_switch
 
 log = logging.getLogger("odoosync.sync")
@@ -77,8 +76,15 @@ class SyncReport:
     batches: int = 0
     odoo_calls: int = 0
     seconds: float = 0.0
-    stopped_by: str | None = None  # max_jobs, max_seconds, or odoo_unavailable (a batch failed whole, transiently)
+    # max_jobs, max_seconds, odoo_unavailable (a batch failed whole, transiently), or SIGINT / SIGTERM
+    stopped_by: str | None = None
     recovered: int = 0  # running jobs of a dead worker given back to the queue
+    released: int = 0  # jobs this run held when a signal stopped it, given back to the queue
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped_by in ("SIGINT", "SIGTERM")
+
     warnings: list[str] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
 
@@ -95,6 +101,7 @@ class SyncReport:
             "seconds": round(self.seconds, 3),
             "stopped_by": self.stopped_by,
             "recovered": self.recovered,
+            "released": self.released,
             "by_type": {name: tally.as_dict() for name, tally in self.by_type.items()},
             "failures": self.failures,
             "warnings": self.warnings,
@@ -110,10 +117,6 @@ class SyncLimits:
 
 
 Progress = Callable[[int, int], None]
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def run_sync(
@@ -164,45 +167,80 @@ def _drain(
     report = SyncReport()
     started = time.monotonic()
     calls_before = odoo.calls
+    worker = worker_name()
     try:
-        report.recovered = store.jobs.recover_expired()
+        report.recovered = store.jobs.recover_expired() + store.jobs.release_workers(
+            [lease.worker for lease in store.jobs.leases() if worker_gone(lease.worker)],
+            "the worker's process ended before it finished",
+        )
         facts = load_facts(odoo, config, store, odoo_database)
         pusher = _Pusher(odoo, store, config, facts, odoo_database)
-        total = store.jobs.count_due(limits.types)
-        worker = worker_name()
-        while True:
-            if limits.max_jobs is not None and report.jobs >= limits.max_jobs:
-                report.stopped_by = "max_jobs"
-                break
-            if limits.max_seconds is not None and time.monotonic() - started >= limits.max_seconds:
-                report.stopped_by = "max_seconds"
-                break
-            size = limits.batch_size or config.worker.batch_size
-            if limits.max_jobs is not None:
-                size = min(size, limits.max_jobs - report.jobs)
-            claimed_at = datetime.now(UTC)
-            jobs = store.jobs.claim(worker, limit=size, lease_seconds=config.worker.lease_seconds, types=limits.types)
-            if not jobs:
-                break
-            with kept_leased(store, worker, [job.pk for job in jobs], lease_seconds=config.worker.lease_seconds):
-                results = pusher.push(jobs)
-            store.jobs.finish(odoo_database, results)
-            _count_batch(report, results)
-            if any(r.job.record_type is RecordType.CONTACT and r.outcome is Outcome.DONE for r in results):
-                store.jobs.wake_waiting(claimed_at)  # their partner may be in Odoo now
-            if progress:
-                progress(report.jobs, max(total, report.jobs))
-            if all(r.outcome is Outcome.RETRY and r.error_kind == "transient" for r in results):
-                # Nothing went through: Odoo is down or overloaded. The jobs wait for their backoff; the next
-                # batches would only fail the same way, each after its retries.
-                report.stopped_by = "odoo_unavailable"
-                break
+        try:
+            _drain_batches(
+                pusher,
+                report,
+                store=store,
+                config=config,
+                limits=limits,
+                odoo_database=odoo_database,
+                worker=worker,
+                started=started,
+                progress=progress,
+            )
+        except (KeyboardInterrupt, StopRequested) as stop:
+            # What was sent for the batch in flight may or may not have been done in Odoo: its jobs go back to the
+            # queue to be searched for by marker, rather than stay leased to a run that is gone.
+            with signals_held():
+                report.released = store.jobs.release(worker, f"the run was stopped ({stop_reason(stop)}) first")
+            report.stopped_by = stop_reason(stop)
         report.warnings.extend(pusher.warnings)
     finally:
         report.odoo_calls = odoo.calls - calls_before
         report.seconds = time.monotonic() - started
         _log_run(report)
     return report
+
+
+def _drain_batches(
+    pusher: _Pusher,
+    report: SyncReport,
+    *,
+    store: Store,
+    config: Config,
+    limits: SyncLimits,
+    odoo_database: str,
+    worker: str,
+    started: float,
+    progress: Progress | None,
+) -> None:
+    total = store.jobs.count_due(limits.types)
+    while True:
+        if limits.max_jobs is not None and report.jobs >= limits.max_jobs:
+            report.stopped_by = "max_jobs"
+            return
+        if limits.max_seconds is not None and time.monotonic() - started >= limits.max_seconds:
+            report.stopped_by = "max_seconds"
+            return
+        size = limits.batch_size or config.worker.batch_size
+        if limits.max_jobs is not None:
+            size = min(size, limits.max_jobs - report.jobs)
+        claimed_at = datetime.now(UTC)
+        jobs = store.jobs.claim(worker, limit=size, lease_seconds=config.worker.lease_seconds, types=limits.types)
+        if not jobs:
+            return
+        with kept_leased(store, worker, [job.pk for job in jobs], lease_seconds=config.worker.lease_seconds):
+            results = pusher.push(jobs)
+        store.jobs.finish(odoo_database, results)
+        _count_batch(report, results)
+        if any(r.job.record_type is RecordType.CONTACT and r.outcome is Outcome.DONE for r in results):
+            store.jobs.wake_waiting(claimed_at)  # their partner may be in Odoo now
+        if progress:
+            progress(report.jobs, max(total, report.jobs))
+        if all(r.outcome is Outcome.RETRY and r.error_kind == "transient" for r in results):
+            # Nothing went through: Odoo is down or overloaded. The jobs wait for their backoff; the next
+            # batches would only fail the same way, each after its retries.
+            report.stopped_by = "odoo_unavailable"
+            return
 
 
 def _count_batch(report: SyncReport, results: Sequence[JobResult]) -> None:
