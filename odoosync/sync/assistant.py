@@ -359,6 +359,7 @@ def write_plan(path: Path, suggestions: list[Suggestion]) -> int:
 class Applied:
     mappings: list[Mapping]
     created_accounts: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_plan(path: Path) -> list[dict[str, Any]]:
@@ -429,6 +430,7 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
     """Create the proposed accounts, then save every mapping, each target checked in Odoo again first."""
     created: list[str] = []
     applied: list[Mapping] = []
+    warnings: list[str] = []
     with open_client(config) as client:
         default_company: int | None = None
         new_accounts: dict[int, list[dict[str, str]]] = {}
@@ -454,11 +456,13 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
                     _create_account(client, owner_company, entry["create_account"])
                     created.append(target)
             if kind == "category":
-                applied += set_mapping(config, store, "category", code, account=target, company=company, client=client)
+                saved = set_mapping(config, store, "category", code, account=target, company=company, client=client)
             elif kind == "method":
-                applied += set_mapping(config, store, "method", code, journal=target, company=company, client=client)
+                saved = set_mapping(config, store, "method", code, journal=target, company=company, client=client)
             elif kind == "vat_sale":
-                applied += set_mapping(config, store, "vat", code, sale_tax=target, company=company, client=client)
+                saved = set_mapping(config, store, "vat", code, sale_tax=target, company=company, client=client)
             else:
-                applied += set_mapping(config, store, "vat", code, purchase_tax=target, company=company, client=client)
-    return Applied(applied, created)
+                saved = set_mapping(config, store, "vat", code, purchase_tax=target, company=company, client=client)
+            applied += saved.mappings
+            warnings += saved.warnings.values()
+    return Applied(applied, created, warnings)
