@@ -186,6 +186,7 @@ def apply_command(
         render.print_json(
             {
                 "created_accounts": applied.created_accounts,
+                "reused_accounts": applied.reused_accounts,
                 "mappings": [
                     {"kind": m.kind, "code": m.code, "company": m.company_id, "name": m.odoo_name, "id": m.odoo_id}
                     for m in applied.mappings
@@ -196,4 +197,6 @@ def apply_command(
     else:
         for code in applied.created_accounts:
             render.out.print(f"[green]✓[/] created account {code}")
+        for code in applied.reused_accounts:
+            render.out.print(f"[green]✓[/] account {code} is in Odoo already (an earlier apply made it): used as it is")
         render.print_mappings(applied.mappings, applied.warnings)

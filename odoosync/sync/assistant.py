@@ -360,6 +360,7 @@ class Applied:
     mappings: list[Mapping]
     created_accounts: list[str]
     warnings: list[str] = field(default_factory=list)
+    reused_accounts: list[str] = field(default_factory=list)  # made by an earlier apply of the plan: used as they are
 
 
 def read_plan(path: Path) -> list[dict[str, Any]]:
@@ -431,6 +432,7 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
     created: list[str] = []
     applied: list[Mapping] = []
     warnings: list[str] = []
+    reused: list[str] = []
     with open_client(config) as client:
         default_company: int | None = None
         new_accounts: dict[int, list[dict[str, str]]] = {}
@@ -452,7 +454,9 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
                 owner_company = company_id or default_company
                 assert owner_company is not None
                 target = str(entry["create_account"]["code"])
-                if target not in existing[owner_company]:
+                if target in existing[owner_company]:
+                    reused.append(target)
+                else:
                     _create_account(client, owner_company, entry["create_account"])
                     created.append(target)
             if kind == "category":
@@ -465,4 +469,4 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
                 saved = set_mapping(config, store, "vat", code, purchase_tax=target, company=company, client=client)
             applied += saved.mappings
             warnings += saved.warnings.values()
-    return Applied(applied, created, warnings)
+    return Applied(applied, created, warnings, reused)
