@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -335,10 +335,16 @@ def print_suggestions(suggestions: Sequence[Suggestion], plan: Path, lines: int)
     )
 
 
-def print_mappings(saved: Sequence[Mapping]) -> None:
+def print_warnings(warnings: Iterable[str]) -> None:
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def print_mappings(saved: Sequence[Mapping], warnings: Iterable[str] = ()) -> None:
     for mapping in saved:
         target = f"{escape(mapping.odoo_name)} (id {mapping.odoo_id})"
         out.print(f"[green]✓[/] {mapping.kind} {escape(repr(mapping.code))} → {target}")
+    print_warnings(warnings)
 
 
 # --- enable, backfill and sync ------------------------------------------------------------------------------
@@ -427,8 +433,7 @@ def print_sync_report(report: SyncReport) -> None:
         err.print("  [cyan]→[/] Run odoosync sync again to finish.")
     elif report.stopped_by:
         out.print(f"[yellow]Stopped by --{report.stopped_by.replace('_', '-')}[/]: run sync again for the rest.")
-    for warning in report.warnings:
-        err.print(f"[yellow]warning:[/] {escape(warning)}")
+    print_warnings(report.warnings)
     # Failures with one cause (a missing mapping fails every record that uses it) are shown once, with their ids.
     groups: dict[str, list[dict[str, str]]] = {}
     for failure in report.failures:

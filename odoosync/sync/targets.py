@@ -14,7 +14,7 @@ from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.domain.records import vat_percent
 from odoosync.odoo.client import OdooClient
-from odoosync.sync.mappings import EXPENSE_TYPES
+from odoosync.sync.mappings import EXPENSE_TYPES, SET_AS
 
 MappingKey = tuple[str, int, str]  # (kind, company id or 0, code), as facts key mappings
 
@@ -125,11 +125,5 @@ def _fix(mapping: Mapping) -> str:
     if mapping.kind in (MappingKind.OWNER_COMPANY, MappingKind.OWNER_ANALYTIC):
         option = "--company" if mapping.kind == MappingKind.OWNER_COMPANY else "--analytic"
         return f"Run: odoosync owners map {mapping.code} {option} …"
-    kind = "vat" if mapping.kind in (MappingKind.VAT_SALE, MappingKind.VAT_PURCHASE) else mapping.kind
-    option = {
-        MappingKind.CATEGORY: "--account",
-        MappingKind.METHOD: "--journal",
-        MappingKind.VAT_SALE: "--sale-tax",
-        MappingKind.VAT_PURCHASE: "--purchase-tax",
-    }.get(MappingKind(mapping.kind), "…")
+    kind, option = SET_AS[MappingKind(mapping.kind)]
     return f'Run: odoosync map set {kind} "{mapping.code}" {option} … (odoosync map suggest proposes one)'
