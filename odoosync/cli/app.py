@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +32,7 @@ from odoosync.cli import sync as sync_commands
 from odoosync.cli.context import AppState
 from odoosync.cli.exit_codes import ExitCode, exit_code_for
 from odoosync.domain.errors import OdoosyncError
+from odoosync.sync.stopping import StopRequested, stop_reason
 
 # Where the group keeps the words after its own options (the command and its arguments), to tell --json.
 COMMAND_WORDS = "odoosync.command_words"
@@ -62,10 +66,13 @@ class OdoosyncGroup(TyperGroup):
             status = exit_code_for(error)
             self._json_error(ctx, status, error.reason, error.instruction)
             raise typer.Exit(status) from None
-        except KeyboardInterrupt:
-            render.err.print("interrupted")
-            self._json_error(ctx, ExitCode.INTERRUPTED, "interrupted", None)
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except (KeyboardInterrupt, StopRequested) as stop:
+            name = stop_reason(stop)
+            said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
+            render.err.print(said)
+            status = ExitCode.TERMINATED if name == "SIGTERM" else ExitCode.INTERRUPTED
+            self._json_error(ctx, status, said, None)
+            raise typer.Exit(status) from None
         except Exception as error:
             self._debug_traceback(ctx)
             render.print_internal_error(error)
@@ -167,4 +174,14 @@ app.add_typer(sandbox_commands.app, name="sandbox")
 
 
 def main() -> None:
-    app(prog_name="odoosync")
+    try:
+        app(prog_name="odoosync")
+    except SystemExit as done:
+        if done.code == ExitCode.TERMINATED:
+            # Stopped by SIGTERM once what it held is given back: end by that signal, as a process stopped that way
+            # does, so that systemd counts `systemctl stop` as a clean stop (a shell still sees 143).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise

@@ -17,8 +17,9 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
     """Check the local queue, the connection and key, the protocol, every mapping and default (still there, active,
-    in the right company, of the right type; taxes of the right amount), owners without a mapping, the Rent
-    product and the language. Each problem says what to do; exit status 5 when there is one. Changes nothing.
+    in the right company, of the right type; taxes of the right amount), codes the records use without a mapping,
+    owners without a mapping, the Rent product and the language. Each problem says what to do; exit status 5 when
+    there is one. Changes nothing.
 
     Example: odoosync doctor
     """

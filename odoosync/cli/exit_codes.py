@@ -36,7 +36,8 @@ class ExitCode(IntEnum):
     TEMPORARY = 75  # EX_TEMPFAIL: Odoo is unreachable or overloaded for now; try again later
     NO_PERMISSION = 77  # EX_NOPERM: Odoo refused the login/key, or the user lacks rights
     CONFIG = 78  # EX_CONFIG: the configuration is invalid or unsafe
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM (systemctl stop): the run gave back what it held first
 
 
 def exit_code_for(error: OdoosyncError) -> ExitCode:

@@ -107,12 +107,13 @@ def set_command(
                     "model": m.odoo_model,
                     "id": m.odoo_id,
                     "name": m.odoo_name,
+                    "warning": saved.warnings.get(m.kind),
                 }
-                for m in saved
+                for m in saved.mappings
             ]
         )
     else:
-        render.print_mappings(saved)
+        render.print_mappings(saved.mappings, saved.warnings.values())
 
 
 @app.command("remove")
@@ -189,13 +190,17 @@ def apply_command(
         render.print_json(
             {
                 "created_accounts": applied.created_accounts,
+                "reused_accounts": applied.reused_accounts,
                 "mappings": [
                     {"kind": m.kind, "code": m.code, "company": m.company_id, "name": m.odoo_name, "id": m.odoo_id}
                     for m in applied.mappings
                 ],
+                "warnings": applied.warnings,
             }
         )
     else:
         for code in applied.created_accounts:
             render.out.print(f"[green]✓[/] created account {code}")
-        render.print_mappings(applied.mappings)
+        for code in applied.reused_accounts:
+            render.out.print(f"[green]✓[/] account {code} is in Odoo already (an earlier apply made it): used as it is")
+        render.print_mappings(applied.mappings, applied.warnings)

@@ -48,7 +48,12 @@ def map_command(
     company: Annotated[str | None, typer.Option(help="Odoo company (by_company): id or name.")] = None,
     analytic: Annotated[str | None, typer.Option(help="Analytic account (by_analytic): id, code or name.")] = None,
     create: Annotated[
-        bool, typer.Option("--create", help="Create the analytic account (and the Owners plan) when missing.")
+        bool,
+        typer.Option(
+            "--create",
+            help="Create the analytic account (and the Owners plan) when missing; only with owner separation "
+            "by_analytic.",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the mapping as JSON.")] = False,
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -217,7 +217,7 @@ def print_jobs(jobs: Sequence[Job], *, filtered: bool = False) -> None:
             str(job.pk),
             f"{job.record_type.value} {escape(job.record_id)}",
             str(job.record_version),
-            job.state.value,
+            "running, worker gone" if job.abandoned else job.state.value,
             str(job.attempts),
             _when(job.next_attempt_at) if job.state.value == "pending" else "—",
             escape(job.last_error or ""),
@@ -236,6 +236,9 @@ def job_as_dict(job: Job) -> dict[str, Any]:
         "next_attempt_at": job.next_attempt_at.isoformat(),
         "last_error": job.last_error,
         "error_kind": job.error_kind,
+        "worker": job.lease_owner,
+        # Running, but its worker stopped before it finished: the next sync takes it back.
+        "abandoned": job.abandoned,
         "created_at": job.created_at.isoformat(),
         "updated_at": job.updated_at.isoformat(),
     }
@@ -372,10 +375,16 @@ def print_suggestions(suggestions: Sequence[Suggestion], plan: Path, lines: int)
     )
 
 
-def print_mappings(saved: Sequence[Mapping]) -> None:
+def print_warnings(warnings: Iterable[str]) -> None:
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def print_mappings(saved: Sequence[Mapping], warnings: Iterable[str] = ()) -> None:
     for mapping in saved:
         target = f"{escape(mapping.odoo_name)} (id {mapping.odoo_id})"
         out.print(f"[green]✓[/] {mapping.kind} {escape(repr(mapping.code))} → {target}")
+    print_warnings(warnings)
 
 
 # --- enable, backfill and sync ------------------------------------------------------------------------------
@@ -455,10 +464,16 @@ def print_sync_report(report: SyncReport) -> None:
             "[yellow]Stopped: Odoo refused or dropped a whole batch for now[/] (see the errors with odoosync queue "
             "list); its jobs retry after their backoff, and the next sync goes on."
         )
+    elif report.interrupted:
+        err.print(
+            f"[yellow]Stopped by {report.stopped_by}[/]: {report.jobs} job(s) went through first; "
+            f"{report.released} job(s) in flight went back to the queue, to be looked for in Odoo by their marker "
+            "first (nothing is made twice)."
+        )
+        err.print("  [cyan]→[/] Run odoosync sync again to finish.")
     elif report.stopped_by:
         out.print(f"[yellow]Stopped by --{report.stopped_by.replace('_', '-')}[/]: run sync again for the rest.")
-    for warning in report.warnings:
-        err.print(f"[yellow]warning:[/] {escape(warning)}")
+    print_warnings(report.warnings)
     # Failures with one cause (a missing mapping fails every record that uses it) are shown once, with their ids.
     groups: dict[str, list[dict[str, str]]] = {}
     for failure in report.failures:

@@ -19,6 +19,7 @@ from odoosync.sync.adopt import backfill_adopting
 from odoosync.sync.engine import SyncLimits
 from odoosync.sync.health import check_health, parse_duration, sync_and_record
 from odoosync.sync.plan import PlanScope
+from odoosync.sync.stopping import stop_on_signals
 from odoosync.sync.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
 
 
@@ -105,9 +106,10 @@ def backfill_command(
 ) -> None:
     """Queue stored records dated on or after DATE: contacts, expenses, deposits, then rent payments.
 
-    Running it twice adds nothing twice. With --adopt, a record that matches exactly one hand-made Odoo record
-    (a partner with its VAT number, else email, else name and phone; a document of its partner, date and amount)
-    is linked to it instead of queued; several matches wait for a person: odoosync adopt list.
+    Running it twice adds nothing twice. With --adopt, a record that matches exactly one Odoo record (first by
+    the marker an earlier odoosync left: a partner's reference, a document's source, a payment's memo; then, for
+    what was keyed in by hand, a partner with its VAT number, else email, else name and phone; a document of its
+    partner, date and amount) is linked to it instead of queued; several wait for a person: odoosync adopt list.
 
     Example: odoosync backfill --since 2026-01-01 --adopt
     """
@@ -164,7 +166,7 @@ def sync_command(
         show_plan(ctx, PlanScope(types=tuple(record_type or ())), as_json=as_json, summary=False)
         return
     limits = SyncLimits(batch_size, max_jobs, max_seconds, tuple(record_type or ()))
-    with state(ctx).workspace() as workspace, render.sync_progress(not as_json) as progress:
+    with stop_on_signals(), state(ctx).workspace() as workspace, render.sync_progress(not as_json) as progress:
         report = sync_and_record(
             workspace.config, workspace.store, limits, metrics_file=metrics_file, progress=progress
         )
@@ -172,6 +174,8 @@ def sync_command(
         render.print_json(report.as_dict())
     else:
         render.print_sync_report(report)
+    if report.interrupted:
+        raise typer.Exit(ExitCode.TERMINATED if report.stopped_by == "SIGTERM" else ExitCode.INTERRUPTED)
     if report.failed:
         raise typer.Exit(ExitCode.JOBS_FAILED)
     if report.stopped_by == "odoo_unavailable":

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from odoosync.domain.errors import IllegalTransition
 from odoosync.domain.links import Link
 from odoosync.domain.records import RecordType
+from odoosync.domain.workers import worker_gone
 
 
 class JobState(StrEnum):
@@ -62,6 +63,31 @@ class Job:
     updated_at: datetime
     search_first: bool = False
     lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+
+    @property
+    def abandoned(self) -> bool:
+        """Running, but its worker is gone: its lease ran out, or its process ended on this host. The next sync
+        takes it back and looks for it in Odoo first."""
+        if self.state is not JobState.RUNNING:
+            return False
+        expired = self.lease_expires_at is not None and self.lease_expires_at < datetime.now(UTC)
+        return expired or (self.lease_owner is not None and worker_gone(self.lease_owner))
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """The running jobs one worker holds, until its lease runs out (or it gives them back)."""
+
+    worker: str  # host:pid:nonce (domain.workers.worker_name)
+    jobs: int
+    expires_at: datetime | None
+
+    @property
+    def abandoned(self) -> bool:
+        """Its worker is gone: the lease ran out, or the process ended on this host."""
+        expired = self.expires_at is not None and self.expires_at < datetime.now(UTC)
+        return expired or worker_gone(self.worker)
 
 
 @dataclass(frozen=True, slots=True)

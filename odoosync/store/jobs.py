@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.adoptions import AdoptionState
 from odoosync.domain.errors import SchemaError
-from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Outcome, transition
+from odoosync.domain.jobs import OPEN_STATES, Attempt, Job, JobResult, JobState, Lease, Outcome, transition
 from odoosync.domain.records import RecordType
 from odoosync.store.failures import reported_as_unavailable, writing
 from odoosync.store.links import LinkRepository
@@ -31,6 +31,7 @@ DEPENDENCY_RANK = {RecordType.CONTACT: 0, RecordType.EXPENSE: 1, RecordType.DEPO
 Jobs = list[Job]
 Attempts = list[Attempt]
 Pairs = list[tuple[int, int]]  # (record pk, version)
+Leases = list[Lease]
 
 
 def _state(value: str, pk: int | None = None) -> JobState:
@@ -78,6 +79,7 @@ class JobRepository:
             updated_at=row.updated_at,
             search_first=bool(row.search_first),
             lease_owner=row.lease_owner,
+            lease_expires_at=row.lease_expires_at,
         )
 
     def list(
@@ -231,16 +233,6 @@ class JobRepository:
         )
         if types:
             query = query.where(RecordRow.type.in_([t.value for t in types]))
-        with reported_as_unavailable(), self._engine.connect() as connection:
-            return int(connection.execute(query).scalar_one())
-
-    def count_expired_leases(self) -> int:
-        """Running jobs whose worker's lease ran out: it stopped before finishing them."""
-        query = (
-            select(func.count())
-            .select_from(JobRow)
-            .where(JobRow.state == JobState.RUNNING.value, JobRow.lease_expires_at < _now())
-        )
         with reported_as_unavailable(), self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
@@ -572,36 +564,61 @@ class JobRepository:
 
     def recover_expired(self) -> int:
         """Running jobs whose lease ran out (their worker died) go back to pending, to search Odoo first."""
+        condition = (JobRow.state == JobState.RUNNING.value) & (JobRow.lease_expires_at < _now())
+        return self._interrupt(condition, "the worker stopped before it finished")
+
+    def release(self, worker: str, reason: str) -> int:
+        """A worker that is stopping gives back the jobs it still holds: pending again, to search Odoo first, since
+        what it sent for them may or may not have been done. Returns how many."""
+        condition = (JobRow.state == JobState.RUNNING.value) & (JobRow.lease_owner == worker)
+        return self._interrupt(condition, reason)
+
+    def release_workers(self, workers: Sequence[str], reason: str) -> int:
+        """The jobs of workers known to be gone (their process ended) go back to pending before their lease runs
+        out, to search Odoo first."""
+        if not workers:
+            return 0
+        condition = (JobRow.state == JobState.RUNNING.value) & JobRow.lease_owner.in_(list(workers))
+        return self._interrupt(condition, reason)
+
+    def leases(self) -> Leases:
+        """Who holds running jobs: each worker with how many and until when."""
+        query = (
+            select(JobRow.lease_owner, func.count(), func.max(JobRow.lease_expires_at))
+            .where(JobRow.state == JobState.RUNNING.value)
+            .group_by(JobRow.lease_owner)
+            .order_by(JobRow.lease_owner)
+        )
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            return [Lease(str(owner or ""), int(count), until) for owner, count, until in connection.execute(query)]
+
+    def _interrupt(self, condition: Any, reason: str) -> int:
         now = _now()
         transition(JobState.RUNNING, JobState.PENDING)
         with reported_as_unavailable(), writing(self._engine) as connection:
-            expired = [
+            stopped = [
                 row.pk
-                for row in connection.execute(
-                    select(JobRow.pk)
-                    .where(JobRow.state == JobState.RUNNING.value, JobRow.lease_expires_at < now)
-                    .with_for_update(skip_locked=True)
-                )
+                for row in connection.execute(select(JobRow.pk).where(condition).with_for_update(skip_locked=True))
             ]
-            if not expired:
+            if not stopped:
                 return 0
             connection.execute(
                 update(JobRow)
-                .where(JobRow.pk.in_(expired))
+                .where(JobRow.pk.in_(stopped), JobRow.state == JobState.RUNNING.value)
                 .values(
                     state=JobState.PENDING.value,
                     lease_owner=None,
                     lease_expires_at=None,
                     search_first=True,
                     next_attempt_at=now,
-                    last_error="interrupted: the worker stopped before it finished",
+                    last_error=f"interrupted: {reason}",
                     error_kind="interrupted",
                     updated_at=now,
                 )
             )
             connection.execute(
                 update(JobAttemptRow)
-                .where(JobAttemptRow.job_pk.in_(expired), JobAttemptRow.finished_at.is_(None))
-                .values(finished_at=now, outcome="interrupted", error="the worker stopped before it finished")
+                .where(JobAttemptRow.job_pk.in_(stopped), JobAttemptRow.finished_at.is_(None))
+                .values(finished_at=now, outcome="interrupted", error=reason)
             )
-            return len(expired)
+            return len(stopped)

@@ -1,6 +1,8 @@
 """backfill --adopt: link what someone already keyed into Odoo by hand instead of making it twice.
 
-Before a backfill queues a record, Odoo is searched for its hand-made counterpart:
+Before a backfill queues a record, Odoo is searched first for what an earlier install of odoosync made, by the
+marker it left (sync.markers: a partner's ref, a document's source, a payment's memo), then for its hand-made
+counterpart:
 - a contact: an active partner with the same VAT number, else the same email, else the same name and phone;
 - a rent payment: a customer invoice of its tenant's partner, dated the day it was paid, for the amount paid
   (and, when the payment has a reference, carrying it as reference or payment reference);
@@ -37,6 +39,7 @@ from odoosync.store import Store
 from odoosync.sync import builders
 from odoosync.sync.connection import connected, database_key, endpoint_of
 from odoosync.sync.documents import CANCELLED, MODEL_OF, MOVE, MOVE_TYPE, ORDER, PARTNER
+from odoosync.sync.markers import search_markers
 from odoosync.sync.switch import SyncDisabled, eligible_since, sync_switch
 
 SEARCH_CHUNK = 200  # records per search: the name and email leaves make the domain grow with it
@@ -162,6 +165,10 @@ def document_matches(
     return found
 
 
+def _marked_detail(row: Mapping[str, Any]) -> str:
+    return " · ".join(str(row[key]) for key in ("ref", "invoice_origin", "state") if row.get(key))
+
+
 def _partner_detail(row: Mapping[str, Any]) -> str:
     return " · ".join(str(row[key]) for key in ("vat", "email", "phone") if row.get(key))
 
@@ -227,7 +234,9 @@ class _Adopter:
         for record_type in ORDER:
             items = fresh.get(record_type, [])
             for start in range(0, len(items), SEARCH_CHUNK):
-                part = items[start : start + SEARCH_CHUNK]
+                part = self._by_marker(record_type, items[start : start + SEARCH_CHUNK])
+                if not part:
+                    continue
                 if record_type is RecordType.CONTACT:
                     self._contacts(part)
                 else:
@@ -306,6 +315,36 @@ class _Adopter:
         self.queue.append((item.pk, item.version))
         tally.queued += 1
         return None
+
+    # -- odoosync's own markers --
+
+    def _by_marker(self, record_type: RecordType, items: Sequence[_Fresh]) -> list[_Fresh]:
+        """What an earlier install of odoosync made carries the record's marker (a partner's ref, a document's
+        source, a payment's memo): that is the surest match of all, found first, whatever else the record has or
+        lacks. Returns the items no marker found, for the other ways of matching."""
+        model = MODEL_OF[record_type]
+        memos = {i.record.id: builders.payment_memo(i.record) for i in items if isinstance(i.record, Deposit)}
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for marker, row in search_markers(
+            self.client, model, [i.record.id for i in items], context=self.context, memos=memos
+        ):
+            if row.get("state") in CANCELLED or row.get("payment_state") == "reversed":
+                continue  # not the record's document any more: a credit note reversed it, or it was cancelled
+            if model == MOVE and row.get("move_type") != MOVE_TYPE[record_type]:
+                continue
+            found[marker].append(row)
+        taken = self._taken(model, [row for rows in found.values() for row in rows])
+        rest = []
+        for item in items:
+            rows = [row for row in found.get(item.record.id, []) if int(row["id"]) not in taken]
+            if not rows:
+                rest.append(item)
+                continue
+            marker = builders.record_label(item.record)
+            odoo_id = self._decide(item, model, rows, f"odoosync's marker ({marker})", _marked_detail, taken=taken)
+            if odoo_id is not None and record_type is RecordType.CONTACT:
+                self.partners[item.record.id] = odoo_id
+        return rest
 
     # -- contacts --
 

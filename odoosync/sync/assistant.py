@@ -359,6 +359,8 @@ def write_plan(path: Path, suggestions: list[Suggestion]) -> int:
 class Applied:
     mappings: list[Mapping]
     created_accounts: list[str]
+    warnings: list[str] = field(default_factory=list)
+    reused_accounts: list[str] = field(default_factory=list)  # made by an earlier apply of the plan: used as they are
 
 
 def read_plan(path: Path) -> list[dict[str, Any]]:
@@ -429,6 +431,8 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
     """Create the proposed accounts, then save every mapping, each target checked in Odoo again first."""
     created: list[str] = []
     applied: list[Mapping] = []
+    warnings: list[str] = []
+    reused: list[str] = []
     with open_client(config) as client:
         default_company: int | None = None
         new_accounts: dict[int, list[dict[str, str]]] = {}
@@ -450,15 +454,19 @@ def apply_plan(config: Config, store: Store, entries: list[dict[str, Any]]) -> A
                 owner_company = company_id or default_company
                 assert owner_company is not None
                 target = str(entry["create_account"]["code"])
-                if target not in existing[owner_company]:
+                if target in existing[owner_company]:
+                    reused.append(target)
+                else:
                     _create_account(client, owner_company, entry["create_account"])
                     created.append(target)
             if kind == "category":
-                applied += set_mapping(config, store, "category", code, account=target, company=company, client=client)
+                saved = set_mapping(config, store, "category", code, account=target, company=company, client=client)
             elif kind == "method":
-                applied += set_mapping(config, store, "method", code, journal=target, company=company, client=client)
+                saved = set_mapping(config, store, "method", code, journal=target, company=company, client=client)
             elif kind == "vat_sale":
-                applied += set_mapping(config, store, "vat", code, sale_tax=target, company=company, client=client)
+                saved = set_mapping(config, store, "vat", code, sale_tax=target, company=company, client=client)
             else:
-                applied += set_mapping(config, store, "vat", code, purchase_tax=target, company=company, client=client)
-    return Applied(applied, created)
+                saved = set_mapping(config, store, "vat", code, purchase_tax=target, company=company, client=client)
+            applied += saved.mappings
+            warnings += saved.warnings.values()
+    return Applied(applied, created, warnings, reused)

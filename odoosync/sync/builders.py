@@ -1,8 +1,9 @@
 """Builders: a record + the Odoo facts and mappings it needs → the values of its Odoo record. Pure functions.
 
 Each builder returns a `Document` (model, company, values, marker) or raises `MissingSetup` naming what to set
-up, in the words a person needs ("Run: odoosync map set …"). The engine does every call to Odoo; nothing here
-does I/O, so each rule is tested on its own.
+up, in the words a person needs ("Run: odoosync map set …"). A missing mapping names its code in the form mappings
+keep it (`normalize_code`): one code written two ways ("Pest control", "Pest Control ") is one problem, with one
+command. The engine does every call to Odoo; nothing here does I/O, so each rule is tested on its own.
 
 Markers (design.md, Idempotency): a partner's `ref` is the contact id; an invoice's and a bill's
 `invoice_origin` (Odoo's "Source Document") is the app id, because a bill's `ref` is the vendor's own bill
@@ -372,9 +373,10 @@ def invoice_payment(payment: RentPayment, company: int, facts: OdooFacts) -> tup
     """The journal and payment method line a rent invoice's payment is registered with (auto-post)."""
     journal = _mapped(facts, MappingKind.METHOD, payment.method, company, f"rent payment {payment.id}")
     if journal is None:
+        method = normalize_code(payment.method)
         raise MissingSetup(
-            f'Payment method "{payment.method}" has no journal mapping (company {_company_name(facts, company)})',
-            f'Run: odoosync map set method "{payment.method}" --journal <code>{_map_flag(facts, company)}, '
+            f'Payment method "{method}" has no journal mapping (company {_company_name(facts, company)})',
+            f'Run: odoosync map set method "{method}" --journal <code>{_map_flag(facts, company)}, '
             "then odoosync queue retry --failed",
         )
     return journal, facts.method_lines.get((journal, "in"))
@@ -391,10 +393,11 @@ def bill_document(expense: Expense, vendor: int, facts: OdooFacts) -> Document:
     for line in expense.lines:
         account = _mapped(facts, MappingKind.CATEGORY, line.category, company, record)
         if account is None:
+            category = normalize_code(line.category)
             raise MissingSetup(
-                f'Expense category "{line.category}" has no account mapping '
+                f'Expense category "{category}" has no account mapping '
                 f"(company {_company_name(facts, company)}), needed by {record}",
-                f'Run: odoosync map set category "{line.category}" --account <code>{_map_flag(facts, company)}, '
+                f'Run: odoosync map set category "{category}" --account <code>{_map_flag(facts, company)}, '
                 "then odoosync queue retry --failed",
             )
         values: dict[str, Any] = {
@@ -436,10 +439,11 @@ def payment_document(deposit: Deposit, partner: int, facts: OdooFacts) -> Docume
     company = company_of(deposit.owner_id, record, facts)
     journal = _mapped(facts, MappingKind.METHOD, deposit.method, company, record)
     if journal is None:
+        method = normalize_code(deposit.method)
         raise MissingSetup(
-            f'Payment method "{deposit.method}" has no journal mapping (company {_company_name(facts, company)}), '
+            f'Payment method "{method}" has no journal mapping (company {_company_name(facts, company)}), '
             f"needed by {record}",
-            f'Run: odoosync map set method "{deposit.method}" --journal <code>{_map_flag(facts, company)}, '
+            f'Run: odoosync map set method "{method}" --journal <code>{_map_flag(facts, company)}, '
             "then odoosync queue retry --failed",
         )
     direction = "in" if deposit.direction == "in" else "out"

@@ -78,9 +78,13 @@ def resolve(
         return target
     if matches:
         listed = "; ".join(f"{_label(r, code_field)} (id {r['id']})" for r in matches[:MAX_CANDIDATES])
+        # A code shared by several (two products coded RENT) is settled only by an id; a name, by either.
+        by_code = code_field is not None and all(str(r.get(code_field) or "") == text for r in matches)
         raise InvalidChoice(
             f"{given!r} is ambiguous: {len(matches)} match ({what}): {listed}",
-            "Give the id or the code instead of the name.",
+            f"They share the code {text!r}: give the id of the one you mean."
+            if by_code
+            else "Give the id or the code instead of the name.",
         )
     candidates = client.search_read(model, list(domain), fields, limit=MAX_CANDIDATES, context=context)
     listed = "; ".join(f"{_label(r, code_field)} (id {r['id']})" for r in candidates) or "none"

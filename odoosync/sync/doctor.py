@@ -3,8 +3,8 @@
 The local database (failed jobs, leases of dead workers), the connection and key (from Odoo 18, when the user's API
 keys expire), the protocol (JSON-RPC where Odoo deprecates it), every mapping and default (the Odoo object still
 exists, is active, belongs to the right company, is of the right type; a tax still has the amount of its rate),
-owners left without a mapping, the Rent product and the language. Each finding says what to do. Reads only:
-nothing is changed, in Odoo or here.
+codes the records to sync use without a mapping, owners left without a mapping, the Rent product and the language.
+Each finding says what to do. Reads only: nothing is changed, in Odoo or here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from odoosync.config import Config
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.jobs import JobState
-from odoosync.domain.mappings import Mapping, MappingKind
+from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.odoo import errors
 from odoosync.odoo.client import Identity, OdooClient
 from odoosync.odoo.versions import JSONRPC_DEPRECATED_SINCE
@@ -25,10 +25,12 @@ from odoosync.store import Store
 from odoosync.sync.connection import INTERACTIVE, database_key, open_client
 from odoosync.sync.defaults import ARABIC
 from odoosync.sync.facts import load_facts, matching_rows
+from odoosync.sync.mappings import SET_COMMAND, unmapped_codes
 from odoosync.sync.owners import KIND_BY_SEPARATION, list_owners
 from odoosync.sync.targets import broken_mappings
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
+SHOWN_CODES = 8
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def run_doctor(config: Config, store: Store) -> Checkup:
             findings += _protocol(client)
             key = database_key(str(config.odoo.url), str(config.odoo.database))
             findings += _mappings(client, store.mappings.all(key), identity.company_id, identity.company_ids)
+            findings += _unmapped(config, store)
             findings += _owners(config, store)
             findings += _defaults(client, config, store)
     except OdoosyncError as error:
@@ -107,14 +110,14 @@ def _local(store: Store) -> list[Finding]:
                 "See why: odoosync queue list --state failed; fix, then odoosync queue retry --failed",
             )
         )
-    stale = store.jobs.count_expired_leases()
+    stale = sum(lease.jobs for lease in store.jobs.leases() if lease.abandoned)
     if stale:
         findings.append(
             Finding(
                 "queue",
                 WARNING,
-                f"{stale} job(s) still marked running by a worker that stopped",
-                "The next odoosync sync takes them back and looks for them in Odoo first.",
+                f"{stale} job(s) still marked running by a sync run that stopped before it finished",
+                "Run odoosync sync: it takes them back at once and looks for them in Odoo first.",
             )
         )
     if not any(f.area == "queue" for f in findings):
@@ -223,6 +226,32 @@ def _mappings(
     if not findings:
         findings.append(Finding("mapping", OK, f"{len(mappings)} mapping(s), every target in place"))
     return findings
+
+
+def _unmapped(config: Config, store: Store) -> list[Finding]:
+    """Codes the records to sync use without a mapping: each of those records fails until it has one."""
+    unmapped = unmapped_codes(config, store)
+    if not unmapped:
+        return []
+    listed = ", ".join(
+        f"{code.kind.value} '{code.code}'"
+        + (f" in company {code.company_id}" if code.company_id != ANY_COMPANY else "")
+        + f" ({code.records} record{'s' if code.records != 1 else ''})"
+        for code in unmapped[:SHOWN_CODES]
+    )
+    more = f" and {len(unmapped) - SHOWN_CODES} more" if len(unmapped) > SHOWN_CODES else ""
+    first = unmapped[0]
+    company = f" --company {first.company_id}" if first.company_id != ANY_COMPANY else ""
+    suggest, listing = "odoosync map suggest", "odoosync map list --unmapped"
+    return [
+        Finding(
+            "mapping",
+            PROBLEM,
+            f"{len(unmapped)} code(s) of records to sync have no mapping, so those records fail: {listed}{more}",
+            f"Run: {SET_COMMAND[first.kind].format(code=first.code)}{company} for each ({suggest}{company} proposes "
+            f"them all; {listing}{company} lists them)",
+        )
+    ]
 
 
 def _owners(config: Config, store: Store) -> list[Finding]:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import socket
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +34,7 @@ from odoosync.domain.records import (
     parse_record,
 )
 from odoosync.domain.versions import UNREADABLE
+from odoosync.domain.workers import worker_gone, worker_name
 from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.store import Store
@@ -47,6 +45,7 @@ from odoosync.sync.documents import MODEL_OF, MOVE, MOVE_TYPE, ORDER, PAID_STATE
 from odoosync.sync.facts import load_facts, with_places
 from odoosync.sync.leases import kept_leased
 from odoosync.sync.markers import search_markers
+from odoosync.sync.stopping import StopRequested, signals_held, stop_reason
 from odoosync.sync.switch import SyncDisabled, sync_switch
 
 log = logging.getLogger("odoosync.sync")
@@ -77,8 +76,15 @@ class SyncReport:
     batches: int = 0
     odoo_calls: int = 0
     seconds: float = 0.0
-    stopped_by: str | None = None  # max_jobs, max_seconds, or odoo_unavailable (a batch failed whole, transiently)
+    # max_jobs, max_seconds, odoo_unavailable (a batch failed whole, transiently), or SIGINT / SIGTERM
+    stopped_by: str | None = None
     recovered: int = 0  # running jobs of a dead worker given back to the queue
+    released: int = 0  # jobs this run held when a signal stopped it, given back to the queue
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped_by in ("SIGINT", "SIGTERM")
+
     warnings: list[str] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
 
@@ -95,6 +101,7 @@ class SyncReport:
             "seconds": round(self.seconds, 3),
             "stopped_by": self.stopped_by,
             "recovered": self.recovered,
+            "released": self.released,
             "by_type": {name: tally.as_dict() for name, tally in self.by_type.items()},
             "failures": self.failures,
             "warnings": self.warnings,
@@ -110,10 +117,6 @@ class SyncLimits:
 
 
 Progress = Callable[[int, int], None]
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def run_sync(
@@ -164,45 +167,80 @@ def _drain(
     report = SyncReport()
     started = time.monotonic()
     calls_before = odoo.calls
+    worker = worker_name()
     try:
-        report.recovered = store.jobs.recover_expired()
+        report.recovered = store.jobs.recover_expired() + store.jobs.release_workers(
+            [lease.worker for lease in store.jobs.leases() if worker_gone(lease.worker)],
+            "the worker's process ended before it finished",
+        )
         facts = load_facts(odoo, config, store, odoo_database)
         pusher = _Pusher(odoo, store, config, facts, odoo_database)
-        total = store.jobs.count_due(limits.types)
-        worker = worker_name()
-        while True:
-            if limits.max_jobs is not None and report.jobs >= limits.max_jobs:
-                report.stopped_by = "max_jobs"
-                break
-            if limits.max_seconds is not None and time.monotonic() - started >= limits.max_seconds:
-                report.stopped_by = "max_seconds"
-                break
-            size = limits.batch_size or config.worker.batch_size
-            if limits.max_jobs is not None:
-                size = min(size, limits.max_jobs - report.jobs)
-            claimed_at = datetime.now(UTC)
-            jobs = store.jobs.claim(worker, limit=size, lease_seconds=config.worker.lease_seconds, types=limits.types)
-            if not jobs:
-                break
-            with kept_leased(store, worker, [job.pk for job in jobs], lease_seconds=config.worker.lease_seconds):
-                results = pusher.push(jobs)
-            store.jobs.finish(odoo_database, results)
-            _count_batch(report, results)
-            if any(r.job.record_type is RecordType.CONTACT and r.outcome is Outcome.DONE for r in results):
-                store.jobs.wake_waiting(claimed_at)  # their partner may be in Odoo now
-            if progress:
-                progress(report.jobs, max(total, report.jobs))
-            if all(r.outcome is Outcome.RETRY and r.error_kind == "transient" for r in results):
-                # Nothing went through: Odoo is down or overloaded. The jobs wait for their backoff; the next
-                # batches would only fail the same way, each after its retries.
-                report.stopped_by = "odoo_unavailable"
-                break
+        try:
+            _drain_batches(
+                pusher,
+                report,
+                store=store,
+                config=config,
+                limits=limits,
+                odoo_database=odoo_database,
+                worker=worker,
+                started=started,
+                progress=progress,
+            )
+        except (KeyboardInterrupt, StopRequested) as stop:
+            # What was sent for the batch in flight may or may not have been done in Odoo: its jobs go back to the
+            # queue to be searched for by marker, rather than stay leased to a run that is gone.
+            with signals_held():
+                report.released = store.jobs.release(worker, f"the run was stopped ({stop_reason(stop)}) first")
+            report.stopped_by = stop_reason(stop)
         report.warnings.extend(pusher.warnings)
     finally:
         report.odoo_calls = odoo.calls - calls_before
         report.seconds = time.monotonic() - started
         _log_run(report)
     return report
+
+
+def _drain_batches(
+    pusher: _Pusher,
+    report: SyncReport,
+    *,
+    store: Store,
+    config: Config,
+    limits: SyncLimits,
+    odoo_database: str,
+    worker: str,
+    started: float,
+    progress: Progress | None,
+) -> None:
+    total = store.jobs.count_due(limits.types)
+    while True:
+        if limits.max_jobs is not None and report.jobs >= limits.max_jobs:
+            report.stopped_by = "max_jobs"
+            return
+        if limits.max_seconds is not None and time.monotonic() - started >= limits.max_seconds:
+            report.stopped_by = "max_seconds"
+            return
+        size = limits.batch_size or config.worker.batch_size
+        if limits.max_jobs is not None:
+            size = min(size, limits.max_jobs - report.jobs)
+        claimed_at = datetime.now(UTC)
+        jobs = store.jobs.claim(worker, limit=size, lease_seconds=config.worker.lease_seconds, types=limits.types)
+        if not jobs:
+            return
+        with kept_leased(store, worker, [job.pk for job in jobs], lease_seconds=config.worker.lease_seconds):
+            results = pusher.push(jobs)
+        store.jobs.finish(odoo_database, results)
+        _count_batch(report, results)
+        if any(r.job.record_type is RecordType.CONTACT and r.outcome is Outcome.DONE for r in results):
+            store.jobs.wake_waiting(claimed_at)  # their partner may be in Odoo now
+        if progress:
+            progress(report.jobs, max(total, report.jobs))
+        if all(r.outcome is Outcome.RETRY and r.error_kind == "transient" for r in results):
+            # Nothing went through: Odoo is down or overloaded. The jobs wait for their backoff; the next
+            # batches would only fail the same way, each after its retries.
+            report.stopped_by = "odoo_unavailable"
+            return
 
 
 def _count_batch(report: SyncReport, results: Sequence[JobResult]) -> None:
@@ -931,6 +969,8 @@ class _Pusher:
         document: the job fails (on_posted_change = fail), or a credit note reverses it and, for an edit, a new
         document is made from the new version (credit_note)."""
         assert item.link is not None
+        # Drafts have no number: the one Odoo gave when the document was posted (maybe by a person) is kept.
+        item.link = replace(item.link, odoo_name=row.get("name") or item.link.odoo_name, odoo_state="posted")
         name = row.get("name") or f"#{row['id']}"
         what = WHAT[item.job.record_type]
         if self.config.defaults.on_posted_change != "credit_note":
@@ -942,9 +982,12 @@ class _Pusher:
                 "on_posted_change = credit_note and retry: odoosync defaults set --on-posted-change credit_note, "
                 "then odoosync queue retry --failed",
                 "posted",
+                item.link,
             )
             return
         try:
+            if withdrawn and row.get("payment_state") in PAID_STATES:
+                row = self._cancel_payment(item, row)
             credit_note = self._credit_note(item, row, withdrawn=withdrawn)
         except errors.AuthError:
             raise
@@ -953,6 +996,13 @@ class _Pusher:
             return
         item.extra_links.append(credit_note)
         if withdrawn:
+            if row.get("payment_state") in PAID_STATES:
+                self._warn(
+                    f"paid-by-others:{item.link.odoo_id}",
+                    f"{item.record.id} was voided, but {what} {name} was paid by a payment odoosync did not make: "
+                    f"its credit note {credit_note.odoo_name or credit_note.odoo_id} is left open. Refund the money "
+                    "in Odoo, or reset that payment to draft and cancel it if it was never received.",
+                )
             self._done(item, replace(item.link, odoo_state="reversed", synced_version=item.version))
             return
         item.extra_links.append(replace(item.link, role=REVERSED, odoo_state="reversed"))
@@ -960,6 +1010,26 @@ class _Pusher:
         item.paid = False
         if row.get("payment_state") in PAID_STATES and credit_note.odoo_state == "posted":
             item.settle_with = credit_note.odoo_id
+
+    def _cancel_payment(self, item: _Item, row: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A voided record's invoice was paid with the payment odoosync registered for it (auto-post): that money
+        was never received, so the payment is reset to draft and cancelled, which unmatches the invoice; the credit
+        note then settles the invoice and nothing of the record is left open. Returns the invoice as it is now."""
+        assert item.link is not None
+        known = self.store.links.of_records(self.odoo_database, [item.job.record_pk], role=PAYMENT_ROLE)
+        payment = known.get(item.job.record_pk)
+        if payment is None:
+            return row  # paid by someone else's payment: that one is a person's to undo
+        context = self._context_all()
+        found = self.client.search_read(PAYMENT, [("id", "=", payment.odoo_id)], ["state"], context=context)
+        state = found[0].get("state") if found else "deleted"
+        if state not in ("cancel", "canceled", "deleted"):  # "canceled": payments from Odoo 18
+            if state != "draft":
+                self.client.call(PAYMENT, "action_draft", [payment.odoo_id], context=context)
+            self.client.call(PAYMENT, "action_cancel", [payment.odoo_id], context=context)
+        item.extra_links.append(replace(payment, odoo_state="cancel", synced_version=item.version))
+        [invoice] = self.client.read(MOVE, [item.link.odoo_id], ["payment_state"], context=context)
+        return {**row, "payment_state": invoice.get("payment_state")}
 
     def _credit_note(self, item: _Item, row: Mapping[str, Any], *, withdrawn: bool) -> Link:
         """The credit note reversing the item's posted document: the one made by an earlier attempt if there is
@@ -1034,7 +1104,8 @@ class _Pusher:
         if not items:
             return
         model = MODEL_OF[items[0].job.record_type]
-        current = self._current(model, items, ["state", "name", "journal_id"])
+        fields = ["state", "name", "journal_id", *(["payment_state"] if model == MOVE else [])]
+        current = self._current(model, items, fields)
         drafts: list[_Item] = []
         posted_payments: list[_Item] = []
         for item in items:
@@ -1048,7 +1119,6 @@ class _Pusher:
                 item.link = replace(item.link, odoo_state=str(row.get("state")))
                 posted_payments.append(item)
             else:
-                item.link = replace(item.link, odoo_state="posted", odoo_name=row.get("name") or None)
                 self._posted_change(item, row, withdrawn=True)
         ids = self._ids
 

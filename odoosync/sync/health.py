@@ -117,6 +117,13 @@ def check_health(store: Store, *, max_age: timedelta, max_queue_age: timedelta) 
         health.problems.append(
             f"{health.failed_jobs} job(s) failed and need a person: odoosync queue list --state failed"
         )
+    stopped = [lease for lease in store.jobs.leases() if lease.abandoned]
+    if stopped:
+        health.problems.append(
+            f"{sum(lease.jobs for lease in stopped)} job(s) are held by a sync run that stopped before it finished "
+            f"({', '.join(lease.worker for lease in stopped)}): the next odoosync sync takes them back; why it "
+            "stopped: journalctl -u odoosync.service"
+        )
     health.oldest_due = store.jobs.oldest_due()
     if health.oldest_due is not None and now - health.oldest_due > max_queue_age:
         health.problems.append(

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from odoosync.config import Config
 from odoosync.domain.errors import ConfigError, InvalidChoice, NotFound, OdooNotReady
@@ -39,29 +41,40 @@ class CodeUse:
     mapping: Mapping | None
 
 
+def _code_uses(store: Store, *, eligible_only: bool) -> Iterator[tuple[MappingKind, str, str | None]]:
+    """(kind, code as the app wrote it, the record's owner) for each code of each stored record, once a record."""
+    for record_type, status in ELIGIBLE.items():
+        for record in store.records.of_type(record_type):
+            document = record.document
+            if eligible_only and document.get("status") != status:
+                continue
+            written: list[tuple[MappingKind, object]] = []
+            if record_type is RecordType.EXPENSE:
+                for line in document.get("lines") or ():
+                    written += [
+                        (MappingKind.CATEGORY, line.get("category")),
+                        (MappingKind.VAT_PURCHASE, line.get("vat_rate")),
+                    ]
+            else:
+                written.append((MappingKind.METHOD, document.get("method")))
+            if record_type is RecordType.RENT_PAYMENT:
+                written += [(MappingKind.VAT_SALE, charge.get("vat_rate")) for charge in document.get("charges") or ()]
+            seen: set[tuple[MappingKind, str]] = set()
+            for kind, code in written:
+                # A stored copy that cannot be read any more has no codes to speak of (its job says so).
+                if isinstance(code, str) and (kind, normalize_code(code)) not in seen:
+                    seen.add((kind, normalize_code(code)))
+                    yield kind, code, document.get("owner_id")
+
+
 def _uses(store: Store) -> dict[MappingKind, dict[str, tuple[str, int]]]:
     """Per kind: normalised code → (the code as the app first wrote it, how many eligible records use it)."""
     shown: dict[MappingKind, dict[str, str]] = {kind: {} for kind in MappingKind}
     counts: dict[MappingKind, Counter[str]] = {kind: Counter() for kind in MappingKind}
-
-    def note(kind: MappingKind, codes: Iterable[str]) -> None:
-        for code in set(codes):
-            key = normalize_code(code)
-            shown[kind].setdefault(key, code.strip())
-            counts[kind][key] += 1
-
-    for record_type, status in ELIGIBLE.items():
-        for record in store.records.of_type(record_type):
-            document = record.document
-            if document.get("status") != status:
-                continue
-            if record_type is RecordType.EXPENSE:
-                note(MappingKind.CATEGORY, (line["category"] for line in document["lines"]))
-                note(MappingKind.VAT_PURCHASE, (line["vat_rate"] for line in document["lines"]))
-            else:
-                note(MappingKind.METHOD, [document["method"]])
-            if record_type is RecordType.RENT_PAYMENT:
-                note(MappingKind.VAT_SALE, (charge["vat_rate"] for charge in document["charges"]))
+    for kind, code, _owner in _code_uses(store, eligible_only=True):
+        key = normalize_code(code)
+        shown[kind].setdefault(key, code.strip())
+        counts[kind][key] += 1
     return {kind: {code: (shown[kind][code], n) for code, n in counts[kind].items()} for kind in MappingKind}
 
 
@@ -88,6 +101,88 @@ def list_codes(
                 continue
             rows.append(CodeUse(kind, code, shown, count, mapping))
     return rows
+
+
+@dataclass(frozen=True)
+class UnmappedCode:
+    """A code eligible records use that has no mapping where they go: sync fails them until it has one."""
+
+    kind: MappingKind
+    code: str  # as the app first wrote it
+    company_id: int  # ANY_COMPANY unless owner separation is by_company
+    records: int
+
+
+def unmapped_codes(config: Config, store: Store) -> list[UnmappedCode]:
+    """The codes of eligible stored records that sync would find no mapping for, in the company each record goes to
+    (by_company: its owner's; records of an owner without a company are left to the owners' check)."""
+    if not (config.odoo.url and config.odoo.database):
+        return []
+    key = database_key(config.odoo.url, config.odoo.database)
+    by_company = config.defaults.owner_separation == "by_company"
+    owner_companies = (
+        {owner: m.odoo_id for owner, m in store.mappings.of_kind(key, MappingKind.OWNER_COMPANY).items()}
+        if by_company
+        else {}
+    )
+    mapped = {(m.kind, m.company_id, m.code) for m in store.mappings.all(key)}
+    shown: dict[tuple[MappingKind, int, str], str] = {}
+    counts: Counter[tuple[MappingKind, int, str]] = Counter()
+    for kind, code, owner in _code_uses(store, eligible_only=True):
+        company = owner_companies.get(owner or "") if by_company else ANY_COMPANY
+        normalized = normalize_code(code)
+        # As the builders look mappings up: the company's own, else one kept for any company.
+        if company is None or {(kind, company, normalized), (kind, ANY_COMPANY, normalized)} & mapped:
+            continue
+        shown.setdefault((kind, company, normalized), code.strip())
+        counts[(kind, company, normalized)] += 1
+    return [
+        UnmappedCode(kind, shown[(kind, company, code)], company, n)
+        for (kind, company, code), n in sorted(counts.items())
+    ]
+
+
+KIND_WORDS = {
+    MappingKind.CATEGORY: "expense category",
+    MappingKind.METHOD: "payment method",
+    MappingKind.VAT_SALE: "VAT rate (of sales)",
+    MappingKind.VAT_PURCHASE: "VAT rate (of purchases)",
+}
+# How `map set` takes each kind: its KIND argument and the option that names the target.
+SET_AS = {
+    MappingKind.CATEGORY: ("category", "--account"),
+    MappingKind.METHOD: ("method", "--journal"),
+    MappingKind.VAT_SALE: ("vat", "--sale-tax"),
+    MappingKind.VAT_PURCHASE: ("vat", "--purchase-tax"),
+}
+# `map set` for each kind as a message names it, written out so that a test checks each against the CLI.
+SET_COMMAND = {
+    MappingKind.CATEGORY: 'odoosync map set category "{code}" --account …',
+    MappingKind.METHOD: 'odoosync map set method "{code}" --journal …',
+    MappingKind.VAT_SALE: 'odoosync map set vat "{code}" --sale-tax …',
+    MappingKind.VAT_PURCHASE: 'odoosync map set vat "{code}" --purchase-tax …',
+}
+NEAREST = 3
+NEAR_ENOUGH = 60  # rapidfuzz WRatio: below this a code in use is no likely meaning of a typo
+
+
+def unused_code_warning(store: Store, kind: MappingKind, code: str, company_id: int = ANY_COMPANY) -> str | None:
+    """What to say of a code no stored record uses (a typo passes every check in Odoo): the nearest codes in use."""
+    in_use: dict[str, str] = {}
+    for used_kind, written, _owner in _code_uses(store, eligible_only=False):
+        if used_kind is kind:
+            in_use.setdefault(normalize_code(written), written.strip())
+    normalized = normalize_code(code)
+    if normalized in in_use:
+        return None
+    nearest = process.extract(normalized, list(in_use), scorer=fuzz.WRatio, limit=NEAREST, score_cutoff=NEAR_ENOUGH)
+    words, (command_kind, _option) = KIND_WORDS[kind], SET_AS[kind]
+    near = "; the nearest in use: " + ", ".join(f'"{in_use[found]}"' for found, _, _ in nearest) if nearest else ""
+    return (
+        f'no stored record uses the {words} "{code.strip()}"{near}. The mapping is saved, for records still to come; '
+        f'if it is a typo, run: odoosync map remove {command_kind} "{code.strip()}"'
+        + (f" --company {company_id}" if company_id != ANY_COMPANY else "")
+    )
 
 
 # --- targets ---------------------------------------------------------------------------------------------------
@@ -166,6 +261,14 @@ def tax_target(client: OdooClient, given: str, company: Target, *, use: str, cod
 # --- set and remove -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Saved:
+    """The mappings saved, and for each kind whose code no stored record uses, the warning that says so."""
+
+    mappings: list[Mapping]
+    warnings: dict[str, str]
+
+
 def set_mapping(
     config: Config,
     store: Store,
@@ -178,8 +281,9 @@ def set_mapping(
     purchase_tax: str | None = None,
     company: str | None = None,
     client: OdooClient | None = None,
-) -> list[Mapping]:
-    """Check the targets in Odoo, then save the mapping(s); a VAT rate may get its sale and purchase tax.
+) -> Saved:
+    """Check the targets in Odoo, then save the mapping(s); a VAT rate may get its sale and purchase tax. A code no
+    stored record uses is saved too (its records may come later), with a warning naming the nearest codes in use.
     `client`: an open connection to reuse (applying a plan checks many targets over one)."""
     normalized = normalize_code(code)
     if not normalized:
@@ -233,9 +337,15 @@ def set_mapping(
                     saved.append(Mapping(mapping_kind, normalized, kept_under, target.model, target.id, target.name))
         else:
             raise InvalidChoice(f"unknown mapping kind {kind!r}", f"Use one of {', '.join(KINDS_SET_HERE)}.")
+    warnings: dict[str, str] = {}
     for mapping in saved:
         store.mappings.set(database_key(endpoint.url, endpoint.database), mapping)
-    return saved
+        # A VAT rate as the records write it ("15", not "15.0"); other codes as the person typed them.
+        as_used = mapping.code if kind == "vat" else code
+        warning = unused_code_warning(store, MappingKind(mapping.kind), as_used, mapping.company_id)
+        if warning:
+            warnings[mapping.kind] = warning
+    return Saved(saved, warnings)
 
 
 def remove_mapping(config: Config, store: Store, kind: str, code: str, *, company_id: int | None = None) -> int:

@@ -40,7 +40,7 @@ def search_markers(
         rows = client.search_read(
             MOVE,
             [("invoice_origin", "in", wanted), ("move_type", "in", ["out_invoice", "in_invoice"])],
-            ["invoice_origin", "move_type", "state", "name"],
+            ["invoice_origin", "move_type", "state", "payment_state", "name"],
             order="id",
             context=context,
         )

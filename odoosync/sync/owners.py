@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from odoosync.config import Config
-from odoosync.domain.errors import InvalidChoice, NotFound
+from odoosync.domain.errors import ConfigError, InvalidChoice, NotFound
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.domain.records import RecordType
 from odoosync.odoo import errors
@@ -92,6 +92,15 @@ def map_owner(
     """Map an owner to a company (by_company) or an analytic account (by_analytic), checked in Odoo."""
     if (company is None) == (analytic is None and not create):
         raise InvalidChoice("give either --company or --analytic (or --create)", None)
+    separation = config.defaults.owner_separation
+    if create and separation != "by_analytic":
+        # Accounts made in Odoo stay there: none is made for a setting that would not use it.
+        raise ConfigError(
+            f"owner separation is {separation}, and an owner's analytic account is used only with by_analytic: "
+            "nothing was made in Odoo",
+            "To give each owner an analytic account, run: odoosync defaults set --owner-separation by_analytic, "
+            f"then odoosync owners map {owner_id} --create",
+        )
     owner = store.records.get(RecordType.CONTACT, owner_id)
     if owner is None or "owner" not in owner.document.get("roles", []):
         raise NotFound(

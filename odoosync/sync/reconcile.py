@@ -420,15 +420,16 @@ class _Reconciler:
                 item = items[marker]
                 document = item.document
                 assert document is not None
-                names = ", ".join(str(r.get("name") or f"#{r['id']}") for r in extra)
+                names = ", ".join(f"{r.get('name') or 'no name'} (id {r['id']})" for r in extra)
                 ids = ", ".join(str(r["id"]) for r in extra)
+                linked = f"{document.odoo_name or 'no name'} (id {document.odoo_id})"
                 self._difference(
                     item,
                     document,
                     "duplicate",
-                    f"{builders.record_label(item.record)} is in Odoo more than once: besides "
-                    f"{document.odoo_name or document.odoo_id}, {model} {ids} carries its marker",
-                    f"Cancel or delete the extra one in Odoo ({names or ids}) if it is not meant",
+                    f"{builders.record_label(item.record)} is in Odoo more than once: {model} {document.odoo_id}, "
+                    f"which odoosync keeps in line, and {model} {ids}, which carries its marker too",
+                    _duplicate_advice(model, linked, names),
                 )
 
     # -- figures --
@@ -493,3 +494,16 @@ def _month(record: Record) -> str | None:
 
 def _odoo(link: Link) -> str:
     return f"{link.odoo_model} {link.odoo_id}" + (f" ({link.odoo_name})" if link.odoo_name else "")
+
+
+def _duplicate_advice(model: str, linked: str, extra: str) -> str:
+    """What a person can do with a record made twice: a partner is archived or merged (contacts have no cancel,
+    and their invoices may point at either); a document is cancelled or deleted; a payment reset and cancelled."""
+    if model == PARTNER:
+        return (
+            f"Keep {linked}: merge {extra} into it in Odoo (Contacts: select both, Action → Merge), or archive "
+            f"{extra} if nothing points at it"
+        )
+    if model == PAYMENT_MODEL:
+        return f"Keep {linked}: reset {extra} to draft and cancel it in Odoo, if it was not meant"
+    return f"Keep {linked}: cancel or delete {extra} in Odoo, if it was not meant"

@@ -78,7 +78,12 @@ def _first_line(text: str | None) -> str:
 
 
 def _pending_reason(job: Job, enabled: bool) -> str:
-    if job.state is JobState.RUNNING:
+    if job.abandoned:
+        reason = (
+            f"held by a sync run that stopped before it finished (job {job.pk}, worker {job.lease_owner}): the next "
+            "odoosync sync takes it back and looks for it in Odoo first"
+        )
+    elif job.state is JobState.RUNNING:
         reason = f"being pushed to Odoo now (job {job.pk})"
     elif job.error_kind == "waiting":
         reason = f"{_first_line(job.last_error)}; next look at {_at(job.next_attempt_at)}"

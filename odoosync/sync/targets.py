@@ -14,7 +14,7 @@ from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.domain.records import vat_percent
 from odoosync.odoo.client import OdooClient
-from odoosync.sync.mappings import EXPENSE_TYPES
+from odoosync.sync.mappings import EXPENSE_TYPES, SET_COMMAND
 
 MappingKey = tuple[str, int, str]  # (kind, company id or 0, code), as facts key mappings
 
@@ -121,16 +121,10 @@ def _mapping_problem(
     return None
 
 
-# What maps each kind again, written out so that a test can check every command against the CLI.
-FIXES = {
-    MappingKind.OWNER_COMPANY: "Run: odoosync owners map {code} --company …",
-    MappingKind.OWNER_ANALYTIC: "Run: odoosync owners map {code} --analytic …",
-    MappingKind.CATEGORY: 'Run: odoosync map set category "{code}" --account … (odoosync map suggest proposes one)',
-    MappingKind.METHOD: 'Run: odoosync map set method "{code}" --journal … (odoosync map suggest proposes one)',
-    MappingKind.VAT_SALE: 'Run: odoosync map set vat "{code}" --sale-tax … (odoosync map suggest proposes one)',
-    MappingKind.VAT_PURCHASE: 'Run: odoosync map set vat "{code}" --purchase-tax … (odoosync map suggest proposes one)',
-}
-
-
 def _fix(mapping: Mapping) -> str:
-    return FIXES[MappingKind(mapping.kind)].format(code=mapping.code)
+    kind = MappingKind(mapping.kind)
+    if kind is MappingKind.OWNER_COMPANY:
+        return f"Run: odoosync owners map {mapping.code} --company …"
+    if kind is MappingKind.OWNER_ANALYTIC:
+        return f"Run: odoosync owners map {mapping.code} --analytic …"
+    return f"Run: {SET_COMMAND[kind].format(code=mapping.code)} (odoosync map suggest proposes one)"

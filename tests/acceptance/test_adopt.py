@@ -12,9 +12,11 @@ import pytest
 
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
-from tests.support.portfolio import sample_documents, write_ndjson
+from tests.support.portfolio import SAMPLES, sample_documents, write_ndjson
 from tests.support.servers import SERVERS, Server, own_contacts, own_detail, record_id, rows, serve, tagged
-from tests.support.workspace import odoosync, use_rent_product, workspace_env
+from tests.support.workspace import odoosync, own_inputs, prepare, use_rent_product, workspace_env
+
+PORTFOLIO = SAMPLES / "portfolio.ndjson"
 
 
 def keyed_in_by_hand(server: Server) -> dict[str, int]:
@@ -167,3 +169,36 @@ def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int 
         assert all(t["queued"] == 0 for t in again["by_type"].values())
         reconciled = json.loads(odoosync(env, "reconcile", "--json", check=False).stdout)
         assert reconciled["differences_by_kind"].get("duplicate", 0) == 0
+
+
+@pytest.mark.parametrize("version", SERVERS)
+def test_a_new_install_adopts_what_an_earlier_one_made_by_its_markers(tmp_path: Path, version: int | str) -> None:
+    """A fresh local database against an Odoo an earlier odoosync filled: every record is found by the marker that
+    install left (a partner's ref, a document's source, a payment's memo), even a contact with no VAT number, email
+    or phone (C-9002), and nothing is made twice."""
+    with serve(version) as server:
+        first = prepare(tmp_path / "first", server, [PORTFOLIO], since="2025-01-01")
+        assert odoosync(first, "sync", "--json", check=False).returncode == 0
+        made = json.loads(odoosync(first, "queue", "list", "--json").stdout)
+        env = workspace_env(tmp_path / "second", server)
+        odoosync(env, "connect", "--url", server.url, "--database", server.database, "--login", server.login)
+        odoosync(env, "ingest", *map(str, own_inputs(tmp_path / "second", server, [PORTFOLIO])))
+        plan = tmp_path / "second" / "plan.toml"
+        odoosync(env, "map", "suggest", "--create-missing-accounts", "--out", str(plan))
+        odoosync(env, "map", "apply", "--yes", str(plan))
+        rent = min(row["id"] for row in rows(server, "product.product", [["name", "=", "Rent"]], ["id"]))
+        odoosync(env, "defaults", "set", "--rent-product", str(rent))
+        odoosync(env, "enable", "--no-backfill")
+
+        report = adopt(env)
+        adopted = {(a["type"], a["id"]): a["matched_on"] for a in report["adopted"]}
+        assert adopted == {
+            (job["type"], job["id"]): f"odoosync's marker ({job['type'].replace('_', ' ')} {job['id']})" for job in made
+        }
+        assert report["ambiguous"] == []
+        assert json.loads(odoosync(env, "queue", "list", "--json").stdout) == []
+        assert json.loads(odoosync(env, "sync", "--json").stdout)["jobs"] == 0
+        owner = record_id(server, "C-9002")
+        assert len(rows(server, "res.partner", [["ref", "=", owner]], ["id"])) == 1
+        shown = json.loads(odoosync(env, "status", "contact", owner, "--json").stdout)
+        assert shown["chip"] == "synced"

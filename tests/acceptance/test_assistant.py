@@ -12,7 +12,8 @@ import tomli_w
 
 from odoosync.cli.exit_codes import ExitCode
 from tests.acceptance.conftest import cli, connected_with_the_portfolio
-from tests.support.servers import SERVERS, Server, rows, sandbox_only, tag_of
+from tests.support.portfolio import expense_using, write_ndjson
+from tests.support.servers import SERVERS, Server, rows, sandbox_only, tag_of, tagged
 from tests.support.workspace import own_inputs
 
 # Categories of the sample data whose obvious account exists in the Saudi chart, and that account.
@@ -196,3 +197,35 @@ def test_by_company_suggestions_are_kept_per_company(connected: Server, tmp_path
     on_two = json.loads(cli("map", "list", "--json", "--company", "2", "--kind", "method")[1])
     assert all(row["mapping"] for row in on_two)
     assert not any(row["mapping"] for row in json.loads(cli("map", "list", "--json", "--kind", "method")[1]))
+
+
+def test_an_apply_run_again_uses_the_account_an_earlier_run_made(connected: Server, tmp_path: Path) -> None:
+    category = f"Pest control {tag_of(connected)}".strip()
+    pest = tagged(connected, [expense_using(category, "EX-PEST-1")])
+    assert cli("ingest", str(write_ndjson(tmp_path / "pest.ndjson", pest)))[0] == 0
+    plan = tmp_path / "plan.toml"
+    proposed = suggested(tmp_path, "--kind", "category", "--create-missing-accounts")
+    new = proposed[("category", category)]["create_account"]
+    assert new == {"code": new["code"], "name": category}
+    entries = [e for e in tomllib.loads(plan.read_text(encoding="utf-8"))["mapping"] if e["code"] == category]
+    # The first apply stops after it made the account: a later line of the plan names no journal.
+    broken = [*entries, {"kind": "method", "code": "cash", "company": 0, "target": "NO-SUCH-JOURNAL"}]
+    plan.write_text(tomli_w.dumps({"mapping": broken}), encoding="utf-8")
+    code, _, err = cli("map", "apply", str(plan), "--yes")
+    assert code == ExitCode.USAGE
+    assert "no usable bank or cash journal" in err
+    # Run again, mended, and once more: the account is used, never made twice (Odoo would refuse the second).
+    plan.write_text(tomli_w.dumps({"mapping": entries}), encoding="utf-8")
+    for _ in range(2):
+        code, out, err = cli("map", "apply", str(plan), "--yes", "--json")
+        assert code == 0, err
+        applied = json.loads(out)
+        assert (applied["created_accounts"], applied["reused_accounts"]) == ([], [new["code"]])
+        assert [m["name"] for m in applied["mappings"]] == [f"{new['code']} {category}"]
+    assert len(rows(connected, "account.account", [("code", "=", new["code"])], ["id"])) == 1
+    code, out, _ = cli("map", "apply", str(plan), "--yes")
+    assert f"account {new['code']} is in Odoo already (an earlier apply made it): used as it is" in out
+    # The account given by its code is that account.
+    code, out, err = cli("map", "set", "category", category, "--account", new["code"], "--json")
+    assert code == 0, err
+    assert json.loads(out)[0]["name"] == f"{new['code']} {category}"

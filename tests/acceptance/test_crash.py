@@ -297,3 +297,114 @@ def test_a_sync_killed_at_random_moments_makes_every_record_exactly_once(
     assert [a["outcome"] for a in shown["attempts"]] == [a.outcome for a in histories[interrupted[0]]]
     assert "interrupted" in [a["outcome"] for a in shown["attempts"]]
     assert len(shown["attempts"]) == next(job["attempts"] for job in listed if job["job"] == interrupted[0])
+
+
+@pytest.fixture
+def slow_odoo_process() -> Iterator[SimpleNamespace]:
+    """`odoosync sandbox serve` 20 ms away, in a process of its own: a batch is in flight long enough to be stopped."""
+    server = subprocess.Popen(
+        [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--latency-ms", "20", "--json"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    try:
+        details = json.loads(server.stdout.readline())
+        yield SimpleNamespace(process=server, **details)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+
+
+def _running(store: Store) -> int:
+    return sum(n for (_, state), n in store.jobs.counts().items() if state is JobState.RUNNING)
+
+
+def _sync_stopped_in_flight(env: dict[str, str], store: Store, stop: signal.Signals) -> tuple[int, str]:
+    """Start a sync, and send it `stop` while it holds a batch: its exit status and what it said on stderr."""
+    sync = subprocess.Popen(
+        [*ODOOSYNC, "sync", "--batch-size", "40"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not _running(store) and sync.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert sync.poll() is None, "the sync finished before it could be stopped"
+    assert _running(store), "the sync took no batch within 60 s"
+    time.sleep(0.1)
+    sync.send_signal(stop)
+    _, said = sync.communicate(timeout=60)
+    return sync.returncode, said
+
+
+def _synced_exactly_once(env: dict[str, str], odoo: SimpleNamespace, documents: list[dict[str, Any]]) -> None:
+    listed = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+    assert {job["state"] for job in listed} == {"done"}
+    found = _odoo_markers(_read_odoo(odoo))
+    input_ids = {d["id"] for d in documents}
+    for model, expected in _expected_markers(documents).items():
+        ours = Counter({m: n for m, n in found[model].items() if m.split(":", 1)[-1] in input_ids})
+        assert ours == expected, f"{model}: missing {expected - ours}, more than once {ours - expected}"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stopped_sync_gives_back_what_it_holds_and_says_so(
+    tmp_path: Path, slow_odoo_process: SimpleNamespace, stop: signal.Signals
+) -> None:
+    """Ctrl-C, or systemd's SIGTERM, in the middle of a batch: the run gives its jobs back to the queue before it
+    exits (they would otherwise stay leased for the lease's five minutes), says what happened, and a re-run at once
+    finishes the work, finding in Odoo what the stopped batch had made."""
+    documents = sample_documents() + rent_payments(250, seed=SEED)
+    env = prepare(tmp_path, slow_odoo_process, [write_ndjson(tmp_path / "history.ndjson", documents)])  # type: ignore[arg-type]
+    with Store.open(default_database_url(env), upgrade=False) as store:
+        code, said = _sync_stopped_in_flight(env, store, stop)
+        # Ctrl-C exits 130; SIGTERM ends the process by that signal once it is done, as systemd expects.
+        assert code == (130 if stop is signal.SIGINT else -signal.SIGTERM), said
+        assert f"Stopped by {stop.name}" in said
+        assert "went back to the queue" in said
+        assert "Traceback" not in said
+        assert _running(store) == 0
+        given_back = [job for job in store.jobs.list(states=[JobState.PENDING]) if job.error_kind == "interrupted"]
+        assert given_back, "no job was given back"
+        assert all(job.search_first for job in given_back)
+        assert store.jobs.attempts(given_back[0].pk)[-1].outcome == "interrupted"
+    chip = json.loads(
+        odoosync(env, "status", given_back[0].record_type.value, given_back[0].record_id, "--json").stdout
+    )
+    assert "being pushed" not in chip["reason"]
+    for _ in range(5):
+        report = json.loads(odoosync(env, "sync", "--json").stdout)
+        if not report["jobs"]:
+            break
+    _synced_exactly_once(env, slow_odoo_process, documents)
+
+
+def test_a_killed_run_is_shown_as_stopped_and_its_jobs_taken_back_at_once(
+    tmp_path: Path, slow_odoo_process: SimpleNamespace
+) -> None:
+    """SIGKILL leaves no chance to give jobs back: status, queue, doctor and health say that their worker is gone,
+    and the next sync takes them back at once instead of after the lease."""
+    documents = sample_documents() + rent_payments(250, seed=SEED)
+    env = prepare(tmp_path, slow_odoo_process, [write_ndjson(tmp_path / "history.ndjson", documents)])  # type: ignore[arg-type]
+    with Store.open(default_database_url(env), upgrade=False) as store:
+        code, _ = _sync_stopped_in_flight(env, store, signal.SIGKILL)
+        assert code == -signal.SIGKILL
+        held = store.jobs.list(states=[JobState.RUNNING])
+    assert held
+    listed = json.loads(odoosync(env, "queue", "list", "--state", "running", "--json").stdout)
+    assert [job["abandoned"] for job in listed] == [True] * len(held)
+    assert "running, worker gone" in odoosync({**env, "COLUMNS": "200"}, "queue", "list", "--state", "running").stdout
+    chip = json.loads(odoosync(env, "status", held[0].record_type.value, held[0].record_id, "--json").stdout)
+    assert chip["reason"].startswith("held by a sync run that stopped before it finished")
+    checkup = json.loads(odoosync(env, "doctor", "--json", check=False).stdout)
+    [queue] = [f for f in checkup["findings"] if f["area"] == "queue"]
+    assert queue["message"] == f"{len(held)} job(s) still marked running by a sync run that stopped before it finished"
+    health = odoosync(env, "health", "--json", check=False)
+    assert health.returncode == 5
+    assert any("held by a sync run that stopped" in p for p in json.loads(health.stdout)["problems"])
+    report = json.loads(odoosync(env, "sync", "--json").stdout)
+    assert report["recovered"] == len(held)  # at once: the lease has five minutes to run
+    for _ in range(5):
+        if not json.loads(odoosync(env, "sync", "--json").stdout)["jobs"]:
+            break
+    _synced_exactly_once(env, slow_odoo_process, documents)

@@ -17,8 +17,8 @@ from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
-from tests.support.portfolio import SAMPLES, sample_documents
-from tests.support.servers import LiveOdoo, Server, client_of, serve, servers
+from tests.support.portfolio import SAMPLES, expense_using, sample_documents, write_ndjson
+from tests.support.servers import LiveOdoo, Server, client_of, sandbox_only, serve, servers, tagged
 from tests.support.workspace import odoosync, prepare, workspace_env
 
 
@@ -250,3 +250,41 @@ def test_doctor_warns_that_jsonrpc_is_scheduled_for_removal(tmp_path: Path, vers
             "json2",
         )
         assert findings(env, "protocol")[1][0]["message"] == f"json2 against Odoo {version}"
+
+
+@pytest.mark.parametrize("version", servers(18))
+def test_doctor_names_the_codes_of_records_to_sync_that_have_no_mapping(tmp_path: Path, version: int | str) -> None:
+    with serve(version, companies=2) as server:
+        env = sound_set_up(tmp_path, server, f"sqlite:///{tmp_path}/odoosync.db")
+        [pest] = tagged(server, [expense_using("Pest control", "EX-PEST-1")])
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "pest.ndjson", [pest])))
+        status, found = findings(env, "mapping")
+        assert status == ExitCode.UNHEALTHY
+        [problem] = [f for f in found if f["status"] == "problem"]
+        assert problem["message"] == (
+            "1 code(s) of records to sync have no mapping, so those records fail: category 'Pest control' (1 record)"
+        )
+        assert problem["instruction"].startswith('Run: odoosync map set category "Pest control" --account … for each')
+        text = odoosync(env, "doctor", check=False).stdout
+        assert "✗ mapping: 1 code(s) of records to sync have no mapping" in text
+        assert "All good" not in text
+        odoosync(env, "map", "set", "category", "Pest control", "--account", "400042")
+        assert odoosync(env, "doctor", "--json", check=False).returncode == 0
+
+        # By company, a code needs a mapping where its records go, their owner's company: one kept for any company
+        # serves them all, but a method mapped for company 1 only does not serve an owner of company 2.
+        sandbox_only(server, "needs a second company (Sandbox(companies=2))")
+        odoosync(env, "defaults", "set", "--owner-separation", "by_company")
+        for owner, company in (("C-9001", "1"), ("C-9002", "2"), ("C-9003", "1")):
+            odoosync(env, "owners", "map", owner, "--company", company)
+        deposit = next(d for d in sample_documents() if d["type"] == "deposit" and d["owner_id"] == "C-9002")
+        fresh = {**deposit, "id": "DP-STC", "method": "stc_pay", "status": "recorded"}
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "stc.ndjson", [fresh])))
+        odoosync(env, "map", "set", "method", "stc_pay", "--journal", "BNK1", "--company", "1")
+        status, found = findings(env, "mapping")
+        assert status == ExitCode.UNHEALTHY
+        [problem] = [f for f in found if f["status"] == "problem"]
+        assert problem["message"].endswith(": method 'stc_pay' in company 2 (1 record)")
+        assert problem["instruction"].startswith('Run: odoosync map set method "stc_pay" --journal … --company 2 ')
+        odoosync(env, "map", "set", "method", "stc_pay", "--journal", "BNK1", "--company", "2")
+        assert odoosync(env, "doctor", "--json", check=False).returncode == 0

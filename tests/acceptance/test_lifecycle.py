@@ -260,6 +260,35 @@ def test_credit_notes_reverse_what_was_posted_and_the_new_version_is_made(tmp_pa
 
 
 @pytest.mark.parametrize("version", SERVERS)
+def test_a_paid_rent_payment_voided_leaves_nothing_open(tmp_path: Path, version: int | str) -> None:
+    """A voided rent payment is money not received: its invoice is reversed and the payment odoosync registered
+    is cancelled, so that neither the invoice, nor the credit note, nor the bank keeps anything of it."""
+    with serve(version) as server:
+        env = auto_posting(tmp_path, server, "--on-posted-change", "credit_note")
+        assert sync(env)[0] == 0
+        voided = record_id(server, "RP-2026-0003")
+        [invoice] = documents_of(server, "out_invoice")[voided]
+        [paid_with] = [row for row in payments(server) if invoice["id"] in (row.get("reconciled_invoice_ids") or ())]
+        odoosync(
+            env, "ingest", str(write_ndjson(tmp_path / "void.ndjson", [edited(server, "RP-2026-0003", status="void")]))
+        )
+        code, report = sync(env)
+        assert code == 0, report["failures"]
+        [note] = [row for row in own_moves(server) if row.get("reversed_entry_id") == invoice["id"]]
+        assert (note["state"], note["amount_total"], note["amount_residual"]) == ("posted", invoice["amount_total"], 0)
+        [now] = rows(server, "account.move", [("id", "=", invoice["id"])], ["amount_residual", "payment_state"])
+        assert now["amount_residual"] == 0
+        assert now["payment_state"] == "reversed"
+        [payment] = [row for row in payments(server) if row["id"] == paid_with["id"]]
+        assert payment["state"] == ("cancel" if server.version <= 17 else "canceled")
+        related = {link["role"]: link for link in status(env, "rent_payment", voided)["related"]}
+        assert related["payment"]["id"] == paid_with["id"]
+        assert related["payment"]["state"] == "cancel"
+        assert related["credit_note"]["id"] == note["id"]
+        assert sync(env)[1]["jobs"] == 0  # nothing left to do, nothing done twice
+
+
+@pytest.mark.parametrize("version", SERVERS)
 def test_drafts_are_updated_and_cancelled_in_place(tmp_path: Path, version: int | str) -> None:
     with serve(version) as server:
         env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
@@ -320,6 +349,35 @@ def test_documents_changed_in_odoo_behind_odoosyncs_back(tmp_path: Path, version
         assert "was posted; odoosync does not modify posted documents" in failure["error"]
         [now] = rows(server, "account.move", [("id", "=", posted["id"])], ["payment_reference"])
         assert now["payment_reference"] != "NEW-2"
+
+
+@pytest.mark.parametrize("version", SERVERS)
+def test_a_document_a_person_posted_keeps_its_number_once_reversed(tmp_path: Path, version: int | str) -> None:
+    """Drafts have no number: the one Odoo gave when the accountant posted it is what status shows afterwards."""
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
+        assert sync(env)[0] == 0
+        changed, held = record_id(server, "RP-2026-0001"), record_id(server, "RP-2026-0002")
+        [first] = documents_of(server, "out_invoice")[changed]
+        [second] = documents_of(server, "out_invoice")[held]
+        with client_of(server) as client:
+            client.call("account.move", "action_post", [first["id"], second["id"]])
+        [first, second] = rows(server, "account.move", [("id", "in", [first["id"], second["id"]])], ["name"])
+        edits = [edited(server, "RP-2026-0002", reference="NEW-2")]
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "held.ndjson", edits)))
+        assert sync(env)[0] == 4  # on_posted_change = fail
+        assert status(env, "rent_payment", held)["odoo"]["name"] == second["name"]
+        odoosync(env, "defaults", "set", "--on-posted-change", "credit_note")
+        edits = [edited(server, "RP-2026-0001", reference="NEW-1")]
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "edits.ndjson", edits)))
+        code, report = sync(env)
+        assert code == 0, report["failures"]  # the failed one waits for a person; this one is reversed, made again
+        related = {link["role"]: link for link in status(env, "rent_payment", changed)["related"]}
+        assert related["reversed"]["id"] == first["id"]
+        assert related["reversed"]["name"] == first["name"]
+        shown = odoosync(env, "status", "rent_payment", changed).stdout
+        assert first["name"] in shown
+        assert "no number yet" not in shown.split("reversed")[-1].splitlines()[0]
 
 
 @pytest.mark.parametrize("version", servers(18))

@@ -117,3 +117,25 @@ def test_by_company_mappings_are_kept_apart_per_company(connected: Server) -> No
     second = codes("--company", "2")[("category", "Cleaning")]["mapping"]
     assert first["id"] != second["id"]  # each company's own account 400044
     assert codes()[("category", "Cleaning")]["mapping"] is None  # nothing kept outside the companies
+
+
+def test_a_code_no_record_uses_is_saved_with_a_warning_naming_the_nearest(connected: Server) -> None:
+    code, out, err = cli("map", "set", "category", "Plumbnig", "--account", "400042", "--json")
+    assert code == 0, err
+    [saved] = json.loads(out)
+    assert saved["code"] == "plumbnig"
+    assert saved["warning"].startswith(
+        'no stored record uses the expense category "Plumbnig"; the nearest in use: "Plumbing"'
+    )
+    assert saved["warning"].endswith('if it is a typo, run: odoosync map remove category "Plumbnig"')
+    code, out, err = cli("map", "set", "method", "stc pay", "--journal", "BNK1")
+    assert code == 0, err
+    assert "✓ method 'stc pay' → BNK1 Bank" in out
+    assert 'warning: no stored record uses the payment method "stc pay"' in " ".join(err.split())
+    # A code the records use, however it is written, says nothing more.
+    code, out, err = cli("map", "set", "category", "PLUMBING ", "--account", "400042", "--json")
+    assert code == 0, err
+    assert json.loads(out)[0]["warning"] is None
+    assert "warning" not in err
+    code, out, _ = cli("map", "set", "vat", "15.0", "--sale-tax", sale_tax(connected, "15"), "--json")
+    assert json.loads(out)[0]["warning"] is None

@@ -71,7 +71,23 @@ def test_an_owner_maps_to_a_company(connected: Server) -> None:
     assert owners()["C-9002"]["company"] == {"id": 2, "name": "Owner Company 2"}
 
 
+def test_create_makes_nothing_in_odoo_unless_owners_are_separated_by_analytic_account(connected: Server) -> None:
+    assert run("defaults", "set", "--owner-separation", "by_analytic")[0] == 0
+    analytic_accounting_on(connected)  # so that nothing but the setting stops it
+    owner = record_id(connected, "C-9001")
+    for separation in ("off", "by_company"):
+        assert run("defaults", "set", "--owner-separation", separation)[0] == 0
+        code, _, err = run("owners", "map", owner, "--create")
+        assert code == ExitCode.CONFIG, err
+        assert f"owner separation is {separation}" in err
+        assert "nothing was made in Odoo" in err
+        assert f"odoosync defaults set --owner-separation by_analytic, then odoosync owners map {owner} --create" in err
+    assert rows(connected, "account.analytic.account", [("code", "=", owner)], ["id"]) == []
+    assert owners()[owner]["analytic"] is None
+
+
 def test_an_owner_maps_to_a_new_analytic_account(connected: Server) -> None:
+    assert run("defaults", "set", "--owner-separation", "by_analytic")[0] == 0
     analytic_accounting_on(connected)
     owner = record_id(connected, "C-9001")
     code, out, err = run("owners", "map", owner, "--create", "--json")

@@ -85,6 +85,7 @@ def test_reconcile_finds_each_kind_of_drift_made_behind_odoosyncs_back(tmp_path:
                 ],
             )
             client.write("res.partner", [tenant["id"]], {"active": False})
+            [again] = client.create("res.partner", [{"name": "made again", "ref": other_partner["ref"]}])
 
         code, report = reconcile(env)
         assert code == 6
@@ -98,8 +99,17 @@ def test_reconcile_finds_each_kind_of_drift_made_behind_odoosyncs_back(tmp_path:
         assert "is dated 2020-01-01 in Odoo" in kinds[("date", dated["invoice_origin"])]
         assert "is in Odoo more than once" in kinds[("duplicate", twice["invoice_origin"])]
         assert "was archived in Odoo" in kinds[("archived", tenant["ref"])]
+        # A partner made twice is merged or archived, not cancelled; the advice names both.
+        [doubled] = [d for d in report["differences"] if d["kind"] == "duplicate" and d["id"] == other_partner["ref"]]
+        assert (
+            f"res.partner {other_partner['id']}, which odoosync keeps in line, and res.partner {again}"
+            in (doubled["message"])
+        )
+        assert f"merge made again (id {again}) into it" in doubled["instruction"]
+        assert f"(id {other_partner['id']})" in doubled["instruction"]
+        assert "cancel" not in doubled["instruction"].lower()
         # Nothing else: the other documents are as they were pushed.
-        assert len(report["differences"]) == 8, report["differences"]
+        assert len(report["differences"]) == 9, report["differences"]
         # The month of the deleted and the changed invoice shows the gap.
         assert any(Decimal(t["difference"]) != 0 for t in report["totals"])
         every = {d["kind"] for d in report["differences"]}
@@ -107,7 +117,7 @@ def test_reconcile_finds_each_kind_of_drift_made_behind_odoosyncs_back(tmp_path:
 
         human = odoosync(env, "reconcile", check=False)
         assert human.returncode == 6
-        assert "8 difference(s)" in human.stdout
+        assert "9 difference(s)" in human.stdout
         assert "→ " in human.stdout
 
 

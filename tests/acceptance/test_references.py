@@ -21,6 +21,7 @@ def test_a_product_chosen_by_id_among_twins_is_kept_by_id(connect_to: Callable[[
         code, _, err = cli("defaults", "set", "--rent-product", "RENT")
         assert code == 2
         assert "'RENT' is ambiguous: 2 match" in err
+        assert "They share the code 'RENT': give the id of the one you mean." in err  # not "give the code"
         code, _, err = cli("defaults", "set", "--rent-product", str(second))
         assert code == 0, err
         shown = json.loads(cli("defaults", "show", "--json")[1])

@@ -21,8 +21,8 @@ from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
-from tests.support.portfolio import SAMPLES, rent_payments, sample_documents, write_ndjson
-from tests.support.servers import SERVERS, Server, record_id, rows, serve, servers, tagged
+from tests.support.portfolio import SAMPLES, expense_using, rent_payments, sample_documents, write_ndjson
+from tests.support.servers import SERVERS, Server, record_id, rows, serve, servers, tag_of, tagged
 from tests.support.workspace import odoosync, own_inputs, prepare, workspace_env
 
 PORTFOLIO = SAMPLES / "portfolio.ndjson"
@@ -189,9 +189,9 @@ def test_a_missing_mapping_fails_with_what_to_do_then_syncs_once_mapped(tmp_path
         failed = {f["id"]: f["error"] for f in report["failures"]}
         assert failed  # the plumbing bills, and only those
         for error in failed.values():
-            assert error.startswith('Expense category "Plumbing" has no account mapping (company ')
+            assert error.startswith('Expense category "plumbing" has no account mapping (company ')
             assert error.endswith(
-                'Run: odoosync map set category "Plumbing" --account <code>, then odoosync queue retry --failed'
+                'Run: odoosync map set category "plumbing" --account <code>, then odoosync queue retry --failed'
             )
         assert report["by_type"]["rent_payment"]["failed"] == 0
         listed = json.loads(odoosync(env, "queue", "list", "--state", "failed", "--json").stdout)
@@ -204,6 +204,45 @@ def test_a_missing_mapping_fails_with_what_to_do_then_syncs_once_mapped(tmp_path
         assert code == 0
         assert report["by_type"]["expense"]["synced"] == len(failed)
         assert set(failed) <= set(moves(server, "in_invoice", failed))
+
+
+@pytest.mark.parametrize("version", servers(18))
+def test_one_code_written_two_ways_is_one_problem_with_one_command(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
+        category = f"Pest control {tag_of(server)}".strip()
+        written = {"EX-PEST-1": category, "EX-PEST-2": category.replace("control", "Control") + " "}
+        documents = tagged(server, [expense_using(c, record) for record, c in written.items()])
+        ids = sorted(d["id"] for d in documents)
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "pest.ndjson", documents)))
+        unmapped = json.loads(odoosync(env, "map", "list", "--unmapped", "--json").stdout)
+        assert [(row["kind"], row["records"]) for row in unmapped] == [("category", 2)]  # one code in map list…
+        command = f'Run: odoosync map set category "{category.casefold()}" --account <code>'
+
+        def one_cause(found: dict[str, tuple[str, str]]) -> None:
+            """Each record's reason and what to do, its own id left out: one for both."""
+            assert sorted(found) == ids
+            causes = {(why.replace(f", needed by expense {record}", ""), then) for record, (why, then) in found.items()}
+            assert len(causes) == 1, causes
+            assert next(iter(causes))[1].startswith(command)
+
+        # …and one in plan (JSON and terminal)…
+        problems = json.loads(odoosync(env, "plan", "--json").stdout)["problems"]
+        one_cause({p["id"]: (p["message"], p["instruction"]) for p in problems if p["id"] in ids})
+        shown = odoosync(env, "plan").stderr
+        assert shown.count("would fail expense") == 1, shown
+        assert shown.count("odoosync map set category") == 1, shown
+        assert f"{ids[0]}, {ids[1]}" in shown
+
+        # …and in sync (JSON and terminal).
+        code, report = sync(env)
+        assert code == 4
+        split = {f["id"]: f["error"].split("\n", 1) for f in report["failures"]}
+        one_cause({record: (why, then) for record, (why, then) in split.items()})
+        odoosync(env, "queue", "retry", "--failed")
+        shown = odoosync(env, "sync", check=False).stderr
+        assert shown.count("failed expense") == 1, shown
+        assert shown.count("odoosync map set category") == 1, shown
 
 
 @pytest.mark.parametrize("version", servers(18))

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text, update
 
+from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient
@@ -122,6 +123,11 @@ def test_a_run_stops_when_odoo_refuses_a_whole_batch_for_now(ready: tuple[Sandbo
     assert all(job.next_attempt_at > job.created_at for job in workspace.store.jobs.list()[:10])
 
 
+class _WorkerDied(BaseException):
+    """The process ends there, as under SIGKILL: nothing of odoosync's runs after it (a Ctrl-C would give the batch
+    back)."""
+
+
 def test_a_payment_registered_before_a_crash_is_linked_by_the_next_attempt(
     ready: tuple[Sandbox, Workspace, dict[str, str]],
 ) -> None:
@@ -135,11 +141,11 @@ def test_a_payment_registered_before_a_crash_is_linked_by_the_next_attempt(
         def crash_after_paying(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
             answer = original(model, method, *args, **kwargs)
             if method == "action_create_payments":
-                raise KeyboardInterrupt  # the worker dies with the payments made and nothing recorded
+                raise _WorkerDied  # the worker dies with the payments made and nothing recorded
             return answer
 
         client.call = crash_after_paying  # type: ignore[method-assign]
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(_WorkerDied):
             run_sync(config, workspace.store, client=client)
     with workspace.store.engine.begin() as connection:  # the lease runs out
         connection.execute(update(JobRow).values(lease_expires_at=JobRow.created_at))
@@ -158,6 +164,38 @@ def test_a_payment_registered_before_a_crash_is_linked_by_the_next_attempt(
     assert {link.odoo_id for link in links.values()} == {
         row["id"] for row in sandbox.instance.db.table("account.payment").values() if row.get("reconciled_invoice_ids")
     }
+
+
+def test_ctrl_c_after_paying_gives_the_batch_back_and_the_next_run_pays_nothing_twice(
+    ready: tuple[Sandbox, Workspace, dict[str, str]],
+) -> None:
+    sandbox, workspace, env = ready
+    config = replace(
+        workspace.config, defaults=workspace.config.defaults.model_copy(update={"auto_post_invoices": True})
+    )
+    with open_client(config, env) as client:
+        original = client.call
+
+        def interrupted_after_paying(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+            answer = original(model, method, *args, **kwargs)
+            if method == "action_create_payments":
+                raise KeyboardInterrupt
+            return answer
+
+        client.call = interrupted_after_paying  # type: ignore[method-assign]
+        stopped = run_sync(config, workspace.store, client=client)
+    assert stopped.stopped_by == "SIGINT"
+    assert stopped.released > 0
+    assert workspace.store.jobs.list(states=[JobState.RUNNING]) == []
+    report = run_sync(config, workspace.store, env=env)  # at once: no lease to wait for
+    assert report.failed == 0
+    paid = Counter(
+        i
+        for row in sandbox.instance.db.table("account.payment").values()
+        for i in row.get("reconciled_invoice_ids") or ()
+    )
+    assert paid
+    assert set(paid.values()) == {1}
 
 
 def test_deposits_whose_ids_hold_the_memo_separator_each_find_their_own_payment(

@@ -99,6 +99,25 @@ def test_an_expired_lease_is_recovered_to_search_odoo_first(stocked: Store) -> N
     assert again.attempts == 2
 
 
+def test_a_stopping_worker_gives_back_only_its_own_jobs(stocked: Store) -> None:
+    enqueue_all(stocked)
+    mine = stocked.jobs.claim("host:1:mine", limit=3, lease_seconds=300)
+    theirs = stocked.jobs.claim("host:2:theirs", limit=2, lease_seconds=300)
+    leases = {lease.worker: lease for lease in stocked.jobs.leases()}
+    assert {worker: lease.jobs for worker, lease in leases.items()} == {"host:1:mine": 3, "host:2:theirs": 2}
+    assert not any(lease.abandoned for lease in leases.values())  # another host's, within the lease
+    assert stocked.jobs.release("host:1:mine", "the run was stopped (SIGTERM) first") == 3
+    for job in mine:
+        given_back = stocked.jobs.get(job.pk)
+        assert given_back is not None
+        assert (given_back.state, given_back.search_first, given_back.lease_owner) == (JobState.PENDING, True, None)
+        assert given_back.last_error == "interrupted: the run was stopped (SIGTERM) first"
+        assert [a.outcome for a in stocked.jobs.attempts(job.pk)] == ["interrupted"]
+    assert {job.pk for job in stocked.jobs.list(states=[JobState.RUNNING])} == {job.pk for job in theirs}
+    assert stocked.jobs.release_workers(["host:2:theirs"], "the worker's process ended before it finished") == 2
+    assert stocked.jobs.leases() == []
+
+
 def test_two_workers_never_claim_the_same_job(stocked: Store) -> None:
     enqueue_all(stocked)
     taken: dict[str, list[int]] = {"a": [], "b": []}

@@ -71,3 +71,20 @@ def rent_payments(count: int, *, seed: int = 7, start: date = date(2026, 1, 1)) 
 def write_ndjson(path: Path, documents: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents))
     return path
+
+
+def expense_using(category: str, record_id: str) -> dict[str, Any]:
+    """A verified expense of a sample vendor and owner with one line of `category` (its ids made a live run's own
+    by `tagged`)."""
+    return {
+        "type": "expense",
+        "id": record_id,
+        "status": "verified",
+        "vendor_id": "C-5002",
+        "owner_id": "C-9002",
+        "property": "Al Malqa Villas",
+        "bill_date": "2026-04-06",
+        "lines": [{"category": category, "amount": "100.00", "vat_rate": "15"}],
+        "currency": "SAR",
+        "updated_at": "2026-04-06T15:00:00+03:00",
+    }

@@ -250,8 +250,8 @@ def test_an_unmapped_category_says_what_to_run() -> None:
     with pytest.raises(MissingSetup) as caught:
         bill_document(expense, 66, FACTS)
     assert str(caught.value) == (
-        'Expense category "Painting" has no account mapping (company Saudi Test Co), needed by expense EX-1\n'
-        'Run: odoosync map set category "Painting" --account <code>, then odoosync queue retry --failed'
+        'Expense category "painting" has no account mapping (company Saudi Test Co), needed by expense EX-1\n'
+        'Run: odoosync map set category "painting" --account <code>, then odoosync queue retry --failed'
     )
 
 
