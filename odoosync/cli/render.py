@@ -25,6 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 from odoosync.config import ConfigEntry
+from odoosync.domain import money
 from odoosync.domain.adoptions import Adoption
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.jobs import Job
@@ -397,9 +398,11 @@ def print_sync_report(report: SyncReport) -> None:
     if not report.jobs:
         out.print("Nothing to sync: no job is due." + (f" ({report.recovered} recovered)" if report.recovered else ""))
     else:
+        # The headline counts outcomes: "Synced 8 job(s)" while 2 of them failed would not be true.
+        outcomes = ", ".join(f"{count} {outcome}" for outcome, count in report.outcomes().items() if count)
         table = Table(
-            title=f"Synced {report.jobs} job(s) in {report.batches} batch(es), {report.odoo_calls} Odoo call(s), "
-            f"{report.seconds:.1f} s",
+            title=f"{outcomes}: {report.jobs} job(s) in {report.batches} batch(es), {report.odoo_calls} Odoo "
+            f"call(s), {report.seconds:.1f} s",
             title_justify="left",
         )
         table.add_column("type")
@@ -599,11 +602,12 @@ PLAN_ACTION_STYLE = {
 }
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,}"
+def _money(value: Decimal | None, currency: str | None) -> str:
+    return "" if value is None else money.shown(value, currency or "")
 
 
 def _print_planned(document: PlannedDocument) -> None:
+    currency = document.currency
     style = PLAN_ACTION_STYLE.get(document.action, "bold")
     head = " · ".join(
         part
@@ -620,20 +624,21 @@ def _print_planned(document: PlannedDocument) -> None:
     label = f"{document.record_type.value.replace('_', ' ')} {document.record_id}"
     out.print(f"[{style}]{document.action:<9}[/] {document.what:<8} {escape(label)}  {escape(head)}")
     for line in document.lines:
-        tax = f"{line.tax}: {_money(line.tax_amount)}" if line.tax else "no tax"
+        tax = f"{line.tax}: {_money(line.tax_amount, currency)}" if line.tax else "no tax"
         extra = f" · {line.analytic}" if line.analytic else ""
         out.print(
             f"            {escape(line.label)}\n"
-            f"              {escape(line.account or '')} · {_money(line.untaxed)} + {escape(tax)}{escape(extra)}"
+            f"              {escape(line.account or '')} · {_money(line.untaxed, currency)} + "
+            f"{escape(tax)}{escape(extra)}"
         )
     if document.total is not None and document.record_type.value != "contact":
-        out.print(f"            total {document.currency} {_money(document.total)}")
+        out.print(f"            total {document.currency} {_money(document.total, currency)}")
     if document.changes:
         out.print(f"            changes: {escape(', '.join(document.changes))}")
     if document.payment:
         payment = document.payment
         out.print(
-            f"            payment {_money(payment['amount'])} into {escape(str(payment['journal']))} "
+            f"            payment {_money(payment['amount'], currency)} into {escape(str(payment['journal']))} "
             f"on {payment['date']}"
         )
     if document.note:
@@ -673,8 +678,8 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
             cells = [
                 escape(row["company"]),
                 escape(row["account"]),
-                _money(row["debit"]) if row["debit"] else "",
-                _money(row["credit"]) if row["credit"] else "",
+                _money(row["debit"], row["currency"]) if row["debit"] else "",
+                _money(row["credit"], row["currency"]) if row["credit"] else "",
             ]
             if one is None:
                 cells.insert(1, row["currency"])
@@ -686,7 +691,12 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
         for column, justify in (("company", "left"), ("tax", "left"), ("base", "right"), ("tax amount", "right")):
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
         for row in taxes:
-            table.add_row(escape(row["company"]), escape(row["tax"]), _money(row["base"]), _money(row["amount"]))
+            table.add_row(
+                escape(row["company"]),
+                escape(row["tax"]),
+                _money(row["base"], row["currency"]),
+                _money(row["amount"], row["currency"]),
+            )
         out.print(table)
     owners = plan.owners()
     if owners:
@@ -703,7 +713,10 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
             cells = [
                 escape(row["owner"] or "(none)"),
                 row["currency"],
-                *(_money(row[k]) if row[k] else "" for k in ("invoiced", "billed", "deposits_in", "deposits_out")),
+                *(
+                    _money(row[k], row["currency"]) if row[k] else ""
+                    for k in ("invoiced", "billed", "deposits_in", "deposits_out")
+                ),
             ]
             if len(companies) > 1:
                 cells.insert(1, escape(row["company"]))
@@ -755,9 +768,9 @@ def print_reconciliation(result: Reconciliation) -> None:
                 total.month,
                 total.kind,
                 str(total.documents),
-                _money(total.pushed),
-                _money(total.in_odoo),
-                f"[red]{_money(gap)}[/]" if gap else "",
+                _money(total.pushed, total.currency),
+                _money(total.in_odoo, total.currency),
+                f"[red]{_money(gap, total.currency)}[/]" if gap else "",
             ]
             if one is None:
                 cells.insert(3, total.currency)
