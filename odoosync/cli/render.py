@@ -270,10 +270,19 @@ def print_connection(report: ConnectionReport, *, saved: bool) -> None:
 def print_disconnect(report: DisconnectReport) -> None:
     if report.url:
         out.print(f"Disconnected from {escape(report.url)} (database {escape(str(report.database))}).")
-    else:
-        out.print("odoosync was not connected.")
-    out.print(f"  {report.mappings_removed} mapping(s) removed; {report.links_kept} link(s) kept, so reconnecting to")
-    out.print("  the same database will not duplicate anything. Nothing in Odoo was changed.")
+        out.print(
+            f"  {report.mappings_removed} mapping(s) removed; {report.links_kept} link(s) kept, so reconnecting to"
+        )
+        out.print("  the same database will not duplicate anything. Nothing in Odoo was changed.")
+        return
+    out.print("odoosync was not connected: nothing to forget. Nothing in Odoo was changed.")
+    if not report.kept_for:
+        out.print("  No link is kept: nothing was synced to Odoo yet.")
+        return
+    out.print(f"  {report.links_kept} link(s) kept, so connecting again to the same database will not duplicate")
+    out.print("  anything:")
+    for url, database, links in report.kept_for:
+        out.print(f"    {links} for database {escape(database)} at {escape(url)}")
 
 
 def print_saved(saved: dict[str, object]) -> None:

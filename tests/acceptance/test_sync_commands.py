@@ -90,6 +90,17 @@ def test_sync_without_a_connection_says_to_connect(stocked: None) -> None:
     assert "odoosync connect" in err
 
 
+def test_jobs_queued_before_any_connect_say_to_connect_first(stocked: None) -> None:
+    assert cli("enable", "--backfill-since", "2026-01-01")[0] == 0
+    assert cli("sync")[0] == ExitCode.CONFIG
+    # The queued jobs say what sync needs first, not that the next sync takes them.
+    status = json.loads(cli("status", "contact", "C-1001", "--json")[1])
+    assert status["chip"] == "pending"
+    assert "next odoosync sync takes it" not in status["reason"]
+    assert "not connected to Odoo" in status["reason"]
+    assert "odoosync connect" in status["reason"]
+
+
 def test_not_synced_reasons(stocked: None) -> None:
     assert "not connected" in json.loads(cli("status", "contact", "C-1001", "--json")[1])["reason"]
 
