@@ -28,7 +28,6 @@ from odoosync.config import ConfigEntry
 from odoosync.domain import money
 from odoosync.domain.adoptions import Adoption
 from odoosync.domain.errors import OdoosyncError
-from odoosync.domain.jobs import Job
 from odoosync.domain.mappings import Mapping
 from odoosync.sync.adopt import AdoptReport
 from odoosync.sync.assistant import Suggestion
@@ -41,7 +40,7 @@ from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.mappings import CodeUse
 from odoosync.sync.owners import Owner
 from odoosync.sync.plan import Plan, PlannedDocument
-from odoosync.sync.queue import JobDetails
+from odoosync.sync.queue import JobDetails, QueueListing
 from odoosync.sync.reconcile import Reconciliation
 from odoosync.sync.status import Chip, RecordStatus, describe_link
 from odoosync.sync.switch import BackfillReport, EnableReport
@@ -169,40 +168,61 @@ def print_status(status: RecordStatus) -> None:
     out.print(f"  [dim]version {status.version}, received {_when(status.received_at)}[/]")
 
 
-def print_jobs(jobs: Sequence[Job], *, filtered: bool = False) -> None:
-    if not jobs:
-        out.print("No job matches." if filtered else "The queue is empty.")
+def _queue_table(summary: dict[str, dict[str, int]], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("type")
+    states = ("pending", "running", "done", "failed", "cancelled")
+    for state in states:
+        table.add_column(state, justify="right")
+    for name, counts in summary.items():
+        table.add_row(name, *(str(counts.get(state, 0)) for state in states))
+    return table
+
+
+def print_queue(listing: QueueListing) -> None:
+    if not listing.jobs:
+        out.print("No job matches." if listing.filtered else "The queue is empty.")
         return
+    out.print(_queue_table(listing.summary, f"{listing.total:,} job(s)" + (" matching" if listing.filtered else "")))
+    # Narrow enough for 80 columns with a rent payment's id whole; the version is in queue show and --json.
     table = Table()
-    for column in ("job", "record", "version", "state", "attempts", "next attempt", "last error"):
-        table.add_column(column)
-    for job in jobs:
+    for column in ("job", "record", "state", "tries", "next attempt"):
+        table.add_column(column, no_wrap=True, justify="right" if column in ("job", "tries") else "left")
+    for job in listing.jobs:
         table.add_row(
             str(job.pk),
             f"{job.record_type.value} {escape(job.record_id)}",
-            str(job.record_version),
             job.state.value,
             str(job.attempts),
             _when(job.next_attempt_at) if job.state.value == "pending" else "—",
-            escape(job.last_error or ""),
         )
     out.print(table)
+    if listing.not_shown:
+        out.print(
+            f"Shown: {len(listing.jobs)} of {listing.total:,}: failed first, then running and pending, newest first."
+        )
+        out.print("More: --all or --limit N; fewer: --state, --type.")
+    # An error is shown once for the jobs it stopped, each of its lines cut short: a long one wrapped in a table
+    # column took a line a word. The whole of it is in queue show.
+    causes: dict[str, list[int]] = {}
+    for job in listing.jobs:
+        if job.last_error:
+            label = f"{job.record_type.value.replace('_', ' ')} {job.record_id}"
+            cause = job.last_error.strip().replace(f", needed by {label}", "").replace(f" of {label}", "")
+            causes.setdefault(cause, []).append(job.pk)
+    if causes:
+        out.print("Errors, once per cause (the whole of one: odoosync queue show JOB):")
+    for cause, pks in causes.items():
+        more = f" and {len(pks) - 8} more" if len(pks) > 8 else ""
+        jobs = f"job {pks[0]}" if len(pks) == 1 else f"jobs {', '.join(str(pk) for pk in pks[:8])}{more}"
+        first, *rest = cause.splitlines()
+        out.print(f"  {jobs}: {escape(_cut(first))}")
+        for line in rest[:2]:
+            out.print(f"    [cyan]→[/] {escape(_cut(line))}")
 
 
-def job_as_dict(job: Job) -> dict[str, Any]:
-    return {
-        "job": job.pk,
-        "type": job.record_type.value,
-        "id": job.record_id,
-        "version": job.record_version,
-        "state": job.state.value,
-        "attempts": job.attempts,
-        "next_attempt_at": job.next_attempt_at.isoformat(),
-        "last_error": job.last_error,
-        "error_kind": job.error_kind,
-        "created_at": job.created_at.isoformat(),
-        "updated_at": job.updated_at.isoformat(),
-    }
+def _cut(line: str, limit: int = 160) -> str:
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 # --- config -------------------------------------------------------------------------------------------------
@@ -510,14 +530,7 @@ def print_demo(report: DemoReport) -> None:
     print_sync_report(report.first_sync)
     out.print("[bold]Second sync[/] (the edits)")
     print_sync_report(report.second_sync)
-    table = Table(title="The queue", title_justify="left")
-    table.add_column("type")
-    states = ("pending", "running", "done", "failed", "cancelled")
-    for state in states:
-        table.add_column(state, justify="right")
-    for name, counts in report.queue.items():
-        table.add_row(name, *(str(counts.get(state, 0)) for state in states))
-    out.print(table)
+    out.print(_queue_table(report.queue, "The queue"))
     out.print("[bold]A few records[/]")
     for chip in report.chips:
         print_status(chip)

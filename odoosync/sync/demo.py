@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from odoosync.config import Config, load_config, save_config_values
-from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
@@ -24,6 +23,7 @@ from odoosync.sync.assistant import apply_plan, read_plan, suggest, write_plan
 from odoosync.sync.connection import KeySource, connect, open_client
 from odoosync.sync.engine import SyncReport, run_sync
 from odoosync.sync.ingest import ingest_files
+from odoosync.sync.queue import queue_summary
 from odoosync.sync.setup import activate_arabic, setup_rent_product
 from odoosync.sync.status import RecordStatus, record_status
 from odoosync.sync.switch import enable, odoo_database_of
@@ -130,9 +130,7 @@ def run_demo(workdir: Path, sandbox: Sandbox, *, step: Step | None = None) -> De
         say("ingest the edits (an email, a payment reference, a voided expense, an archived contact) and sync")
         ingest_files(store, [sample("edits.ndjson")])
         second = run_sync(config, store, env={})
-        queue: dict[str, dict[str, int]] = {}
-        for (record_type, state), count in sorted(store.jobs.counts().items()):
-            queue.setdefault(record_type.value, {s.value: 0 for s in JobState})[state.value] = count
+        queue = queue_summary(store)
         chips = [record_status(store, config, record_type, record_id) for record_type, record_id in CHIPS]
     return DemoReport(
         workdir=workdir,

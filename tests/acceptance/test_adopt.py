@@ -113,7 +113,7 @@ def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int 
 
         dry = adopt(env, "--dry-run")
         assert dry["dry_run"] is True
-        assert json.loads(odoosync(env, "queue", "list", "--json").stdout) == []
+        assert json.loads(odoosync(env, "queue", "list", "--json").stdout)["jobs"] == []
 
         report = adopt(env)
         adopted = {(a["type"], a["id"]): (a["odoo_id"], a["matched_on"]) for a in report["adopted"]}
@@ -132,7 +132,8 @@ def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int 
         assert {k: v for k, v in dry.items() if k not in ("dry_run", "odoo_calls")} == {
             k: v for k, v in report.items() if k not in ("dry_run", "odoo_calls")
         }
-        queued = {(j["type"], j["id"]) for j in json.loads(odoosync(env, "queue", "list", "--json").stdout)}
+        listed = json.loads(odoosync(env, "queue", "list", "--all", "--json").stdout)["jobs"]
+        queued = {(j["type"], j["id"]) for j in listed}
         assert not queued & (set(adopted) | {("contact", own("C-1003")), ("contact", own("C-1004"))})
 
         listed = odoosync(env, "adopt", "list")

@@ -121,7 +121,7 @@ class TestStatusAndQueue:
         run("ingest", PORTFOLIO)
         assert run("queue", "list")[:2] == (0, "The queue is empty.\n")
         code, out, _ = run("queue", "list", "--json", "--state", "failed", "--type", "expense")
-        assert (code, json.loads(out)) == (0, [])
+        assert (code, json.loads(out)) == (0, {"summary": {}, "total": 0, "jobs": [], "not_shown": 0})
 
 
 @pytest.mark.usefixtures("cli_env")

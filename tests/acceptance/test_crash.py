@@ -256,7 +256,7 @@ def test_a_sync_killed_at_random_moments_makes_every_record_exactly_once(
         histories = {job.pk: store.jobs.attempts(job.pk) for job in jobs}
 
     # Every job done, one per eligible record.
-    listed = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+    listed = json.loads(odoosync(env, "queue", "list", "--all", "--json").stdout)["jobs"]
     assert Counter(job["state"] for job in listed) == {"done": len(eligible)}, reports[-1]
     assert {(job["type"], job["id"]) for job in listed} == eligible
 

@@ -194,7 +194,7 @@ def test_a_missing_mapping_fails_with_what_to_do_then_syncs_once_mapped(tmp_path
                 'Run: odoosync map set category "Plumbing" --account <code>, then odoosync queue retry --failed'
             )
         assert report["by_type"]["rent_payment"]["failed"] == 0
-        listed = json.loads(odoosync(env, "queue", "list", "--state", "failed", "--json").stdout)
+        listed = json.loads(odoosync(env, "queue", "list", "--state", "failed", "--json").stdout)["jobs"]
         assert {job["id"] for job in listed} == set(failed)
         assert chip(env, "expense", next(iter(failed)))["chip"] == "failed"
 

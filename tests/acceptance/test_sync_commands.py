@@ -70,11 +70,11 @@ def test_the_first_enable_on_a_terminal_asks_about_the_backfill(stocked: None, m
 
 def test_disable_keeps_the_queue_and_stops_sync(stocked: None) -> None:
     assert cli("enable", "--backfill-since", "2026-04-01")[0] == 0
-    queued = json.loads(cli("queue", "list", "--json")[1])
+    queued = json.loads(cli("queue", "list", "--all", "--json")[1])
     code, out, _ = cli("disable")
     assert code == 0
     assert "Syncing is off" in out
-    assert json.loads(cli("queue", "list", "--json")[1]) == queued
+    assert json.loads(cli("queue", "list", "--all", "--json")[1]) == queued
     code, _, err = cli("sync")
     assert code == ExitCode.CONFIG
     assert "syncing is off" in err
@@ -107,7 +107,7 @@ def test_not_synced_reasons(stocked: None) -> None:
 
 def test_queue_show_retry_and_cancel(configured: None) -> None:
     assert cli("enable", "--backfill-since", "2026-01-01")[0] == 0
-    [first, second, *_] = json.loads(cli("queue", "list", "--json")[1])
+    [first, second, *_] = json.loads(cli("queue", "list", "--json")[1])["jobs"]
     code, out, _ = cli("queue", "show", str(first["job"]), "--json")
     assert code == 0
     shown = json.loads(out)
@@ -115,7 +115,7 @@ def test_queue_show_retry_and_cancel(configured: None) -> None:
     assert shown["record"]["id"] == first["id"]
     code, out, _ = cli("queue", "show", str(first["job"]))
     assert code == 0
-    assert f"job {first['job']}: contact {first['id']}" in out
+    assert f"job {first['job']}: {first['type']} {first['id']}" in out
 
     assert cli("queue", "show", "99999")[0] == ExitCode.NOT_FOUND
     code, _, err = cli("queue", "retry", str(first["job"]))
@@ -127,7 +127,7 @@ def test_queue_show_retry_and_cancel(configured: None) -> None:
     assert code == 0
     assert "2 job(s) cancelled" in out
     assert cli("queue", "cancel", str(first["job"]))[0] == ExitCode.USAGE  # already cancelled
-    status = json.loads(cli("status", "contact", first["id"], "--json")[1])
+    status = json.loads(cli("status", first["type"], first["id"], "--json")[1])
     assert status["chip"] == "not_synced"
     assert "was cancelled" in status["reason"]
     assert cli("queue", "retry", "--failed", "--json")[1].strip() == '{\n  "retried": 0\n}'
