@@ -43,6 +43,7 @@ from odoosync.store import Store
 from odoosync.sync.builders import MEMO_SEPARATOR
 from odoosync.sync.engine import PAID_STATES
 from tests.support.portfolio import rent_payments, sample_documents, write_ndjson
+from tests.support.processes import started
 from tests.support.workspace import ODOOSYNC, odoosync, prepare
 
 FULL = os.environ.get("ODOOSYNC_FULL_CRASH_TEST", "").strip().lower() in ("1", "true", "yes", "on")
@@ -64,19 +65,11 @@ MODEL_OF = {"contact": "res.partner", "rent_payment": "account.move", "expense":
 @pytest.fixture
 def odoo_process() -> Iterator[SimpleNamespace]:
     """`odoosync sandbox serve` (Odoo 17) in a process of its own, so that killing the sync leaves it alone."""
-    server = subprocess.Popen(
-        [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--json"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    try:
+    command = [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--json"]
+    with started(command, first=signal.SIGTERM, stdout=subprocess.PIPE, text=True) as server:
+        assert server.stdout is not None
         details = json.loads(server.stdout.readline())
         yield SimpleNamespace(process=server, **details)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
 
 
 def _started_working(sync: subprocess.Popen[bytes], store: Store, before: object, timeout: float = 60) -> bool:
@@ -114,20 +107,14 @@ def _kill_at_random_moments(env: dict[str, str], store: Store, rng: random.Rando
         if fastest:
             window = min(window, left / (KILLS - len(kills)) / fastest)
         before, done_before = store.jobs.counts(), _done_jobs(store)
-        sync = subprocess.Popen(
-            [*ODOOSYNC, "sync", "--batch-size", str(BATCH_SIZE), "--json"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        command = [*ODOOSYNC, "sync", "--batch-size", str(BATCH_SIZE), "--json"]
+        with started(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as sync:
             assert _started_working(sync, store, before), "the sync run did not start working within 60 s"
             delay = rng.uniform(0, window)
             time.sleep(delay)
             if sync.poll() is None:
                 os.kill(sync.pid, signal.SIGKILL)
                 kills.append(delay)
-        finally:
             sync.wait(timeout=30)
         assert sync.returncode in (0, -signal.SIGKILL), f"sync ended with {sync.returncode}"
         if delay > 0.02:

@@ -7,6 +7,7 @@ import fcntl
 import json
 import subprocess
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from tests.support.portfolio import SAMPLES, rent_payments, write_ndjson
+from tests.support.processes import started
 from tests.support.workspace import ODOOSYNC, odoosync, prepare
 
 WORKERS = 4
@@ -32,17 +34,20 @@ def test_four_workers_share_the_queue_on_postgresql(tmp_path: Path, pg_schema_ur
         env["ODOOSYNC_WORKER_BACKOFF_BASE_SECONDS"] = "0.2"
         jobs = json.loads(odoosync(env, "queue", "list", "--json").stdout)["total"]
         assert jobs >= 1990
-        workers = [
-            subprocess.Popen(
-                [*ODOOSYNC, "sync", "--batch-size", "25", "--json"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(WORKERS)
-        ]
-        finished = [worker.communicate(timeout=600) for worker in workers]  # every one reaped, whatever fails
+        with ExitStack() as stack:  # every one ended and reaped, whatever fails
+            workers = [
+                stack.enter_context(
+                    started(
+                        [*ODOOSYNC, "sync", "--batch-size", "25", "--json"],
+                        env=env,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                )
+                for _ in range(WORKERS)
+            ]
+            finished = [worker.communicate(timeout=600) for worker in workers]
         reports = []
         for worker, (out, err) in zip(workers, finished, strict=True):
             assert worker.returncode == 0, err
@@ -91,19 +96,22 @@ def test_overlapping_runs_on_sqlite_take_turns(tmp_path: Path) -> None:
     with Sandbox(version=17, think_ms=2) as sandbox:
         env = prepare(tmp_path, sandbox, [SAMPLES / "portfolio.ndjson"], database_url=f"sqlite:///{tmp_path}/o.db")
         env["ODOOSYNC_WORKER_QUEUE_WAIT_SECONDS"] = "60"
-        runs = [
-            subprocess.Popen(
-                [*ODOOSYNC, "sync", "--batch-size", "10", "--json"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
+        with ExitStack() as stack:  # both ended and reaped, whatever fails
+            runs = [
+                stack.enter_context(
+                    started(
+                        [*ODOOSYNC, "sync", "--batch-size", "10", "--json"],
+                        env=env,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                )
+                for _ in range(2)
+            ]
+            finished = [run.communicate(timeout=120) for run in runs]
         reports = []
-        for run in runs:
-            out, err = run.communicate(timeout=120)
+        for run, (out, err) in zip(runs, finished, strict=True):
             assert run.returncode == 0, err
             reports.append(json.loads(out))
         total = sum(report["jobs"] for report in reports)
