@@ -92,7 +92,9 @@ def print_ingest_report(report: IngestReport) -> None:
     with_source = len(report.sources) > 1
     if report.problems:
         heading = (
-            f"{report.invalid} invalid line(s): nothing was stored"
+            f"{report.invalid} invalid line(s) skipped, and no valid one: nothing was stored"
+            if report.rejected and report.skip_invalid
+            else f"{report.invalid} invalid line(s): nothing was stored"
             if report.rejected
             else f"{report.invalid} invalid line(s) skipped"
         )
@@ -103,10 +105,17 @@ def print_ingest_report(report: IngestReport) -> None:
         if hidden > 0:
             err.print(f"  … and {hidden} more (use --json for the full list)")
         if report.rejected:
-            err.print("  [cyan]→[/] Fix these lines and ingest again, or use --skip-invalid to store the valid ones.")
+            err.print(
+                "  [cyan]→[/] Fix these lines and ingest again"
+                + ("." if report.skip_invalid else ", or use --skip-invalid to store the valid ones.")
+            )
             return
 
-    table = Table(title=f"Ingested {report.lines} line(s)", title_justify="left")
+    valid = report.lines - report.invalid
+    table = Table(
+        title=f"Ingested {valid} of {report.lines} line(s)" if report.invalid else f"Ingested {report.lines} line(s)",
+        title_justify="left",
+    )
     table.add_column("type")
     for column in ("new", "updated", "unchanged", "stale", "invalid"):
         table.add_column(column, justify="right")
