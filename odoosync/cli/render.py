@@ -29,6 +29,7 @@ from odoosync.domain import money
 from odoosync.domain.adoptions import Adoption
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.mappings import Mapping
+from odoosync.domain.records import SYNCING_STATUS, RecordType
 from odoosync.sync.adopt import AdoptReport
 from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import ConnectionReport, DisconnectReport
@@ -358,13 +359,16 @@ def print_suggestions(suggestions: Sequence[Suggestion], plan: Path, lines: int)
         out.print("Every code is mapped: nothing to suggest.")
         return
     table = Table(title="Suggestions (nothing was written to Odoo)", title_justify="left")
-    for column in ("kind", "code", "suggested", "score", "why"):
-        table.add_column(column, overflow="fold")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("code", overflow="fold")
+    # Why goes under the suggestion, as wide as it: a column of its own narrowed to a word a line at 80 columns.
+    table.add_column("suggested, and why", overflow="fold", min_width=24)
+    table.add_column("score", no_wrap=True, justify="right")
     for s in suggestions:
         target = escape(s.target_name) if s.target_name else "[yellow]—[/]"
         if s.create_account:
             target = f"[cyan]new account[/] {target}"
-        table.add_row(s.kind, escape(s.code), target, str(s.score), escape(s.why))
+        table.add_row(s.kind, escape(s.code), f"{target}\n[dim]{escape(s.why)}[/]", str(s.score))
     out.print(table)
     out.print(
         f"Wrote {lines} line(s) to {escape(str(plan))}: review it, then run: odoosync map apply {escape(str(plan))}"
@@ -524,12 +528,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# Names wrap; numbers, dates, amounts, states and references are never cut or wrapped (INV/2026/000… at 80 columns).
+WRAPPING_COLUMNS = frozenset({"customer", "vendor", "partner", "name", "memo"})
+AMOUNT_FIELDS = frozenset({"amount_total", "amount"})
+
+
 def _odoo_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], total: int) -> None:
     table = Table(title=f"{title} ({len(rows)} of {total})", title_justify="left")
-    for _key, heading in columns:
-        table.add_column(heading)
-    for row in rows:
-        table.add_row(*(escape(_cell(row.get(key))) for key, _heading in columns))
+    cells = [[_cell(row.get(key)) for key, _heading in columns] for row in rows]
+    for index, (key, heading) in enumerate(columns):
+        if heading in WRAPPING_COLUMNS:
+            table.add_column(heading)
+            continue
+        widest = max((len(heading), *(len(line[index]) for line in cells)))
+        table.add_column(heading, no_wrap=True, min_width=widest, justify="right" if key in AMOUNT_FIELDS else "left")
+    for line in cells:
+        table.add_row(*(escape(cell) for cell in line))
     out.print(table)
 
 
@@ -537,6 +551,13 @@ def print_demo(report: DemoReport) -> None:
     out.print()
     out.print("[bold]First sync[/] (the backfill)")
     print_sync_report(report.first_sync)
+    if report.not_eligible:
+        # The ingest counted them: say where they went, in the app's own words for their status.
+        out.print("Not synced, by their status in the app:")
+        for record_type, statuses in report.not_eligible.items():
+            what = record_type.replace("_", " ")
+            counted = ", ".join(f"{n} {status}" for status, n in statuses.items())
+            out.print(f"  {what}s: {counted} ({what}s sync once {SYNCING_STATUS[RecordType(record_type)]})")
     out.print("[bold]Second sync[/] (the edits)")
     print_sync_report(report.second_sync)
     out.print(_queue_table(report.queue, "The queue"))

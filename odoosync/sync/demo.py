@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from odoosync.config import Config, load_config, save_config_values
-from odoosync.domain.records import RecordType
+from odoosync.domain.records import SYNCING_STATUS, RecordType, is_eligible
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.sync.assistant import apply_plan, read_plan, suggest, write_plan
@@ -76,6 +76,8 @@ class DemoReport:
     queue: dict[str, dict[str, int]]
     chips: list[RecordStatus]
     odoo: OdooListing
+    # What the first sync left out by the records' status in the app: record type → status → records.
+    not_eligible: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class DemoReport:
             "config": str(self.config_path),
             "odoo": {"url": self.odoo_url, "version": self.odoo_version},
             "first_sync": self.first_sync.as_dict(),
+            "not_eligible": self.not_eligible,
             "second_sync": self.second_sync.as_dict(),
             "queue": self.queue,
             "chips": [chip.as_dict() for chip in self.chips],
@@ -127,6 +130,7 @@ def run_demo(workdir: Path, sandbox: Sandbox, *, step: Step | None = None) -> De
         enable(store, backfill_since=BACKFILL_SINCE, odoo_database=odoo_database_of(config))
         say("sync")
         first = run_sync(config, store, env={})
+        not_eligible = _not_eligible(store)
         say("ingest the edits (an email, a payment reference, a voided expense, an archived contact) and sync")
         ingest_files(store, [sample("edits.ndjson")])
         second = run_sync(config, store, env={})
@@ -142,7 +146,21 @@ def run_demo(workdir: Path, sandbox: Sandbox, *, step: Step | None = None) -> De
         queue=queue,
         chips=chips,
         odoo=_listing(config),
+        not_eligible=not_eligible,
     )
+
+
+def _not_eligible(store: Store) -> dict[str, dict[str, int]]:
+    """The stored records that stay out of Odoo by their status in the app (a payment pending, an expense
+    submitted…), counted by type and status: the demo's ingest counts them, its sync does not."""
+    found: dict[str, dict[str, int]] = {}
+    for record_type in SYNCING_STATUS:
+        for stored in store.records.stream(record_type):
+            if not is_eligible(record_type, stored.document):
+                statuses = found.setdefault(record_type.value, {})
+                status = str(stored.document.get("status"))
+                statuses[status] = statuses.get(status, 0) + 1
+    return found
 
 
 def _config(path: Path) -> Config:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +14,8 @@ import tomli_w
 
 from odoosync.cli.exit_codes import ExitCode
 from tests.acceptance.conftest import cli, connected_with_the_portfolio
-from tests.support.servers import SERVERS, Server, rows, sandbox_only, tag_of
-from tests.support.workspace import own_inputs
+from tests.support.servers import SERVERS, Server, rows, sandbox_only, servers, tag_of
+from tests.support.workspace import ODOOSYNC, own_inputs
 
 # Categories of the sample data whose obvious account exists in the Saudi chart, and that account.
 OBVIOUS = {"Cleaning": "400044", "Security": "400043", "Maintenance": "400042", "Insurance": "400040"}
@@ -192,3 +194,24 @@ def test_by_company_suggestions_are_kept_per_company(connected: Server, tmp_path
     on_two = json.loads(cli("map", "list", "--json", "--company", "2", "--kind", "method")[1])
     assert all(row["mapping"] for row in on_two)
     assert not any(row["mapping"] for row in json.loads(cli("map", "list", "--json", "--kind", "method")[1]))
+
+
+@pytest.fixture(params=servers(17))
+def connected_once(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    with connected_with_the_portfolio(request, tmp_path) as server:
+        yield server
+
+
+def test_at_80_columns_why_reads_in_lines_not_a_word_a_line(connected_once: Server, tmp_path: Path) -> None:
+    suggestions = suggested(tmp_path, "--create-missing-accounts")
+    command = [*ODOOSYNC, "map", "suggest", "--create-missing-accounts", "--out", str(tmp_path / "plan.toml")]
+    done = subprocess.run(
+        command, env={**os.environ, "COLUMNS": "80"}, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines[:-1]), done.stdout  # the table; the last line says where it wrote
+    cells = [cell.strip() for line in lines for cell in line.split("│")]
+    for (kind, code), suggestion in suggestions.items():
+        words = " ".join(str(suggestion["why"]).split()[:3])
+        assert any(cell.startswith(words) for cell in cells), (kind, code, words, done.stdout)
