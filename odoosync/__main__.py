@@ -1,3 +1,3 @@
-from odoosync.cli.app import main
+from odoosync.cli.entry_point import main
 
 main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,12 @@ import psycopg
 import pytest
 
 from odoosync.store import Store
+
+# A runner may start the tests with SIGINT ignored (nohup, some CI runners), and a child inherits that: the tests
+# that send odoosync a person's Ctrl-C would send nothing. Restore it as a terminal has it (tests/support/processes
+# ends every child for sure all the same).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -111,15 +111,7 @@ def disconnect_command(
     with state(ctx).workspace() as workspace:
         report = disconnect(workspace.config, workspace.store)
     if as_json:
-        render.print_json(
-            {
-                "url": report.url,
-                "database": report.database,
-                "mappings_removed": report.mappings_removed,
-                "links_kept": report.links_kept,
-                "odoo_changed": False,
-            }
-        )
+        render.print_json(report.as_dict())
     else:
         render.print_disconnect(report)
 

@@ -8,6 +8,7 @@ from odoosync.domain.errors import (
     ConfigError,
     EmptyInput,
     IllegalTransition,
+    IngestInterrupted,
     InputError,
     InvalidChoice,
     InvalidInput,
@@ -45,6 +46,7 @@ def exit_code_for(error: OdoosyncError) -> ExitCode:
     table: list[tuple[type[OdoosyncError], ExitCode]] = [
         (EmptyInput, ExitCode.INVALID_INPUT),
         (InvalidInput, ExitCode.INVALID_INPUT),
+        (IngestInterrupted, ExitCode.INTERRUPTED),
         (InputError, ExitCode.NO_INPUT),
         (ConfigError, ExitCode.CONFIG),
         (StoreUnavailable, ExitCode.UNAVAILABLE),

@@ -10,7 +10,7 @@ from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
-from odoosync.sync.queue import cancel_jobs, job_details, retry_jobs
+from odoosync.sync.queue import SHOWN_JOBS, cancel_jobs, job_details, list_queue, retry_jobs
 
 app = typer.Typer(help="The sync queue: one job per record to bring into Odoo.", no_args_is_help=True)
 
@@ -34,18 +34,27 @@ def list_jobs(
             help="Only jobs for this record type: contact, rent_payment, expense, deposit (repeatable).",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the jobs as JSON.")] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="Show at most N jobs.", show_default=True)
+    ] = SHOWN_JOBS,
+    every: Annotated[bool, typer.Option("--all", help="Show every job, however many.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary, the jobs shown and how many are not, as JSON.")
+    ] = False,
 ) -> None:
-    """List the jobs in the queue.
+    """Count the jobs by type and state, then list the first of them: failed first, then running and pending,
+    newest first within each state.
 
     Example: odoosync queue list --state failed
     """
     with state(ctx).workspace() as workspace:
-        jobs = workspace.store.jobs.list(states=job_state or (), types=record_type or ())
+        listing = list_queue(
+            workspace.store, states=job_state or (), types=record_type or (), limit=None if every else limit
+        )
     if as_json:
-        render.print_json([render.job_as_dict(job) for job in jobs])
+        render.print_json(listing.as_dict())
     else:
-        render.print_jobs(jobs, filtered=bool(job_state or record_type))
+        render.print_queue(listing)
 
 
 @app.command("show")

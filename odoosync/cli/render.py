@@ -26,10 +26,11 @@ from rich.table import Table
 
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.config import ConfigEntry
+from odoosync.domain import money
 from odoosync.domain.adoptions import Adoption
 from odoosync.domain.errors import OdoosyncError
-from odoosync.domain.jobs import Job
 from odoosync.domain.mappings import Mapping
+from odoosync.domain.records import SYNCING_STATUS, RecordType
 from odoosync.sync.adopt import AdoptReport
 from odoosync.sync.assistant import Suggestion
 from odoosync.sync.connection import TYPED_KEY, ConnectionReport, DisconnectReport
@@ -41,7 +42,7 @@ from odoosync.sync.ingest import IngestReport, ProgressCallback
 from odoosync.sync.mappings import CodeUse
 from odoosync.sync.owners import Owner
 from odoosync.sync.plan import Plan, PlannedDocument
-from odoosync.sync.queue import JobDetails
+from odoosync.sync.queue import JobDetails, QueueListing
 from odoosync.sync.reconcile import Reconciliation
 from odoosync.sync.status import Chip, RecordStatus, describe_link
 from odoosync.sync.switch import BackfillReport, EnableReport
@@ -114,18 +115,24 @@ def _when(moment: datetime | None) -> str:
 # --- ingest -------------------------------------------------------------------------------------------------
 
 
-REJECTED_INSTRUCTION = "Fix these lines and ingest again, or use --skip-invalid to store the valid ones."
-
-
 def _rejected(report: IngestReport) -> str:
+    if report.skip_invalid:
+        return f"{report.invalid} invalid line(s) skipped, and no valid one: nothing was stored"
     return f"{report.invalid} invalid line(s): nothing was stored"
+
+
+def _rejected_instruction(report: IngestReport) -> str:
+    if report.skip_invalid:
+        return "Fix these lines and ingest again."
+    return "Fix these lines and ingest again, or use --skip-invalid to store the valid ones."
 
 
 def ingest_report_as_dict(report: IngestReport) -> dict[str, Any]:
     """The report as `ingest --json` prints it: for rejected input, with the error every --json error has."""
     data = report.as_dict()
     if report.rejected:
-        data |= {"error": error_as_dict(ExitCode.INVALID_INPUT, _rejected(report), REJECTED_INSTRUCTION)["error"]}
+        error = error_as_dict(ExitCode.INVALID_INPUT, _rejected(report), _rejected_instruction(report))
+        data |= {"error": error["error"]}
     return data
 
 
@@ -140,10 +147,14 @@ def print_ingest_report(report: IngestReport) -> None:
         if hidden > 0:
             err.print(f"  … and {hidden} more (use --json for the full list)")
         if report.rejected:
-            err.print(f"  [cyan]→[/] {REJECTED_INSTRUCTION}")
+            err.print(f"  [cyan]→[/] {_rejected_instruction(report)}")
             return
 
-    table = Table(title=f"Ingested {report.lines} line(s)", title_justify="left")
+    valid = report.lines - report.invalid
+    table = Table(
+        title=f"Ingested {valid} of {report.lines} line(s)" if report.invalid else f"Ingested {report.lines} line(s)",
+        title_justify="left",
+    )
     table.add_column("type")
     for column in ("new", "updated", "unchanged", "stale", "invalid"):
         table.add_column(column, justify="right")
@@ -205,43 +216,66 @@ def print_status(status: RecordStatus) -> None:
     out.print(f"  [dim]version {status.version}, received {_when(status.received_at)}[/]")
 
 
-def print_jobs(jobs: Sequence[Job], *, filtered: bool = False) -> None:
-    if not jobs:
-        out.print("No job matches." if filtered else "The queue is empty.")
+def _queue_table(summary: dict[str, dict[str, int]], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("type")
+    states = ("pending", "running", "done", "failed", "cancelled")
+    for state in states:
+        table.add_column(state, justify="right")
+    for name, counts in summary.items():
+        table.add_row(name, *(str(counts.get(state, 0)) for state in states))
+    return table
+
+
+def print_queue(listing: QueueListing) -> None:
+    if not listing.jobs:
+        out.print("No job matches." if listing.filtered else "The queue is empty.")
         return
+    out.print(_queue_table(listing.summary, f"{listing.total:,} job(s)" + (" matching" if listing.filtered else "")))
+    # Narrow enough for 80 columns with a rent payment's id whole; the version is in queue show and --json.
     table = Table()
-    for column in ("job", "record", "version", "state", "attempts", "next attempt", "last error"):
-        table.add_column(column)
-    for job in jobs:
+    for column in ("job", "record", "state", "tries", "next attempt"):
+        table.add_column(column, no_wrap=True, justify="right" if column in ("job", "tries") else "left")
+    for job in listing.jobs:
         table.add_row(
             str(job.pk),
             f"{job.record_type.value} {escape(job.record_id)}",
-            str(job.record_version),
-            "running, worker gone" if job.abandoned else job.state.value,
+            "abandoned" if job.abandoned else job.state.value,
             str(job.attempts),
             _when(job.next_attempt_at) if job.state.value == "pending" else "—",
-            escape(job.last_error or ""),
         )
     out.print(table)
+    if any(job.abandoned for job in listing.jobs):
+        out.print(
+            "abandoned: held by a sync run that stopped before it finished; the next odoosync sync takes it back "
+            "and looks for it in Odoo first."
+        )
+    if listing.not_shown:
+        out.print(
+            f"Shown: {len(listing.jobs)} of {listing.total:,}: failed first, then running and pending, newest first."
+        )
+        out.print("More: --all or --limit N; fewer: --state, --type.")
+    # An error is shown once for the jobs it stopped, each of its lines cut short: a long one wrapped in a table
+    # column took a line a word. The whole of it is in queue show.
+    causes: dict[str, list[int]] = {}
+    for job in listing.jobs:
+        if job.last_error:
+            label = f"{job.record_type.value.replace('_', ' ')} {job.record_id}"
+            cause = job.last_error.strip().replace(f", needed by {label}", "").replace(f" of {label}", "")
+            causes.setdefault(cause, []).append(job.pk)
+    if causes:
+        out.print("Errors, once per cause (the whole of one: odoosync queue show JOB):")
+    for cause, pks in causes.items():
+        more = f" and {len(pks) - 8} more" if len(pks) > 8 else ""
+        jobs = f"job {pks[0]}" if len(pks) == 1 else f"jobs {', '.join(str(pk) for pk in pks[:8])}{more}"
+        first, *rest = cause.splitlines()
+        out.print(f"  {jobs}: {escape(_cut(first))}")
+        for line in rest[:2]:
+            out.print(f"    [cyan]→[/] {escape(_cut(line))}")
 
 
-def job_as_dict(job: Job) -> dict[str, Any]:
-    return {
-        "job": job.pk,
-        "type": job.record_type.value,
-        "id": job.record_id,
-        "version": job.record_version,
-        "state": job.state.value,
-        "attempts": job.attempts,
-        "next_attempt_at": job.next_attempt_at.isoformat(),
-        "last_error": job.last_error,
-        "error_kind": job.error_kind,
-        "worker": job.lease_owner,
-        # Running, but its worker stopped before it finished: the next sync takes it back.
-        "abandoned": job.abandoned,
-        "created_at": job.created_at.isoformat(),
-        "updated_at": job.updated_at.isoformat(),
-    }
+def _cut(line: str, limit: int = 160) -> str:
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 # --- config -------------------------------------------------------------------------------------------------
@@ -312,10 +346,19 @@ def print_connection(report: ConnectionReport, *, saved: bool) -> None:
 def print_disconnect(report: DisconnectReport) -> None:
     if report.url:
         out.print(f"Disconnected from {escape(report.url)} (database {escape(str(report.database))}).")
-    else:
-        out.print("odoosync was not connected.")
-    out.print(f"  {report.mappings_removed} mapping(s) removed; {report.links_kept} link(s) kept, so reconnecting to")
-    out.print("  the same database will not duplicate anything. Nothing in Odoo was changed.")
+        out.print(
+            f"  {report.mappings_removed} mapping(s) removed; {report.links_kept} link(s) kept, so reconnecting to"
+        )
+        out.print("  the same database will not duplicate anything. Nothing in Odoo was changed.")
+        return
+    out.print("odoosync was not connected: nothing to forget. Nothing in Odoo was changed.")
+    if not report.kept_for:
+        out.print("  No link is kept: nothing was synced to Odoo yet.")
+        return
+    out.print(f"  {report.links_kept} link(s) kept, so connecting again to the same database will not duplicate")
+    out.print("  anything:")
+    for url, database, links in report.kept_for:
+        out.print(f"    {links} for database {escape(database)} at {escape(url)}")
 
 
 def print_saved(saved: dict[str, object]) -> None:
@@ -362,13 +405,16 @@ def print_suggestions(suggestions: Sequence[Suggestion], plan: Path, lines: int)
         out.print("Every code is mapped: nothing to suggest.")
         return
     table = Table(title="Suggestions (nothing was written to Odoo)", title_justify="left")
-    for column in ("kind", "code", "suggested", "score", "why"):
-        table.add_column(column, overflow="fold")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("code", overflow="fold")
+    # Why goes under the suggestion, as wide as it: a column of its own narrowed to a word a line at 80 columns.
+    table.add_column("suggested, and why", overflow="fold", min_width=24)
+    table.add_column("score", no_wrap=True, justify="right")
     for s in suggestions:
         target = escape(s.target_name) if s.target_name else "[yellow]—[/]"
         if s.create_account:
             target = f"[cyan]new account[/] {target}"
-        table.add_row(s.kind, escape(s.code), target, str(s.score), escape(s.why))
+        table.add_row(s.kind, escape(s.code), f"{target}\n[dim]{escape(s.why)}[/]", str(s.score))
     out.print(table)
     out.print(
         f"Wrote {lines} line(s) to {escape(str(plan))}: review it, then run: odoosync map apply {escape(str(plan))}"
@@ -446,9 +492,11 @@ def print_sync_report(report: SyncReport) -> None:
     if not report.jobs:
         out.print("Nothing to sync: no job is due." + (f" ({report.recovered} recovered)" if report.recovered else ""))
     else:
+        # The headline counts outcomes: "Synced 8 job(s)" while 2 of them failed would not be true.
+        outcomes = ", ".join(f"{count} {outcome}" for outcome, count in report.outcomes().items() if count)
         table = Table(
-            title=f"Synced {report.jobs} job(s) in {report.batches} batch(es), {report.odoo_calls} Odoo call(s), "
-            f"{report.seconds:.1f} s",
+            title=f"{outcomes}: {report.jobs} job(s) in {report.batches} batch(es), {report.odoo_calls} Odoo "
+            f"call(s), {report.seconds:.1f} s",
             title_justify="left",
         )
         table.add_column("type")
@@ -538,12 +586,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# Names wrap; numbers, dates, amounts, states and references are never cut or wrapped (INV/2026/000… at 80 columns).
+WRAPPING_COLUMNS = frozenset({"customer", "vendor", "partner", "name", "memo"})
+AMOUNT_FIELDS = frozenset({"amount_total", "amount"})
+
+
 def _odoo_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], total: int) -> None:
     table = Table(title=f"{title} ({len(rows)} of {total})", title_justify="left")
-    for _key, heading in columns:
-        table.add_column(heading)
-    for row in rows:
-        table.add_row(*(escape(_cell(row.get(key))) for key, _heading in columns))
+    cells = [[_cell(row.get(key)) for key, _heading in columns] for row in rows]
+    for index, (key, heading) in enumerate(columns):
+        if heading in WRAPPING_COLUMNS:
+            table.add_column(heading)
+            continue
+        widest = max((len(heading), *(len(line[index]) for line in cells)))
+        table.add_column(heading, no_wrap=True, min_width=widest, justify="right" if key in AMOUNT_FIELDS else "left")
+    for line in cells:
+        table.add_row(*(escape(cell) for cell in line))
     out.print(table)
 
 
@@ -551,16 +609,16 @@ def print_demo(report: DemoReport) -> None:
     out.print()
     out.print("[bold]First sync[/] (the backfill)")
     print_sync_report(report.first_sync)
+    if report.not_eligible:
+        # The ingest counted them: say where they went, in the app's own words for their status.
+        out.print("Not synced, by their status in the app:")
+        for record_type, statuses in report.not_eligible.items():
+            what = record_type.replace("_", " ")
+            counted = ", ".join(f"{n} {status}" for status, n in statuses.items())
+            out.print(f"  {what}s: {counted} ({what}s sync once {SYNCING_STATUS[RecordType(record_type)]})")
     out.print("[bold]Second sync[/] (the edits)")
     print_sync_report(report.second_sync)
-    table = Table(title="The queue", title_justify="left")
-    table.add_column("type")
-    states = ("pending", "running", "done", "failed", "cancelled")
-    for state in states:
-        table.add_column(state, justify="right")
-    for name, counts in report.queue.items():
-        table.add_row(name, *(str(counts.get(state, 0)) for state in states))
-    out.print(table)
+    out.print(_queue_table(report.queue, "The queue"))
     out.print("[bold]A few records[/]")
     for chip in report.chips:
         print_status(chip)
@@ -654,11 +712,12 @@ PLAN_ACTION_STYLE = {
 }
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,}"
+def _money(value: Decimal | None, currency: str | None) -> str:
+    return "" if value is None else money.shown(value, currency or "")
 
 
 def _print_planned(document: PlannedDocument) -> None:
+    currency = document.currency
     style = PLAN_ACTION_STYLE.get(document.action, "bold")
     head = " · ".join(
         part
@@ -675,20 +734,21 @@ def _print_planned(document: PlannedDocument) -> None:
     label = f"{document.record_type.value.replace('_', ' ')} {document.record_id}"
     out.print(f"[{style}]{document.action:<9}[/] {document.what:<8} {escape(label)}  {escape(head)}")
     for line in document.lines:
-        tax = f"{line.tax}: {_money(line.tax_amount)}" if line.tax else "no tax"
+        tax = f"{line.tax}: {_money(line.tax_amount, currency)}" if line.tax else "no tax"
         extra = f" · {line.analytic}" if line.analytic else ""
         out.print(
             f"            {escape(line.label)}\n"
-            f"              {escape(line.account or '')} · {_money(line.untaxed)} + {escape(tax)}{escape(extra)}"
+            f"              {escape(line.account or '')} · {_money(line.untaxed, currency)} + "
+            f"{escape(tax)}{escape(extra)}"
         )
     if document.total is not None and document.record_type.value != "contact":
-        out.print(f"            total {document.currency} {_money(document.total)}")
+        out.print(f"            total {document.currency} {_money(document.total, currency)}")
     if document.changes:
         out.print(f"            changes: {escape(', '.join(document.changes))}")
     if document.payment:
         payment = document.payment
         out.print(
-            f"            payment {_money(payment['amount'])} into {escape(str(payment['journal']))} "
+            f"            payment {_money(payment['amount'], currency)} into {escape(str(payment['journal']))} "
             f"on {payment['date']}"
         )
     if document.note:
@@ -728,8 +788,8 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
             cells = [
                 escape(row["company"]),
                 escape(row["account"]),
-                _money(row["debit"]) if row["debit"] else "",
-                _money(row["credit"]) if row["credit"] else "",
+                _money(row["debit"], row["currency"]) if row["debit"] else "",
+                _money(row["credit"], row["currency"]) if row["credit"] else "",
             ]
             if one is None:
                 cells.insert(1, row["currency"])
@@ -741,7 +801,12 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
         for column, justify in (("company", "left"), ("tax", "left"), ("base", "right"), ("tax amount", "right")):
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
         for row in taxes:
-            table.add_row(escape(row["company"]), escape(row["tax"]), _money(row["base"]), _money(row["amount"]))
+            table.add_row(
+                escape(row["company"]),
+                escape(row["tax"]),
+                _money(row["base"], row["currency"]),
+                _money(row["amount"], row["currency"]),
+            )
         out.print(table)
     owners = plan.owners()
     if owners:
@@ -758,7 +823,10 @@ def print_plan(plan: Plan, *, documents: bool = True) -> None:
             cells = [
                 escape(row["owner"] or "(none)"),
                 row["currency"],
-                *(_money(row[k]) if row[k] else "" for k in ("invoiced", "billed", "deposits_in", "deposits_out")),
+                *(
+                    _money(row[k], row["currency"]) if row[k] else ""
+                    for k in ("invoiced", "billed", "deposits_in", "deposits_out")
+                ),
             ]
             if len(companies) > 1:
                 cells.insert(1, escape(row["company"]))
@@ -810,9 +878,9 @@ def print_reconciliation(result: Reconciliation) -> None:
                 total.month,
                 total.kind,
                 str(total.documents),
-                _money(total.pushed),
-                _money(total.in_odoo),
-                f"[red]{_money(gap)}[/]" if gap else "",
+                _money(total.pushed, total.currency),
+                _money(total.in_odoo, total.currency),
+                f"[red]{_money(gap, total.currency)}[/]" if gap else "",
             ]
             if one is None:
                 cells.insert(3, total.currency)

@@ -61,3 +61,7 @@ class IllegalTransition(OdoosyncError):
 
 class QueueBusy(OdoosyncError):
     """Another run holds the queue (SQLite allows one at a time)."""
+
+
+class IngestInterrupted(OdoosyncError):
+    """Ctrl-C during an ingest: what was stored by then is whole, and running the same ingest again completes it."""

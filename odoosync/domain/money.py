@@ -45,6 +45,11 @@ def round_money(value: Decimal, currency: str) -> Decimal:
     return value.quantize(unit(currency), rounding=ROUND_HALF_UP)
 
 
+def shown(value: Decimal, currency: str) -> str:
+    """An amount as a person reads it: grouped thousands, at the currency's precision (5,405.00, never 5,405.0)."""
+    return f"{round_money(value, currency):,}"
+
+
 def parse_decimal(value: object) -> Decimal:
     """Read an amount given as a decimal string, an int or a Decimal (JSON numbers are parsed as Decimal).
 

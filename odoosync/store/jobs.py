@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from odoosync.domain.adoptions import AdoptionState
@@ -51,6 +51,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# What a person looks at first in a listing: the failed jobs, then what runs and what waits.
+ATTENTION_ORDER = (JobState.FAILED.value, JobState.RUNNING.value, JobState.PENDING.value)
+
+
+def _filtered(query: Any, states: Sequence[JobState], types: Sequence[RecordType]) -> Any:
+    if states:
+        query = query.where(JobRow.state.in_([s.value for s in states]))
+    if types:
+        query = query.where(RecordRow.type.in_([t.value for t in types]))
+    return query
+
+
 class JobRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -83,13 +95,20 @@ class JobRepository:
         )
 
     def list(
-        self, *, states: Sequence[JobState] = (), types: Sequence[RecordType] = (), limit: int | None = None
+        self,
+        *,
+        states: Sequence[JobState] = (),
+        types: Sequence[RecordType] = (),
+        limit: int | None = None,
+        failed_first: bool = False,
     ) -> list[Job]:
-        query = self._select().order_by(JobRow.pk)
-        if states:
-            query = query.where(JobRow.state.in_([s.value for s in states]))
-        if types:
-            query = query.where(RecordRow.type.in_([t.value for t in types]))
+        """Jobs in number order; with `failed_first`, what needs a person first (failed, running, pending, then
+        the rest), newest first within each state: the database sorts and bounds them, whatever the queue's size."""
+        if failed_first:
+            rank = case(*((JobRow.state == state, i) for i, state in enumerate(ATTENTION_ORDER)), else_=99)
+            query = _filtered(self._select(), states, types).order_by(rank, JobRow.pk.desc())
+        else:
+            query = _filtered(self._select(), states, types).order_by(JobRow.pk)
         if limit is not None:
             query = query.limit(limit)
         with reported_as_unavailable(), self._engine.connect() as connection:
@@ -246,13 +265,15 @@ class JobRepository:
             found: datetime | None = connection.execute(query).scalar_one()
         return found
 
-    def counts(self) -> dict[tuple[RecordType, JobState], int]:
-        """How many jobs there are per record type and state."""
-        query = (
-            select(RecordRow.type, JobRow.state, func.count())
-            .join(RecordRow, RecordRow.pk == JobRow.record_pk)
-            .group_by(RecordRow.type, JobRow.state)
-        )
+    def counts(
+        self, *, states: Sequence[JobState] = (), types: Sequence[RecordType] = ()
+    ) -> dict[tuple[RecordType, JobState], int]:
+        """How many jobs there are per record type and state (of these states and types, when given)."""
+        query = _filtered(
+            select(RecordRow.type, JobRow.state, func.count()).join(RecordRow, RecordRow.pk == JobRow.record_pk),
+            states,
+            types,
+        ).group_by(RecordRow.type, JobRow.state)
         with reported_as_unavailable(), self._engine.connect() as connection:
             return {(RecordType(t), _state(s)): n for t, s, n in connection.execute(query)}
 

@@ -58,7 +58,27 @@ class LinkRepository:
                 select(LinkRow).where(LinkRow.odoo_database == odoo_database, LinkRow.record_pk == record_pk)
             )
             links = [_link(row) for row in rows]
-        return sorted(links, key=lambda link: (link.role != DOCUMENT, link.role))
+        return _document_first(links)
+
+    def last_kept_of_record(self, record_pk: int) -> tuple[str, list[Link]] | None:
+        """A record's links in the Odoo database it was last synced to (whatever odoosync is connected to now), with
+        that database's key; None when it has none anywhere."""
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            rows = connection.execute(select(LinkRow).where(LinkRow.record_pk == record_pk))
+            kept: dict[str, list[Link]] = {}
+            for row in rows:
+                kept.setdefault(row.odoo_database, []).append(_link(row))
+        if not kept:
+            return None
+        oldest = datetime.min.replace(tzinfo=UTC)
+        latest = max(kept, key=lambda key: max(link.synced_at or oldest for link in kept[key]))
+        return latest, _document_first(kept[latest])
+
+    def count_per_database(self) -> dict[str, int]:
+        """How many links are kept for each Odoo database key."""
+        with reported_as_unavailable(), self._engine.connect() as connection:
+            statement = select(LinkRow.odoo_database, func.count()).group_by(LinkRow.odoo_database)
+            return {key: int(count) for key, count in connection.execute(statement)}
 
     def of_app_ids(self, odoo_database: str, record_type: RecordType, app_ids: Sequence[str]) -> dict[str, Link]:
         """The document links of records of one type named by their app ids (a transaction's contacts)."""
@@ -198,6 +218,10 @@ NAME_LENGTH = 500  # links.odoo_name: a name shown to people, cut to what the co
 
 def _fits(text: str | None, length: int) -> str | None:
     return text if text is None or len(text) <= length else text[: length - 1] + "…"
+
+
+def _document_first(links: list[Link]) -> list[Link]:
+    return sorted(links, key=lambda link: (link.role != DOCUMENT, link.role))
 
 
 def _link(row: Any) -> Link:

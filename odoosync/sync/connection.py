@@ -96,15 +96,33 @@ class ConnectionReport:
 
 @dataclass(frozen=True)
 class DisconnectReport:
-    url: str | None
+    url: str | None  # None: odoosync was not connected
     database: str | None
     mappings_removed: int
-    links_kept: int
+    links_kept: int  # the disconnected database's; when not connected, every database's
+    kept_for: tuple[tuple[str, str, int], ...] = ()  # (url, database, links) of every database links are kept for
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "connected": self.url is not None,
+            "url": self.url,
+            "database": self.database,
+            "mappings_removed": self.mappings_removed,
+            "links_kept": self.links_kept,
+            "kept_for": [{"url": url, "database": database, "links": n} for url, database, n in self.kept_for],
+            "odoo_changed": False,
+        }
 
 
 def database_key(url: str, database: str) -> str:
     """How links and mappings name one Odoo database."""
     return f"{url.rstrip('/').lower()}#{database}"
+
+
+def database_of_key(key: str) -> tuple[str, str]:
+    """The address and database name a database key was made of."""
+    url, _, database = key.rpartition("#")
+    return url, database
 
 
 def endpoint_of(config: Config) -> Endpoint:
@@ -363,15 +381,22 @@ def check_connection(config: Config, env: Mapping[str, str] | None = None) -> Co
 def disconnect(config: Config, store: Store) -> DisconnectReport:
     """Forget the connection and its mappings; keep the links; touch nothing in Odoo."""
     url, database = config.odoo.url, config.odoo.database
-    removed = kept = 0
+    per_database = store.links.count_per_database()
+    removed, kept = 0, sum(per_database.values())  # not connected: every link kept is still kept
     if url and database:
         key = database_key(url, database)
         removed = store.mappings.delete_all(key)
-        kept = store.links.count(key)
+        kept = per_database.get(key, 0)
     managed_key = config.path.parent / KEY_FILE_NAME
     if config.api_key_file_path and config.api_key_file_path.resolve() == managed_key.resolve():
         with contextlib.suppress(FileNotFoundError):
             managed_key.unlink()
     if config.exists:
         save_config_values(config.path, dict.fromkeys((*CONNECTION_KEYS, *ODOO_OBJECT_DEFAULTS)))
-    return DisconnectReport(url=url, database=database, mappings_removed=removed, links_kept=kept)
+    return DisconnectReport(
+        url=url,
+        database=database,
+        mappings_removed=removed,
+        links_kept=kept,
+        kept_for=tuple((*database_of_key(key), n) for key, n in sorted(per_database.items())),
+    )

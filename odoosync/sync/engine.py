@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from odoosync.config import Config
+from odoosync.domain import money
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.jobs import Job, JobResult, Outcome
 from odoosync.domain.links import CREDIT_NOTE, REVERSED, Link
@@ -92,10 +93,19 @@ class SyncReport:
     def failed(self) -> int:
         return sum(t.failed for t in self.by_type.values())
 
+    def outcomes(self) -> dict[str, int]:
+        """What became of the run's jobs, over every type: synced, unchanged, failed, retrying, waiting."""
+        totals = TypeTally()
+        for tally in self.by_type.values():
+            for outcome, count in tally.as_dict().items():
+                setattr(totals, outcome, getattr(totals, outcome) + count)
+        return totals.as_dict()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.failed == 0,
             "jobs": self.jobs,
+            "outcomes": self.outcomes(),
             "batches": self.batches,
             "odoo_calls": self.odoo_calls,
             "seconds": round(self.seconds, 3),
@@ -320,6 +330,10 @@ class _Item:
     # money was received once.
     settle_with: int | None = None
     extra_links: list[Link] = field(default_factory=list)  # the payment registered for it, a credit note…
+
+    @property
+    def currency(self) -> str:
+        return str(getattr(self.record, "currency", "SAR"))  # a contact has none
 
 
 class _Pusher:
@@ -855,10 +869,12 @@ class _Pusher:
             name = str(row["name"]) if row.get("name") and row["name"] != "/" else None  # "/": a draft's no-number
             link = replace(item.link, odoo_name=name, odoo_state=state)
             total = row.get("amount_total")
-            if item.expected_total is not None and total is not None and Decimal(str(total)) != item.expected_total:
+            # Odoo answers a total as a JSON float (8049.5): read at the currency's precision, as it is shown.
+            in_odoo = None if total is None else money.round_money(Decimal(str(total)), item.currency)
+            if item.expected_total is not None and in_odoo is not None and in_odoo != item.expected_total:
                 self._fail(
                     item,
-                    f"invoice of {_label(item)} totals {total} in Odoo, not the {item.expected_total} paid\n"
+                    f"invoice of {_label(item)} totals {in_odoo} in Odoo, not the {item.expected_total} paid\n"
                     "Check the VAT mappings' taxes (price included? amount?), then run: odoosync queue retry --failed",
                     "total",
                     link,

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from odoosync.domain.errors import EmptyInput, InputError
+from odoosync.domain.errors import EmptyInput, IngestInterrupted, InputError
 from odoosync.domain.records import RecordInvalid, RecordType, parse_record
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store
@@ -104,6 +104,7 @@ class IngestReport:
     problems: list[LineProblem] = field(default_factory=list)
     problems_omitted: int = 0
     rejected: bool = False
+    skip_invalid: bool = False  # rejected with skip_invalid: no line at all was valid
 
     @property
     def invalid(self) -> int:
@@ -331,7 +332,22 @@ def _ingest_lines(
     progress: ProgressCallback | None,
 ) -> IngestReport:
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-        valid = 0
+        valid = _validate(lines, report, spool, progress)
+        if report.lines == 0:
+            sources = ", ".join(report.sources)
+            raise EmptyInput(f"{sources} holds no records: nothing to ingest", "Give NDJSON, one record a line.")
+        # With skip_invalid, an input whose every line is invalid is rejected all the same: nothing could be stored.
+        if report.invalid and (not skip_invalid or valid == 0):
+            report.rejected, report.skip_invalid = True, skip_invalid
+            return report
+        _store(store, spool, report, valid, progress)
+    return report
+
+
+def _validate(lines: Iterable[_Line], report: IngestReport, spool: IO[bytes], progress: ProgressCallback | None) -> int:
+    """Pass 1: every line checked, the valid ones spooled. Returns how many were valid."""
+    valid = 0
+    try:
         for line in lines:
             report.lines += 1
             document: Mapping[str, Any] | None = None
@@ -357,23 +373,34 @@ def _ingest_lines(
                 valid += 1
             if progress and report.lines % PROGRESS_EVERY == 0:
                 progress("validating", report.lines, None)
+    except KeyboardInterrupt:
+        raise IngestInterrupted(
+            f"interrupted while checking the input (line {report.lines:,}): nothing was stored",
+            "Run the same command again.",
+        ) from None
+    return valid
 
-        if report.lines == 0:
-            sources = ", ".join(report.sources)
-            raise EmptyInput(f"{sources} holds no records: nothing to ingest", "Give NDJSON, one record a line.")
-        if report.invalid and not skip_invalid:
-            report.rejected = True
-            return report
 
-        done = 0
+def _store(store: Store, spool: IO[bytes], report: IngestReport, valid: int, progress: ProgressCallback | None) -> None:
+    """Pass 2: the spooled records stored a chunk a transaction."""
+    done = 0
+    try:
         policy = sync_switch(store).policy  # while syncing is on, new versions are queued with their chunk
         for chunk in _chunks(spool):
-            for stored in store.records.store_versions(chunk, enqueue=policy):
+            deliveries = store.records.store_versions(chunk, enqueue=policy)
+            done += len(chunk)  # at once: what the interruption message counts as stored
+            for stored in deliveries:
                 report.counts[stored.incoming.type.value].add(stored.delivery)
-            done += len(chunk)
             if progress:
                 progress("storing", done, valid)
-    return report
+    except KeyboardInterrupt:
+        # The chunk being written was rolled back; the ones before it are committed, each record whole.
+        raise IngestInterrupted(
+            f"interrupted: {done:,} of {valid:,} record(s) were stored, each whole; the other {valid - done:,} were "
+            "not",
+            "Run the same command again to store the rest: the records already stored count as unchanged, and "
+            "nothing is stored or queued twice.",
+        ) from None
 
 
 def ingest_files(

@@ -193,7 +193,13 @@ class Plan:
                 pair[0] += entry.debit
                 pair[1] += entry.credit
         return [
-            {"company": company, "currency": currency, "account": account, "debit": debit, "credit": credit}
+            {
+                "company": company,
+                "currency": currency,
+                "account": account,
+                "debit": money.round_money(debit, currency),
+                "credit": money.round_money(credit, currency),
+            }
             for (company, currency, account), (debit, credit) in sorted(sums.items())
         ]
 
@@ -207,7 +213,13 @@ class Plan:
                     pair[0] += sign * line.untaxed
                     pair[1] += sign * line.tax_amount
         return [
-            {"company": company, "currency": currency, "tax": tax, "base": base, "amount": amount}
+            {
+                "company": company,
+                "currency": currency,
+                "tax": tax,
+                "base": money.round_money(base, currency),
+                "amount": money.round_money(amount, currency),
+            }
             for (company, currency, tax), (base, amount) in sorted(sums.items())
         ]
 
@@ -233,7 +245,12 @@ class Plan:
             else:
                 sums[key]["deposits_out"] += -document.total
         return [
-            {"owner": owner or None, "company": company, "currency": currency, **amounts}
+            {
+                "owner": owner or None,
+                "company": company,
+                "currency": currency,
+                **{kind: money.round_money(amount, currency) for kind, amount in amounts.items()},
+            }
             for (owner, company, currency), amounts in sorted(sums.items())
         ]
 
@@ -599,7 +616,7 @@ class _Planner:
             or str(journal),
             "journal_id": journal,
             "date": item.record.paid_on.isoformat(),
-            "amount": item.record.amount_paid,
+            "amount": money.round_money(item.record.amount_paid, item.record.currency),
             "memo": item.record.reference,
         }
 
@@ -997,13 +1014,14 @@ class _Books:
             return []
         company = item.planned.company or ""
         currency = item.planned.currency or ""
+        # Odoo answers debit and credit as JSON floats (5405.0): read at the currency's precision, like every amount.
         return [
             Entry(
                 company,
                 currency,
                 self.account_name(int(row["account_id"][0]) if row.get("account_id") else None),
-                Decimal(str(row["credit"])),
-                Decimal(str(row["debit"])),
+                money.round_money(Decimal(str(row["credit"])), currency),
+                money.round_money(Decimal(str(row["debit"])), currency),
             )
             for row in self.undone_lines.get(item.link.odoo_id, [])
         ]

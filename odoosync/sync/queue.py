@@ -1,4 +1,5 @@
-"""The queue as a person sees it: one job in detail, retrying and cancelling jobs."""
+"""The queue as a person sees it: a summary and the jobs that matter first, one job in detail, retrying and
+cancelling jobs."""
 
 from __future__ import annotations
 
@@ -10,9 +11,82 @@ from odoosync.config import Config
 from odoosync.domain.errors import IllegalTransition, InvalidChoice, NotFound
 from odoosync.domain.jobs import Attempt, Job, JobState
 from odoosync.domain.links import DOCUMENT, Link
+from odoosync.domain.records import RecordType
 from odoosync.store import Store
 from odoosync.sync.connection import database_key
 from odoosync.sync.status import link_as_dict
+
+# A listing shows this many jobs unless told otherwise: a queue of thousands would fill screens and take seconds.
+SHOWN_JOBS = 50
+
+
+def job_as_dict(job: Job) -> dict[str, Any]:
+    return {
+        "job": job.pk,
+        "type": job.record_type.value,
+        "id": job.record_id,
+        "version": job.record_version,
+        "state": job.state.value,
+        "attempts": job.attempts,
+        "next_attempt_at": job.next_attempt_at.isoformat(),
+        "last_error": job.last_error,
+        "error_kind": job.error_kind,
+        "worker": job.lease_owner,
+        # Running, but its worker stopped before it finished: the next sync takes it back.
+        "abandoned": job.abandoned,
+        "created_at": job.created_at.isoformat(),
+        "updated_at": job.updated_at.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class QueueListing:
+    """How many jobs there are per type and state, and the ones shown: failed first, then running and pending,
+    newest first within each state."""
+
+    summary: dict[str, dict[str, int]]  # record type → job state → jobs (every state, zeros included)
+    jobs: list[Job]
+    filtered: bool
+
+    @property
+    def total(self) -> int:
+        return sum(sum(states.values()) for states in self.summary.values())
+
+    @property
+    def not_shown(self) -> int:
+        return self.total - len(self.jobs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "total": self.total,
+            "jobs": [job_as_dict(job) for job in self.jobs],
+            "not_shown": self.not_shown,
+        }
+
+
+def queue_summary(
+    store: Store, states: Sequence[JobState] = (), types: Sequence[RecordType] = ()
+) -> dict[str, dict[str, int]]:
+    """Jobs per record type and state, counted by the database."""
+    summary: dict[str, dict[str, int]] = {}
+    for (record_type, state), count in sorted(store.jobs.counts(states=states, types=types).items()):
+        summary.setdefault(record_type.value, {s.value: 0 for s in JobState})[state.value] = count
+    return summary
+
+
+def list_queue(
+    store: Store,
+    *,
+    states: Sequence[JobState] = (),
+    types: Sequence[RecordType] = (),
+    limit: int | None = SHOWN_JOBS,
+) -> QueueListing:
+    """The queue's summary and its first `limit` jobs (every one with None), of these states and types."""
+    if limit is not None and limit < 1:
+        raise InvalidChoice(f"--limit must be 1 or more, got {limit}", "Give --all to list every job.")
+    jobs = store.jobs.list(states=states, types=types, limit=limit, failed_first=True)
+    return QueueListing(queue_summary(store, states, types), jobs, filtered=bool(states or types))
 
 
 @dataclass(frozen=True)

@@ -103,9 +103,9 @@ class MonthTotal:
             "kind": self.kind,
             "currency": self.currency,
             "documents": self.documents,
-            "pushed": self.pushed,
-            "in_odoo": self.in_odoo,
-            "difference": self.difference,
+            "pushed": money.round_money(self.pushed, self.currency),
+            "in_odoo": money.round_money(self.in_odoo, self.currency),
+            "difference": money.round_money(self.difference, self.currency),
         }
 
 

@@ -14,7 +14,7 @@ from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.records import SYNCING_STATUS, RecordType, is_eligible
 from odoosync.domain.versions import StoredRecord
 from odoosync.store import Store
-from odoosync.sync.connection import database_key
+from odoosync.sync.connection import database_key, database_of_key
 from odoosync.sync.switch import SyncSwitch, sync_switch
 
 
@@ -40,6 +40,7 @@ class RecordStatus:
     link: Link | None = None
     job: Job | None = None
     related: tuple[Link, ...] = ()  # the payment registered for it, a credit note, the document it replaced
+    kept_for: tuple[str, str] | None = None  # not connected: the (url, database) its links were kept for
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +54,8 @@ class RecordStatus:
             "odoo": link_as_dict(self.link) if self.link else None,
             "related": [{"role": link.role, **link_as_dict(link)} for link in self.related],
             "job": {"id": self.job.pk, "state": self.job.state.value} if self.job else None,
+            "connected": self.kept_for is None,
+            "kept_for": {"url": self.kept_for[0], "database": self.kept_for[1]} if self.kept_for else None,
         }
 
 
@@ -77,7 +80,14 @@ def _first_line(text: str | None) -> str:
     return (text or "").strip().splitlines()[0] if text else ""
 
 
-def _pending_reason(job: Job, enabled: bool) -> str:
+def _pending_reason(job: Job, enabled: bool, connected: bool) -> str:
+    if not connected:
+        # sync refuses to run without a connection: "the next sync takes it" would not be true.
+        off = "" if enabled else "; syncing is off too (odoosync enable)"
+        return (
+            f"queued (job {job.pk}), but odoosync is not connected to Odoo: sync cannot run until then{off}\n"
+            "Connect first: odoosync connect --url URL --database NAME --login LOGIN, then odoosync sync"
+        )
     if job.abandoned:
         reason = (
             f"held by a sync run that stopped before it finished (job {job.pk}, worker {job.lease_owner}): the next "
@@ -126,13 +136,26 @@ def record_status(store: Store, config: Config, record_type: RecordType, record_
     switch = sync_switch(store)
     job = store.jobs.latest_for_record(stored.pk)
     links: list[Link] = []
+    kept_for: tuple[str, str] | None = None
+    connected = bool(config.odoo.url and config.odoo.database)
     if config.odoo.url and config.odoo.database:
         links = store.links.of_record(database_key(config.odoo.url, config.odoo.database), stored.pk)
+    elif kept := store.links.last_kept_of_record(stored.pk):
+        # Disconnected: the links are kept (a reconnect carries on from them), and the record is in Odoo.
+        kept_for, links = database_of_key(kept[0]), kept[1]
     link = next((found for found in links if found.role == DOCUMENT), None)
     if job is not None and job.state is JobState.FAILED:
         chip, reason = Chip.FAILED, job.last_error or "failed"
     elif job is not None and job.state in OPEN_STATES:
-        chip, reason = Chip.PENDING, _pending_reason(job, switch.enabled)
+        chip, reason = Chip.PENDING, _pending_reason(job, switch.enabled, connected)
+    elif link is not None and kept_for is not None:
+        url, database = kept_for
+        chip, reason = (
+            Chip.SYNCED,
+            f"{describe_link(link)} in the Odoo database {database} at {url}; odoosync is disconnected now\n"
+            f"To sync its later changes, connect to that database again: odoosync connect --url {url} --database "
+            f"{database} --login LOGIN",
+        )
     elif link is not None:
         chip, reason = Chip.SYNCED, describe_link(link)
     else:
@@ -147,4 +170,5 @@ def record_status(store: Store, config: Config, record_type: RecordType, record_
         link=link,
         job=job,
         related=tuple(found for found in links if found.role != DOCUMENT),
+        kept_for=kept_for,
     )

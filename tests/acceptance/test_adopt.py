@@ -115,7 +115,7 @@ def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int 
 
         dry = adopt(env, "--dry-run")
         assert dry["dry_run"] is True
-        assert json.loads(odoosync(env, "queue", "list", "--json").stdout) == []
+        assert json.loads(odoosync(env, "queue", "list", "--json").stdout)["jobs"] == []
 
         report = adopt(env)
         adopted = {(a["type"], a["id"]): (a["odoo_id"], a["matched_on"]) for a in report["adopted"]}
@@ -134,7 +134,8 @@ def test_backfill_adopts_what_was_keyed_in_by_hand(tmp_path: Path, version: int 
         assert {k: v for k, v in dry.items() if k not in ("dry_run", "odoo_calls")} == {
             k: v for k, v in report.items() if k not in ("dry_run", "odoo_calls")
         }
-        queued = {(j["type"], j["id"]) for j in json.loads(odoosync(env, "queue", "list", "--json").stdout)}
+        listed = json.loads(odoosync(env, "queue", "list", "--all", "--json").stdout)["jobs"]
+        queued = {(j["type"], j["id"]) for j in listed}
         assert not queued & (set(adopted) | {("contact", own("C-1003")), ("contact", own("C-1004"))})
 
         listed = odoosync(env, "adopt", "list")
@@ -179,7 +180,7 @@ def test_a_new_install_adopts_what_an_earlier_one_made_by_its_markers(tmp_path: 
     with serve(version) as server:
         first = prepare(tmp_path / "first", server, [PORTFOLIO], since="2025-01-01")
         assert odoosync(first, "sync", "--json", check=False).returncode == 0
-        made = json.loads(odoosync(first, "queue", "list", "--json").stdout)
+        made = json.loads(odoosync(first, "queue", "list", "--all", "--json").stdout)["jobs"]
         env = workspace_env(tmp_path / "second", server)
         odoosync(env, "connect", "--url", server.url, "--database", server.database, "--login", server.login)
         odoosync(env, "ingest", *map(str, own_inputs(tmp_path / "second", server, [PORTFOLIO])))
@@ -196,7 +197,7 @@ def test_a_new_install_adopts_what_an_earlier_one_made_by_its_markers(tmp_path: 
             (job["type"], job["id"]): f"odoosync's marker ({job['type'].replace('_', ' ')} {job['id']})" for job in made
         }
         assert report["ambiguous"] == []
-        assert json.loads(odoosync(env, "queue", "list", "--json").stdout) == []
+        assert json.loads(odoosync(env, "queue", "list", "--json").stdout)["jobs"] == []
         assert json.loads(odoosync(env, "sync", "--json").stdout)["jobs"] == 0
         owner = record_id(server, "C-9002")
         assert len(rows(server, "res.partner", [["ref", "=", owner]], ["id"])) == 1

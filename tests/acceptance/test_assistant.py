@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +15,8 @@ import tomli_w
 from odoosync.cli.exit_codes import ExitCode
 from tests.acceptance.conftest import cli, connected_with_the_portfolio
 from tests.support.portfolio import expense_using, write_ndjson
-from tests.support.servers import SERVERS, Server, rows, sandbox_only, tag_of, tagged
-from tests.support.workspace import own_inputs
+from tests.support.servers import SERVERS, Server, rows, sandbox_only, servers, tag_of, tagged
+from tests.support.workspace import ODOOSYNC, own_inputs
 
 # Categories of the sample data whose obvious account exists in the Saudi chart, and that account.
 OBVIOUS = {"Cleaning": "400044", "Security": "400043", "Maintenance": "400042", "Insurance": "400040"}
@@ -229,3 +231,24 @@ def test_an_apply_run_again_uses_the_account_an_earlier_run_made(connected: Serv
     code, out, err = cli("map", "set", "category", category, "--account", new["code"], "--json")
     assert code == 0, err
     assert json.loads(out)[0]["name"] == f"{new['code']} {category}"
+
+
+@pytest.fixture(params=servers(17))
+def connected_once(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    with connected_with_the_portfolio(request, tmp_path) as server:
+        yield server
+
+
+def test_at_80_columns_why_reads_in_lines_not_a_word_a_line(connected_once: Server, tmp_path: Path) -> None:
+    suggestions = suggested(tmp_path, "--create-missing-accounts")
+    command = [*ODOOSYNC, "map", "suggest", "--create-missing-accounts", "--out", str(tmp_path / "plan.toml")]
+    done = subprocess.run(
+        command, env={**os.environ, "COLUMNS": "80"}, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines[:-1]), done.stdout  # the table; the last line says where it wrote
+    cells = [cell.strip() for line in lines for cell in line.split("│")]
+    for (kind, code), suggestion in suggestions.items():
+        words = " ".join(str(suggestion["why"]).split()[:3])
+        assert any(cell.startswith(words) for cell in cells), (kind, code, words, done.stdout)

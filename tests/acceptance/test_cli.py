@@ -67,7 +67,19 @@ class TestIngest:
         assert code == ExitCode.OK
         assert "9 invalid line(s) skipped" in err
         assert f"{BAD} line 3 (contact C-X3): vat:" in err
-        assert "Ingested 111 line(s)" in out
+        assert "Ingested 102 of 111 line(s)" in out
+
+    def test_skip_invalid_with_every_line_invalid_stores_nothing_and_exits_65(self) -> None:
+        code, out, err = run("ingest", "--skip-invalid", BAD)
+        assert code == ExitCode.INVALID_INPUT == 65
+        assert out == ""
+        assert "9 invalid line(s) skipped, and no valid one: nothing was stored" in err
+        assert "--skip-invalid to store" not in err  # it was given
+        code, out, _ = run("ingest", "--skip-invalid", "--json", BAD)
+        assert code == 65
+        report = json.loads(out)
+        assert (report["ok"], report["rejected"], report["lines"]) == (False, True, 9)
+        assert report["totals"] == {"new": 0, "updated": 0, "unchanged": 0, "stale": 0, "invalid": 9}
 
     def test_standard_input(self) -> None:
         code, out, _ = run("ingest", "-", stdin=Path(EDITS).read_bytes())
@@ -121,7 +133,7 @@ class TestStatusAndQueue:
         run("ingest", PORTFOLIO)
         assert run("queue", "list")[:2] == (0, "The queue is empty.\n")
         code, out, _ = run("queue", "list", "--json", "--state", "failed", "--type", "expense")
-        assert (code, json.loads(out)) == (0, [])
+        assert (code, json.loads(out)) == (0, {"summary": {}, "total": 0, "jobs": [], "not_shown": 0})
 
 
 @pytest.mark.usefixtures("cli_env")

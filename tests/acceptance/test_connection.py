@@ -19,6 +19,7 @@ from odoosync.config import load_config, save_config_values
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.sync.connection import KeySource, connect, database_key
+from tests.conftest import SAMPLES
 from tests.support import misbehaving
 from tests.support.misbehaving import NotHttp, closed_port, serving
 from tests.support.servers import SERVERS, Server, client_of, rows, serve, servers
@@ -230,10 +231,12 @@ def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox:
     code, out, _ = run("disconnect", "--yes", "--json")
     assert code == 0
     assert json.loads(out) == {
+        "connected": True,
         "url": sandbox.url,
         "database": sandbox.database,
         "mappings_removed": 1,
         "links_kept": 1,
+        "kept_for": [{"url": sandbox.url.lower().rstrip("/"), "database": sandbox.database, "links": 1}],
         "odoo_changed": False,
     }
     after = load_config()
@@ -241,6 +244,55 @@ def test_disconnect_forgets_the_connection_and_mappings_and_keeps_links(sandbox:
     with Store.open(after.database_url) as store:
         assert store.links.count(key) == 1
         assert store.mappings.count(key) == 0
+
+
+def test_a_second_disconnect_says_it_was_not_connected_and_counts_the_links_kept(sandbox: Server) -> None:
+    assert run(*connect_args(sandbox))[0] == 0
+    assert run("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0
+    assert run("enable", "--backfill-since", "2026-01-01")[0] == 0
+    code, out, _ = run("sync", "--type", "contact", "--json")
+    assert code == 0
+    synced = json.loads(out)["outcomes"]["synced"]
+    assert synced > 0
+    code, out, _ = run("disconnect", "--yes", "--json")
+    assert code == 0
+    assert json.loads(out)["links_kept"] == synced
+
+    code, out, _ = run("disconnect", "--yes", "--json")
+    assert code == 0
+    again = json.loads(out)
+    assert again["connected"] is False
+    assert again["links_kept"] == synced
+    assert again["kept_for"] == [
+        {"url": sandbox.url.lower().rstrip("/"), "database": sandbox.database, "links": synced}
+    ]
+    code, out, _ = run("disconnect", "--yes")
+    assert code == 0
+    assert "odoosync was not connected" in out
+    assert f"{synced} link(s) kept" in out
+    assert "0 link(s)" not in out
+
+
+def test_status_after_disconnect_shows_the_link_and_that_odoosync_is_disconnected(sandbox: Server) -> None:
+    assert run(*connect_args(sandbox))[0] == 0
+    assert run("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0
+    assert run("enable", "--backfill-since", "2026-01-01")[0] == 0
+    assert run("sync", "--type", "contact")[0] == 0
+    synced = json.loads(run("status", "contact", "C-1001", "--json")[1])
+    assert synced["chip"] == "synced"
+    assert run("disconnect", "--yes")[0] == 0
+
+    code, out, _ = run("status", "contact", "C-1001", "--json")
+    assert code == 0
+    after = json.loads(out)
+    assert after["chip"] == "synced"
+    assert after["odoo"] == synced["odoo"]
+    assert "disconnected" in after["reason"]
+    assert "odoosync connect" in after["reason"]
+    code, out, _ = run("status", "contact", "C-1001")
+    assert "Not synced" not in out
+    assert f"res.partner {synced['odoo']['id']}" in out
+    assert sandbox.database in out
 
 
 def test_disconnect_asks_first_unless_told_yes(sandbox: Server) -> None:

@@ -43,6 +43,7 @@ from odoosync.store import Store
 from odoosync.sync.builders import MEMO_SEPARATOR
 from odoosync.sync.engine import PAID_STATES
 from tests.support.portfolio import rent_payments, sample_documents, write_ndjson
+from tests.support.processes import started, stop
 from tests.support.workspace import ODOOSYNC, odoosync, prepare
 
 FULL = os.environ.get("ODOOSYNC_FULL_CRASH_TEST", "").strip().lower() in ("1", "true", "yes", "on")
@@ -64,19 +65,11 @@ MODEL_OF = {"contact": "res.partner", "rent_payment": "account.move", "expense":
 @pytest.fixture
 def odoo_process() -> Iterator[SimpleNamespace]:
     """`odoosync sandbox serve` (Odoo 17) in a process of its own, so that killing the sync leaves it alone."""
-    server = subprocess.Popen(
-        [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--json"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    try:
+    command = [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--json"]
+    with started(command, first=signal.SIGTERM, stdout=subprocess.PIPE, text=True) as server:
+        assert server.stdout is not None
         details = json.loads(server.stdout.readline())
         yield SimpleNamespace(process=server, **details)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
 
 
 def _started_working(sync: subprocess.Popen[bytes], store: Store, before: object, timeout: float = 60) -> bool:
@@ -114,20 +107,14 @@ def _kill_at_random_moments(env: dict[str, str], store: Store, rng: random.Rando
         if fastest:
             window = min(window, left / (KILLS - len(kills)) / fastest)
         before, done_before = store.jobs.counts(), _done_jobs(store)
-        sync = subprocess.Popen(
-            [*ODOOSYNC, "sync", "--batch-size", str(BATCH_SIZE), "--json"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        command = [*ODOOSYNC, "sync", "--batch-size", str(BATCH_SIZE), "--json"]
+        with started(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as sync:
             assert _started_working(sync, store, before), "the sync run did not start working within 60 s"
             delay = rng.uniform(0, window)
             time.sleep(delay)
             if sync.poll() is None:
                 os.kill(sync.pid, signal.SIGKILL)
                 kills.append(delay)
-        finally:
             sync.wait(timeout=30)
         assert sync.returncode in (0, -signal.SIGKILL), f"sync ended with {sync.returncode}"
         if delay > 0.02:
@@ -256,7 +243,7 @@ def test_a_sync_killed_at_random_moments_makes_every_record_exactly_once(
         histories = {job.pk: store.jobs.attempts(job.pk) for job in jobs}
 
     # Every job done, one per eligible record.
-    listed = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+    listed = json.loads(odoosync(env, "queue", "list", "--all", "--json").stdout)["jobs"]
     assert Counter(job["state"] for job in listed) == {"done": len(eligible)}, reports[-1]
     assert {(job["type"], job["id"]) for job in listed} == eligible
 
@@ -302,43 +289,34 @@ def test_a_sync_killed_at_random_moments_makes_every_record_exactly_once(
 @pytest.fixture
 def slow_odoo_process() -> Iterator[SimpleNamespace]:
     """`odoosync sandbox serve` 20 ms away, in a process of its own: a batch is in flight long enough to be stopped."""
-    server = subprocess.Popen(
-        [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--latency-ms", "20", "--json"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    try:
+    command = [*ODOOSYNC, "sandbox", "serve", "--port", "0", "--version", "17", "--latency-ms", "20", "--json"]
+    with started(command, first=signal.SIGTERM, stdout=subprocess.PIPE, text=True) as server:
+        assert server.stdout is not None
         details = json.loads(server.stdout.readline())
         yield SimpleNamespace(process=server, **details)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
 
 
 def _running(store: Store) -> int:
     return sum(n for (_, state), n in store.jobs.counts().items() if state is JobState.RUNNING)
 
 
-def _sync_stopped_in_flight(env: dict[str, str], store: Store, stop: signal.Signals) -> tuple[int, str]:
-    """Start a sync, and send it `stop` while it holds a batch: its exit status and what it said on stderr."""
-    sync = subprocess.Popen(
-        [*ODOOSYNC, "sync", "--batch-size", "40"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 60
-    while not _running(store) and sync.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert sync.poll() is None, "the sync finished before it could be stopped"
-    assert _running(store), "the sync took no batch within 60 s"
-    time.sleep(0.1)
-    sync.send_signal(stop)
-    _, said = sync.communicate(timeout=60)
+def _sync_stopped_in_flight(env: dict[str, str], store: Store, signal_sent: signal.Signals) -> tuple[int, str]:
+    """Start a sync, and send it `signal_sent` while it holds a batch: its exit status and what it said on stderr."""
+    command = [*ODOOSYNC, "sync", "--batch-size", "40"]
+    options: dict[str, Any] = {"env": env, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    with started(command, first=signal_sent, **options) as sync:
+        deadline = time.monotonic() + 60
+        while not _running(store) and sync.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert sync.poll() is None, "the sync finished before it could be stopped"
+        assert _running(store), "the sync took no batch within 60 s"
+        time.sleep(0.1)
+        _, said = stop(sync, first=signal_sent, grace=60)
     return sync.returncode, said
 
 
 def _synced_exactly_once(env: dict[str, str], odoo: SimpleNamespace, documents: list[dict[str, Any]]) -> None:
-    listed = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+    listed = json.loads(odoosync(env, "queue", "list", "--all", "--json").stdout)["jobs"]
     assert {job["state"] for job in listed} == {"done"}
     found = _odoo_markers(_read_odoo(odoo))
     input_ids = {d["id"] for d in documents}
@@ -391,9 +369,11 @@ def test_a_killed_run_is_shown_as_stopped_and_its_jobs_taken_back_at_once(
         assert code == -signal.SIGKILL
         held = store.jobs.list(states=[JobState.RUNNING])
     assert held
-    listed = json.loads(odoosync(env, "queue", "list", "--state", "running", "--json").stdout)
+    listed = json.loads(odoosync(env, "queue", "list", "--state", "running", "--all", "--json").stdout)["jobs"]
     assert [job["abandoned"] for job in listed] == [True] * len(held)
-    assert "running, worker gone" in odoosync({**env, "COLUMNS": "200"}, "queue", "list", "--state", "running").stdout
+    shown = odoosync(env, "queue", "list", "--state", "running").stdout
+    assert "abandoned" in shown
+    assert "held by a sync run that stopped before it finished" in shown
     chip = json.loads(odoosync(env, "status", held[0].record_type.value, held[0].record_id, "--json").stdout)
     assert chip["reason"].startswith("held by a sync run that stopped before it finished")
     checkup = json.loads(odoosync(env, "doctor", "--json", check=False).stdout)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from tests.support.portfolio import sample_documents
 
 def run_demo(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")}
-    env.update(env_extra or {})
+    env.update({"COLUMNS": "80", **(env_extra or {})})
     return subprocess.run(
         [sys.executable, "-m", "odoosync", "demo", *args],
         env=env,
@@ -53,6 +55,12 @@ def test_the_demo_syncs_the_portfolio_and_its_edits(tmp_path: Path) -> None:
     assert {row["lang"] for row in odoo["partners"]} <= {"ar_001", "en_US"}
     assert (tmp_path / "demo" / "config.toml").exists()
     assert "a-real-key" not in done.stdout + done.stderr
+    # What the ingest counted and the sync did not take is said, by its status in the app.
+    held = Counter((d["type"], d["status"]) for d in documents if d["type"] != "contact")
+    assert report["not_eligible"] == {
+        "rent_payment": {"pending": held[("rent_payment", "pending")]},
+        "expense": {"submitted": held[("expense", "submitted")]},
+    }
 
 
 def test_the_demo_reads_well_and_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -72,6 +80,20 @@ def test_the_demo_reads_well_and_leaves_nothing_behind(tmp_path: Path) -> None:
         assert heading in done.stdout
     assert "● Synced" in done.stdout
     assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("odoosync-demo-*")) == before  # its folder is gone
+    # At 80 columns (run_demo's): the records the sync left out are said, and no document number is cut.
+    held = Counter((d["type"], d["status"]) for d in sample_documents() if d["type"] != "contact")
+    assert "Not synced, by their status in the app:" in done.stdout
+    assert (
+        f"rent payments: {held[('rent_payment', 'pending')]} pending (rent payments sync once approved)" in done.stdout
+    )
+    assert f"expenses: {held[('expense', 'submitted')]} submitted (expenses sync once verified)" in done.stdout
+    numbers = re.findall(r"│ ((?:INV|BILL|P[A-Z]+[0-9])/\S*)", done.stdout)
+    assert any(number.startswith("INV/") for number in numbers)
+    assert all(
+        re.fullmatch(r"(INV/[0-9]{4}/[0-9]{5}|BILL/[0-9]{4}/[0-9]{2}/[0-9]{4}|P[A-Z]+[0-9]/[0-9]{4}/[0-9]{5})", n)
+        for n in numbers
+    ), numbers
+    assert all(len(line) <= 80 for line in done.stdout.splitlines() if line.startswith(("┃", "│"))), done.stdout
 
 
 @pytest.mark.parametrize("version", [19])

@@ -122,7 +122,7 @@ def _sync_until_settled(env: dict[str, str]) -> list[dict[str, Any]]:
         reports.append(json.loads(done.stdout) if done.returncode != 75 else {"error": done.stderr})
         open_jobs = json.loads(
             odoosync(env, "queue", "list", "--state", "pending", "--state", "running", "--json").stdout
-        )
+        )["jobs"]
         if not open_jobs:
             return reports
         time.sleep(0.05)  # the backoff of the jobs that will retry
@@ -219,7 +219,7 @@ def test_under_faults_the_sync_converges_to_the_fault_free_state(tmp_path: Path,
         assert set(injected) == set(FAULTS), f"not every kind of fault was injected: {injected}"
 
         for env in (calm_env, faulty_env):
-            jobs = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+            jobs = json.loads(odoosync(env, "queue", "list", "--all", "--json").stdout)["jobs"]
             assert Counter(job["state"] for job in jobs) == {"done": len(jobs)}, (reports, injected)
 
         expected, calm_duplicates = _odoo_state(calm)

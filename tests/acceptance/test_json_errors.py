@@ -54,7 +54,7 @@ def test_odoo_out_of_reach(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_job_in_the_wrong_state() -> None:
     assert cli("ingest", str(SAMPLES / "portfolio.ndjson"))[0] == 0
     assert cli("enable", "--backfill-since", "2026-01-01")[0] == 0
-    job = json.loads(cli("queue", "list", "--json")[1])[0]["job"]
+    job = json.loads(cli("queue", "list", "--json")[1])["jobs"][0]["job"]
     code, out, _ = cli("queue", "retry", str(job), "--json")
     assert code == ExitCode.WRONG_STATE
     assert error_of(out, ExitCode.WRONG_STATE)["message"] == f"only failed jobs can be retried: job {job} is pending"

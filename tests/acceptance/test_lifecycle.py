@@ -163,7 +163,7 @@ def test_round_trips_of_an_auto_posted_backfill(tmp_path: Path) -> None:
     with Sandbox(version=17) as sandbox:
         env = prepare(tmp_path, sandbox, [PORTFOLIO, generated], since="2025-01-01")
         odoosync(env, "defaults", "set", "--auto-post-invoices", "--auto-post-bills")
-        jobs = json.loads(odoosync(env, "queue", "list", "--json").stdout)
+        jobs = json.loads(odoosync(env, "queue", "list", "--all", "--json").stdout)["jobs"]
         before = len(sandbox.calls)
         code, report = sync(env)
         assert code == 0, report["failures"][:3]

@@ -243,3 +243,22 @@ def test_plan_filters_by_owner_and_type(tmp_path: Path, version: int | str) -> N
         assert {o["owner"] for o in one["owner_totals"]} == {owner}
         only = plan(env, "--type", "contact")
         assert {d["type"] for d in only["documents"]} == {"contact"}
+
+
+@pytest.mark.parametrize("version", servers(17))
+def test_a_reversal_is_shown_at_the_currency_precision(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
+        odoosync(env, "defaults", "set", "--auto-post-invoices", "--on-posted-change", "credit_note")
+        assert odoosync(env, "sync", check=False).returncode == 0
+        [payment] = tagged(server, [next(d for d in sample_documents() if d["id"] == "RP-2026-0003")])
+        void = {**payment, "status": "void", "updated_at": "2026-11-01T10:00:00+03:00"}
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "void.ndjson", [void])))
+        report = plan(env)
+        [reversal] = report["documents"]
+        assert reversal["action"] == "reverse"
+        amounts = [row[side] for row in report["journal_impact"] for side in ("debit", "credit")]
+        assert amounts
+        assert all(Decimal(amount).as_tuple().exponent == -2 for amount in amounts), amounts
+        assert "8,050.00" in odoosync(env, "plan").stdout
+        assert "8,050.0 " not in odoosync(env, "plan").stdout

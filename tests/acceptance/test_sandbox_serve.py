@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import http.client
 import json
-import signal
 import socket
 import subprocess
 import sys
+from contextlib import AbstractContextManager
 from urllib.parse import urlsplit
 
 import httpx
 
+from tests.support.processes import started, stop
 
-def serving(*options: str) -> subprocess.Popen[str]:
-    """`odoosync sandbox serve --port 0 --json` with `options`, as its own process."""
+
+def serving(*options: str) -> AbstractContextManager[subprocess.Popen[str]]:
+    """`odoosync sandbox serve --port 0 --json` with `options`, as its own process, ended for sure on leaving."""
     command = [sys.executable, "-m", "odoosync", "sandbox", "serve", "--port", "0", "--json", *options]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return started(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_serve_prints_the_connection_and_answers_until_interrupted() -> None:
-    process = serving("--version", "19")
-    try:
+    with serving("--version", "19") as process:
         assert process.stdout is not None
         details = json.loads(process.stdout.readline())
         assert set(details) == {"url", "database", "login", "api_key", "version", "ca_file"}
@@ -33,9 +34,7 @@ def test_serve_prints_the_connection_and_answers_until_interrupted() -> None:
         )
         assert response.status_code == 200
         assert response.json() >= 2
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=10)
+        _, err = stop(process)  # Ctrl-C
     assert process.returncode == 0
     assert "sandbox stopped" in err
 
@@ -55,8 +54,7 @@ def test_an_unknown_version_is_a_usage_error() -> None:
 def _connection_header(options: list[str]) -> tuple[str | None, int]:
     """Serve with `options`, make two calls on one connection: what the first answer's Connection header says,
     and how many calls that one connection carried (1 when the server closed it)."""
-    process = serving("--version", "17", *options)
-    try:
+    with serving("--version", "17", *options) as process:
         assert process.stdout is not None
         details = json.loads(process.stdout.readline())
         parts = urlsplit(details["url"])
@@ -73,9 +71,6 @@ def _connection_header(options: list[str]) -> tuple[str | None, int]:
             connection.getresponse().read()
             carried = 2
         connection.close()
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=10)
     return header, carried
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.support.portfolio import write_ndjson
+from tests.support.processes import started, stop
 from tests.support.servers import LIVE_VARIABLES, serve, servers
 
 ODOOSYNC = shutil.which("odoosync", path=str(Path(sys.executable).parent)) or "odoosync"
@@ -103,3 +108,58 @@ def test_a_debug_connect_as_a_process_never_shows_the_odoo_key(
     assert "DEBUG" in good.stderr or "httpcore" in good.stderr  # debug logging really was on
     for run in (good, bad, retest):
         assert sandbox.api_key not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.4, 0.7])
+def test_ctrl_c_while_the_command_loads_is_an_interruption_not_a_traceback(
+    cli_env: dict[str, str], delay: float
+) -> None:
+    # Loading the commands takes most of a second: the Ctrl-C lands there (or, later, in the wait for input).
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")}, **cli_env}
+    with started([ODOOSYNC, "ingest", "-"], env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as run:
+        time.sleep(delay)
+        _, err = stop(run)
+    assert run.returncode == 130, err
+    assert "Traceback" not in err
+    assert "KeyboardInterrupt" not in err
+    assert "interrupted" in err
+
+
+def test_ctrl_c_partway_through_an_ingest_says_what_was_stored_and_a_rerun_completes_it(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    records = 30_000
+    contacts = [
+        {"type": "contact", "id": f"C-{n:05d}", "roles": ["tenant"], "name": f"Tenant {n}"} for n in range(records)
+    ]
+    source = write_ndjson(tmp_path / "contacts.ndjson", contacts)
+    database = Path(cli_env["XDG_DATA_HOME"], "odoosync", "odoosync.db")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")}, **cli_env}
+    with started([ODOOSYNC, "ingest", str(source)], env=env, stderr=subprocess.PIPE, text=True) as run:
+        while stored(database) == 0:  # the first chunk is committed: the ingest is storing
+            assert run.poll() is None, "the ingest ended before it was interrupted"
+            time.sleep(0.01)
+        _, err = stop(run)  # Ctrl-C
+    assert run.returncode == 130, err
+    assert "Traceback" not in err
+    found = re.search(r"interrupted: ([0-9,]+) of 30,000 record\(s\) were stored", err)
+    assert found, err
+    kept = int(found.group(1).replace(",", ""))
+    assert 0 < kept < records
+    assert stored(database) == kept  # what it says is what the database holds
+    assert "Run the same command again to store the rest" in err
+
+    again = odoosync("ingest", "--json", str(source), env=cli_env)
+    assert again.returncode == 0, again.stderr
+    totals = json.loads(again.stdout)["totals"]
+    assert (totals["new"], totals["unchanged"]) == (records - kept, kept)
+    assert stored(database) == records
+
+
+def stored(database: Path) -> int:
+    """Records committed in the database, read beside the writer (0 before it exists)."""
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as connection:
+            return int(connection.execute("SELECT count(*) FROM records").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0

@@ -194,7 +194,7 @@ def test_a_missing_mapping_fails_with_what_to_do_then_syncs_once_mapped(tmp_path
                 'Run: odoosync map set category "plumbing" --account <code>, then odoosync queue retry --failed'
             )
         assert report["by_type"]["rent_payment"]["failed"] == 0
-        listed = json.loads(odoosync(env, "queue", "list", "--state", "failed", "--json").stdout)
+        listed = json.loads(odoosync(env, "queue", "list", "--state", "failed", "--json").stdout)["jobs"]
         assert {job["id"] for job in listed} == set(failed)
         assert chip(env, "expense", next(iter(failed)))["chip"] == "failed"
 
@@ -298,6 +298,39 @@ def test_one_record_odoo_refuses_fails_alone(tmp_path: Path, version: int | str)
         assert set(moves(server, "in_invoice", expense_ids)).isdisjoint(refused)
         verified = sum(1 for d in documents if d["type"] == "expense" and d["status"] == "verified")
         assert len(moves(server, "in_invoice", expense_ids)) == verified - len(refused)
+
+
+@pytest.mark.parametrize("version", servers(17))
+def test_the_headline_counts_what_became_of_the_jobs(tmp_path: Path, version: int | str) -> None:
+    with serve(version) as server:
+        approved = next(d for d in sample_documents() if d["type"] == "rent_payment" and d["status"] == "approved")
+        [orphan] = tagged(server, [{**approved, "id": "RP-NEW-1", "tenant_id": "C-2001"}], known={"C-2001"})
+        env = prepare(tmp_path, server, [PORTFOLIO], since="2025-01-01")
+        odoosync(env, "ingest", str(write_ndjson(tmp_path / "payment.ndjson", [orphan])))
+        odoosync(env, "map", "remove", "category", "Plumbing")
+        done = odoosync(env, "sync", check=False)
+        assert done.returncode == 4
+        failed = [
+            d
+            for d in sample_documents()
+            if d["type"] == "expense"
+            and d["status"] == "verified"
+            and any(line["category"].strip().casefold() == "plumbing" for line in d["lines"])
+        ]
+        headline = done.stdout.splitlines()[0]
+        jobs = sum(1 for d in tagged(server, sample_documents()) if d["type"] == "contact") + 1
+        assert not headline.startswith("Synced"), headline
+        assert f", {len(failed)} failed, 1 waiting: " in headline, headline
+        synced = int(headline.split(" synced")[0])
+        assert synced >= jobs - 1  # the contacts at least
+        assert f"{synced + len(failed) + 1} job(s) in " in headline, headline
+
+        # --json counts the same outcomes, over every type (the payment waits for its tenant until later).
+        odoosync(env, "map", "set", "category", "Plumbing", "--account", "400042")
+        odoosync(env, "queue", "retry", "--failed")
+        code, again = sync(env)
+        assert code == 0
+        assert again["outcomes"] == {"synced": len(failed), "unchanged": 0, "failed": 0, "retrying": 0, "waiting": 0}
 
 
 def test_link_type_is_the_domain_one() -> None:

@@ -74,11 +74,11 @@ def test_the_first_enable_on_a_terminal_asks_about_the_backfill(stocked: None, m
 
 def test_disable_keeps_the_queue_and_stops_sync(stocked: None) -> None:
     assert cli("enable", "--backfill-since", "2026-04-01")[0] == 0
-    queued = json.loads(cli("queue", "list", "--json")[1])
+    queued = json.loads(cli("queue", "list", "--all", "--json")[1])
     code, out, _ = cli("disable")
     assert code == 0
     assert "Syncing is off" in out
-    assert json.loads(cli("queue", "list", "--json")[1]) == queued
+    assert json.loads(cli("queue", "list", "--all", "--json")[1]) == queued
     code, _, err = cli("sync")
     assert code == ExitCode.CONFIG
     assert "syncing is off" in err
@@ -94,13 +94,24 @@ def test_sync_without_a_connection_says_to_connect(stocked: None) -> None:
     assert "odoosync connect" in err
 
 
+def test_jobs_queued_before_any_connect_say_to_connect_first(stocked: None) -> None:
+    assert cli("enable", "--backfill-since", "2026-01-01")[0] == 0
+    assert cli("sync")[0] == ExitCode.CONFIG
+    # The queued jobs say what sync needs first, not that the next sync takes them.
+    status = json.loads(cli("status", "contact", "C-1001", "--json")[1])
+    assert status["chip"] == "pending"
+    assert "next odoosync sync takes it" not in status["reason"]
+    assert "not connected to Odoo" in status["reason"]
+    assert "odoosync connect" in status["reason"]
+
+
 def test_not_synced_reasons(stocked: None) -> None:
     assert "not connected" in json.loads(cli("status", "contact", "C-1001", "--json")[1])["reason"]
 
 
 def test_queue_show_retry_and_cancel(configured: None) -> None:
     assert cli("enable", "--backfill-since", "2026-01-01")[0] == 0
-    [first, second, *_] = json.loads(cli("queue", "list", "--json")[1])
+    [first, second, *_] = json.loads(cli("queue", "list", "--json")[1])["jobs"]
     code, out, _ = cli("queue", "show", str(first["job"]), "--json")
     assert code == 0
     shown = json.loads(out)
@@ -108,7 +119,7 @@ def test_queue_show_retry_and_cancel(configured: None) -> None:
     assert shown["record"]["id"] == first["id"]
     code, out, _ = cli("queue", "show", str(first["job"]))
     assert code == 0
-    assert f"job {first['job']}: contact {first['id']}" in out
+    assert f"job {first['job']}: {first['type']} {first['id']}" in out
 
     assert cli("queue", "show", "99999")[0] == ExitCode.NOT_FOUND
     code, _, err = cli("queue", "retry", str(first["job"]))
@@ -121,7 +132,7 @@ def test_queue_show_retry_and_cancel(configured: None) -> None:
     assert code == 0
     assert "2 job(s) cancelled" in out
     assert cli("queue", "cancel", str(first["job"]))[0] == ExitCode.WRONG_STATE  # already cancelled
-    status = json.loads(cli("status", "contact", first["id"], "--json")[1])
+    status = json.loads(cli("status", first["type"], first["id"], "--json")[1])
     assert status["chip"] == "not_synced"
     assert "was cancelled" in status["reason"]
     assert cli("queue", "retry", "--failed", "--json")[1].strip() == '{\n  "retried": 0\n}'

@@ -7,13 +7,16 @@ import fcntl
 import json
 import subprocess
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from tests.support.portfolio import SAMPLES, rent_payments, write_ndjson
+from tests.support.processes import started
 from tests.support.workspace import ODOOSYNC, odoosync, prepare
 
 WORKERS = 4
@@ -21,6 +24,21 @@ CAP = 2
 
 
 @pytest.mark.postgres
+def syncs_at_once(env: dict[str, str], runs: int, *, batch_size: int, timeout: float) -> list[dict[str, Any]]:
+    """`runs` syncs started together; their reports once every one has ended (each is ended and reaped for sure,
+    whatever fails)."""
+    command = [*ODOOSYNC, "sync", "--batch-size", str(batch_size), "--json"]
+    with ExitStack() as stack:
+        processes = [
+            stack.enter_context(started(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            for _ in range(runs)
+        ]
+        finished = [process.communicate(timeout=timeout) for process in processes]
+    for process, (_, err) in zip(processes, finished, strict=True):
+        assert process.returncode == 0, err
+    return [json.loads(out) for out, _ in finished]
+
+
 def test_four_workers_share_the_queue_on_postgresql(tmp_path: Path, pg_schema_url: str) -> None:
     generated = write_ndjson(tmp_path / "generated.ndjson", rent_payments(1900))
     with Sandbox(version=17, think_ms=4) as sandbox:
@@ -30,23 +48,9 @@ def test_four_workers_share_the_queue_on_postgresql(tmp_path: Path, pg_schema_ur
         env["ODOOSYNC_WORKER_MAX_CONCURRENT_ODOO_CALLS"] = str(CAP)
         # A payment claimed while another worker still pushes its tenant waits for it: briefly, here.
         env["ODOOSYNC_WORKER_BACKOFF_BASE_SECONDS"] = "0.2"
-        jobs = len(json.loads(odoosync(env, "queue", "list", "--json").stdout))
+        jobs = json.loads(odoosync(env, "queue", "list", "--json").stdout)["total"]
         assert jobs >= 1990
-        workers = [
-            subprocess.Popen(
-                [*ODOOSYNC, "sync", "--batch-size", "25", "--json"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(WORKERS)
-        ]
-        finished = [worker.communicate(timeout=600) for worker in workers]  # every one reaped, whatever fails
-        reports = []
-        for worker, (out, err) in zip(workers, finished, strict=True):
-            assert worker.returncode == 0, err
-            reports.append(json.loads(out))
+        reports = syncs_at_once(env, WORKERS, batch_size=25, timeout=600)
         assert all(report["jobs"] > 0 for report in reports)  # all four took part
         synced = sum(tally["synced"] for report in reports for tally in report["by_type"].values())
         rest = json.loads(odoosync(env, "sync", "--json").stdout)  # any that waited past the workers' end
@@ -91,21 +95,7 @@ def test_overlapping_runs_on_sqlite_take_turns(tmp_path: Path) -> None:
     with Sandbox(version=17, think_ms=2) as sandbox:
         env = prepare(tmp_path, sandbox, [SAMPLES / "portfolio.ndjson"], database_url=f"sqlite:///{tmp_path}/o.db")
         env["ODOOSYNC_WORKER_QUEUE_WAIT_SECONDS"] = "60"
-        runs = [
-            subprocess.Popen(
-                [*ODOOSYNC, "sync", "--batch-size", "10", "--json"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
-        reports = []
-        for run in runs:
-            out, err = run.communicate(timeout=120)
-            assert run.returncode == 0, err
-            reports.append(json.loads(out))
+        reports = syncs_at_once(env, 2, batch_size=10, timeout=120)
         total = sum(report["jobs"] for report in reports)
         assert sorted(report["jobs"] for report in reports)[0] == 0  # the second found nothing left
         invoices = Counter(
@@ -114,4 +104,4 @@ def test_overlapping_runs_on_sqlite_take_turns(tmp_path: Path) -> None:
             if row.get("invoice_origin")
         )
         assert set(invoices.values()) == {1}
-        assert total == len(json.loads(odoosync(env, "queue", "list", "--json").stdout))
+        assert total == json.loads(odoosync(env, "queue", "list", "--json").stdout)["total"]

@@ -73,3 +73,16 @@ def test_tax_amount_is_the_exact_tax_rounded_once(base: Decimal, rate: Decimal) 
     tax = money.tax_amount(base, rate, "SAR")
     assert abs(tax - base * rate / 100) <= Decimal("0.005")
     assert tax == tax.quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "expected"),
+    [
+        (Decimal("5405.0"), "SAR", "5,405.00"),
+        (Decimal("0"), "SAR", "0.00"),
+        (Decimal("-1250.5"), "KWD", "-1,250.500"),
+        (Decimal("1000"), "JPY", "1,000"),
+    ],
+)
+def test_an_amount_is_shown_at_its_currency_precision(value: Decimal, currency: str, expected: str) -> None:
+    assert money.shown(value, currency) == expected

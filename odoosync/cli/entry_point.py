@@ -1,0 +1,19 @@
+"""The `odoosync` command's entry point, kept light: loading the commands (typer, rich, SQLAlchemy…) takes half a
+second, and a Ctrl-C then, before a command's own handling is in place, is an interruption like any other, not a
+traceback."""
+
+from __future__ import annotations
+
+import sys
+
+INTERRUPTED = 130  # ExitCode.INTERRUPTED, not imported: this module must load before anything heavy
+
+
+def main() -> None:
+    try:
+        from odoosync.cli.app import main as run  # noqa: PLC0415 - loaded where a Ctrl-C is handled
+
+        run()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(INTERRUPTED)
