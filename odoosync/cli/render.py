@@ -489,9 +489,9 @@ def sync_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def print_sync_report(report: SyncReport) -> None:
-    if not report.jobs:
+    if not report.jobs and not report.interrupted:
         out.print("Nothing to sync: no job is due." + (f" ({report.recovered} recovered)" if report.recovered else ""))
-    else:
+    elif report.jobs:
         # The headline counts outcomes: "Synced 8 job(s)" while 2 of them failed would not be true.
         outcomes = ", ".join(f"{count} {outcome}" for outcome, count in report.outcomes().items() if count)
         table = Table(

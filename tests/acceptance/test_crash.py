@@ -301,7 +301,7 @@ def _running(store: Store) -> int:
 
 
 def _sync_stopped_in_flight(env: dict[str, str], store: Store, signal_sent: signal.Signals) -> tuple[int, str]:
-    """Start a sync, and send it `signal_sent` while it holds a batch: its exit status and what it said on stderr."""
+    """Start a sync, and send it `signal_sent` while it holds a batch: its exit status and all it printed."""
     command = [*ODOOSYNC, "sync", "--batch-size", "40"]
     options: dict[str, Any] = {"env": env, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
     with started(command, first=signal_sent, **options) as sync:
@@ -311,8 +311,8 @@ def _sync_stopped_in_flight(env: dict[str, str], store: Store, signal_sent: sign
         assert sync.poll() is None, "the sync finished before it could be stopped"
         assert _running(store), "the sync took no batch within 60 s"
         time.sleep(0.1)
-        _, said = stop(sync, first=signal_sent, grace=60)
-    return sync.returncode, said
+        printed, said = stop(sync, first=signal_sent, grace=60)
+    return sync.returncode, printed + said
 
 
 def _synced_exactly_once(env: dict[str, str], odoo: SimpleNamespace, documents: list[dict[str, Any]]) -> None:
@@ -340,6 +340,7 @@ def test_a_stopped_sync_gives_back_what_it_holds_and_says_so(
         assert code == (130 if stop is signal.SIGINT else -signal.SIGTERM), said
         assert f"Stopped by {stop.name}" in said
         assert "went back to the queue" in said
+        assert "Nothing to sync" not in said
         assert "Traceback" not in said
         assert _running(store) == 0
         given_back = [job for job in store.jobs.list(states=[JobState.PENDING]) if job.error_kind == "interrupted"]
