@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text, update
 
+from odoosync.config import Config
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.odoo import errors
@@ -21,7 +22,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.sandbox import Sandbox
 from odoosync.store.tables import JobRow
 from odoosync.sync.connection import database_key, open_client
-from odoosync.sync.engine import SyncLimits, run_sync
+from odoosync.sync.engine import SyncLimits, SyncReport, run_sync
 from odoosync.sync.ingest import ingest_documents
 from odoosync.sync.workspace import Workspace, open_workspace
 from tests.support.portfolio import SAMPLES, sample_documents
@@ -128,34 +129,46 @@ class _WorkerDied(BaseException):
     back)."""
 
 
-def test_a_payment_registered_before_a_crash_is_linked_by_the_next_attempt(
-    ready: tuple[Sandbox, Workspace, dict[str, str]],
-) -> None:
-    sandbox, workspace, env = ready
-    config = replace(
-        workspace.config, defaults=workspace.config.defaults.model_copy(update={"auto_post_invoices": True})
-    )
+def _auto_posting(workspace: Workspace) -> Config:
+    return replace(workspace.config, defaults=workspace.config.defaults.model_copy(update={"auto_post_invoices": True}))
+
+
+def _stopped_after_paying(workspace: Workspace, env: dict[str, str], stop: type[BaseException]) -> SyncReport:
+    """An auto-posting sync that `stop` ends right after Odoo registered the batch's payments, before odoosync
+    recorded them."""
+    config = _auto_posting(workspace)
     with open_client(config, env) as client:
         original = client.call
 
-        def crash_after_paying(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        def stopped_after_paying(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
             answer = original(model, method, *args, **kwargs)
             if method == "action_create_payments":
-                raise _WorkerDied  # the worker dies with the payments made and nothing recorded
+                raise stop
             return answer
 
-        client.call = crash_after_paying  # type: ignore[method-assign]
-        with pytest.raises(_WorkerDied):
-            run_sync(config, workspace.store, client=client)
-    with workspace.store.engine.begin() as connection:  # the lease runs out
-        connection.execute(update(JobRow).values(lease_expires_at=JobRow.created_at))
-    report = run_sync(config, workspace.store, env=env)
-    assert report.failed == 0
-    paid = Counter(
+        client.call = stopped_after_paying  # type: ignore[method-assign]
+        return run_sync(config, workspace.store, client=client)
+
+
+def _payments_per_invoice(sandbox: Sandbox) -> Counter[int]:
+    return Counter(
         i
         for row in sandbox.instance.db.table("account.payment").values()
         for i in row.get("reconciled_invoice_ids") or ()
     )
+
+
+def test_a_payment_registered_before_a_crash_is_linked_by_the_next_attempt(
+    ready: tuple[Sandbox, Workspace, dict[str, str]],
+) -> None:
+    sandbox, workspace, env = ready
+    with pytest.raises(_WorkerDied):
+        _stopped_after_paying(workspace, env, _WorkerDied)
+    with workspace.store.engine.begin() as connection:  # the lease runs out
+        connection.execute(update(JobRow).values(lease_expires_at=JobRow.created_at))
+    report = run_sync(_auto_posting(workspace), workspace.store, env=env)
+    assert report.failed == 0
+    paid = _payments_per_invoice(sandbox)
     assert paid
     assert set(paid.values()) == {1}  # no second payment
     database = f"{sandbox.url.lower()}#{sandbox.database}"
@@ -170,30 +183,13 @@ def test_ctrl_c_after_paying_gives_the_batch_back_and_the_next_run_pays_nothing_
     ready: tuple[Sandbox, Workspace, dict[str, str]],
 ) -> None:
     sandbox, workspace, env = ready
-    config = replace(
-        workspace.config, defaults=workspace.config.defaults.model_copy(update={"auto_post_invoices": True})
-    )
-    with open_client(config, env) as client:
-        original = client.call
-
-        def interrupted_after_paying(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-            answer = original(model, method, *args, **kwargs)
-            if method == "action_create_payments":
-                raise KeyboardInterrupt
-            return answer
-
-        client.call = interrupted_after_paying  # type: ignore[method-assign]
-        stopped = run_sync(config, workspace.store, client=client)
+    stopped = _stopped_after_paying(workspace, env, KeyboardInterrupt)
     assert stopped.stopped_by == "SIGINT"
     assert stopped.released > 0
     assert workspace.store.jobs.list(states=[JobState.RUNNING]) == []
-    report = run_sync(config, workspace.store, env=env)  # at once: no lease to wait for
+    report = run_sync(_auto_posting(workspace), workspace.store, env=env)  # at once: no lease to wait for
     assert report.failed == 0
-    paid = Counter(
-        i
-        for row in sandbox.instance.db.table("account.payment").values()
-        for i in row.get("reconciled_invoice_ids") or ()
-    )
+    paid = _payments_per_invoice(sandbox)
     assert paid
     assert set(paid.values()) == {1}
 
