@@ -12,6 +12,7 @@ from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.sync.ingest import ingest_files
+from odoosync.sync.stopping import stop_on_signals
 
 
 def ingest(
@@ -29,7 +30,7 @@ def ingest(
 
     Example: odoosync ingest samples/portfolio.ndjson
     """
-    with state(ctx).workspace() as workspace, render.ingest_progress(enabled=not as_json) as progress:
+    with stop_on_signals(), state(ctx).workspace() as workspace, render.ingest_progress(not as_json) as progress:
         report = ingest_files(
             workspace.store,
             [str(f) for f in files],

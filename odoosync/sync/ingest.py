@@ -24,6 +24,7 @@ from odoosync.domain.errors import EmptyInput, IngestInterrupted, InputError
 from odoosync.domain.records import RecordInvalid, RecordType, parse_record
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store
+from odoosync.sync.stopping import StopRequested, signals_deferred
 from odoosync.sync.switch import sync_switch
 
 CHUNK_SIZE = 1000
@@ -373,7 +374,7 @@ def _validate(lines: Iterable[_Line], report: IngestReport, spool: IO[bytes], pr
                 valid += 1
             if progress and report.lines % PROGRESS_EVERY == 0:
                 progress("validating", report.lines, None)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, StopRequested):
         raise IngestInterrupted(
             f"interrupted while checking the input (line {report.lines:,}): nothing was stored",
             "Run the same command again.",
@@ -387,13 +388,14 @@ def _store(store: Store, spool: IO[bytes], report: IngestReport, valid: int, pro
     try:
         policy = sync_switch(store).policy  # while syncing is on, new versions are queued with their chunk
         for chunk in _chunks(spool):
-            deliveries = store.records.store_versions(chunk, enqueue=policy)
-            done += len(chunk)  # at once: what the interruption message counts as stored
+            with signals_deferred():  # a chunk stored is counted, whatever moment a Ctrl-C comes
+                deliveries = store.records.store_versions(chunk, enqueue=policy)
+                done += len(chunk)
             for stored in deliveries:
                 report.counts[stored.incoming.type.value].add(stored.delivery)
             if progress:
                 progress("storing", done, valid)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, StopRequested):
         # The chunk being written was rolled back; the ones before it are committed, each record whole.
         raise IngestInterrupted(
             f"interrupted: {done:,} of {valid:,} record(s) were stored, each whole; the other {valid - done:,} were "

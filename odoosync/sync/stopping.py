@@ -42,6 +42,7 @@ def stop_on_signals() -> Iterator[None]:
         yield
         return
     previous = {}
+    _Stops.seen = None
     for number in STOP_SIGNALS:
         if signal.getsignal(number) is not signal.SIG_IGN:
             previous[number] = signal.signal(number, _on_signal)
@@ -50,6 +51,20 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """A stop signal that arrives while the block runs takes effect when the block has ended, as StopRequested: a
+    chunk is written and counted whole, or not at all, so that what a stopped run reports is what it did."""
+    _Stops.held += 1
+    try:
+        yield
+    finally:
+        _Stops.held -= 1
+    if not _Stops.held and _Stops.seen:
+        name, _Stops.seen = _Stops.seen, None
+        raise StopRequested(name)
 
 
 @contextmanager
