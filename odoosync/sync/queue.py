@@ -13,8 +13,7 @@ from odoosync.domain.jobs import Attempt, Job, JobState
 from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
-from odoosync.sync.connection import database_key
-from odoosync.sync.status import link_as_dict
+from odoosync.sync.status import link_as_dict, record_links
 
 # A listing shows this many jobs unless told otherwise: a queue of thousands would fill screens and take seconds.
 SHOWN_JOBS = 50
@@ -129,9 +128,7 @@ def job_details(store: Store, config: Config, pk: int) -> JobDetails:
     if job is None:
         raise NotFound(f"there is no job {pk}", "See the jobs with: odoosync queue list")
     [record] = store.records.get_many([job.record_pk]).values()
-    links: list[Link] = []
-    if config.odoo.url and config.odoo.database:
-        links = store.links.of_record(database_key(config.odoo.url, config.odoo.database), job.record_pk)
+    links, _ = record_links(store, config, job.record_pk)
     link = next((found for found in links if found.role == DOCUMENT), None)
     related = tuple(found for found in links if found.role != DOCUMENT)
     return JobDetails(job, record.document, store.jobs.attempts(pk), link, related)

@@ -126,6 +126,15 @@ def _not_synced_reason(stored: StoredRecord, config: Config, switch: SyncSwitch,
     return "stored before syncing was enabled: run odoosync backfill --since DATE to queue it"
 
 
+def record_links(store: Store, config: Config, record_pk: int) -> tuple[list[Link], tuple[str, str] | None]:
+    """A record's links in the Odoo database odoosync is connected to; when it is disconnected, those kept for the
+    database the record was last synced to (a reconnect carries on from them), with that (url, database)."""
+    if config.odoo.url and config.odoo.database:
+        return store.links.of_record(database_key(config.odoo.url, config.odoo.database), record_pk), None
+    kept = store.links.last_kept_of_record(record_pk)
+    return (kept[1], database_of_key(kept[0])) if kept else ([], None)
+
+
 def record_status(store: Store, config: Config, record_type: RecordType, record_id: str) -> RecordStatus:
     stored = store.records.get(record_type, record_id)
     if stored is None:
@@ -135,14 +144,8 @@ def record_status(store: Store, config: Config, record_type: RecordType, record_
         )
     switch = sync_switch(store)
     job = store.jobs.latest_for_record(stored.pk)
-    links: list[Link] = []
-    kept_for: tuple[str, str] | None = None
     connected = bool(config.odoo.url and config.odoo.database)
-    if config.odoo.url and config.odoo.database:
-        links = store.links.of_record(database_key(config.odoo.url, config.odoo.database), stored.pk)
-    elif kept := store.links.last_kept_of_record(stored.pk):
-        # Disconnected: the links are kept (a reconnect carries on from them), and the record is in Odoo.
-        kept_for, links = database_of_key(kept[0]), kept[1]
+    links, kept_for = record_links(store, config, stored.pk)
     link = next((found for found in links if found.role == DOCUMENT), None)
     if job is not None and job.state is JobState.FAILED:
         chip, reason = Chip.FAILED, job.last_error or "failed"

@@ -293,6 +293,10 @@ def test_status_after_disconnect_shows_the_link_and_that_odoosync_is_disconnecte
     assert "Not synced" not in out
     assert f"res.partner {synced['odoo']['id']}" in out
     assert sandbox.database in out
+    # queue show names the same Odoo record, kept for that database.
+    code, out, _ = run("queue", "show", str(synced["job"]["id"]), "--json")
+    assert code == 0
+    assert json.loads(out)["odoo"] == synced["odoo"]
 
 
 def test_disconnect_asks_first_unless_told_yes(sandbox: Server) -> None:
