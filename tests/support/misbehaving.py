@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import socket
+import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,9 +56,11 @@ def unavailable() -> type[Answering]:
 
 class NotHttp:
     """A port that speaks another protocol, as an SSH server does: its greeting, then a complaint about what the
-    client sent, then the connection closed. `connections` counts the clients."""
+    client sent, then the connection closed. `connections` counts the clients. With `resets`, it reads the start of
+    the request and resets the connection, as a server closing with the request unread does."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, resets: bool = False) -> None:
+        self.resets = resets
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.connections = 0
@@ -79,6 +82,11 @@ class NotHttp:
                 return  # closed
             self.connections += 1
             with client:
+                if self.resets:
+                    client.recv(16)
+                    # Linger 0: the close sends a reset, not the orderly end of the connection.
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    continue
                 try:
                     client.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
                     client.recv(65536)
