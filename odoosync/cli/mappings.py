@@ -179,13 +179,13 @@ def apply_command(
 
     Example: odoosync map apply plan.toml --yes
     """
-    entries = read_plan(plan)
+    read = read_plan(plan)
     if not yes:
         if not sys.stdin.isatty():
             raise typer.BadParameter("confirm with --yes when not running in a terminal", param_hint="--yes")
-        typer.confirm(f"Apply {len(entries)} mapping(s) from {plan}?", abort=True)
+        typer.confirm(f"Apply {len(read.entries)} mapping(s) from {plan}?", abort=True)
     with state(ctx).workspace() as workspace:
-        applied = apply_plan(workspace.config, workspace.store, entries)
+        applied = apply_plan(workspace.config, workspace.store, read.entries)
     if as_json:
         render.print_json(
             {
@@ -196,6 +196,7 @@ def apply_command(
                     for m in applied.mappings
                 ],
                 "warnings": applied.warnings,
+                "left": read.left,
             }
         )
     else:
@@ -204,3 +205,4 @@ def apply_command(
         for code in applied.reused_accounts:
             render.out.print(f"[green]✓[/] account {code} is in Odoo already (an earlier apply made it): used as it is")
         render.print_mappings(applied.mappings, applied.warnings)
+        render.print_left_open(read.left, plan)

@@ -414,11 +414,21 @@ def print_suggestions(suggestions: Sequence[Suggestion], plan: Path, lines: int)
         target = escape(s.target_name) if s.target_name else "[yellow]—[/]"
         if s.create_account:
             target = f"[cyan]new account[/] {target}"
-        table.add_row(s.kind, escape(s.code), f"{target}\n[dim]{escape(s.why)}[/]", str(s.score))
+        why = s.why + (f". Nearest: {'; '.join(s.nearest)}" if s.nearest and not s.create_account else "")
+        table.add_row(s.kind, escape(s.code), f"{target}\n[dim]{escape(why)}[/]", str(s.score))
     out.print(table)
     out.print(
         f"Wrote {lines} line(s) to {escape(str(plan))}: review it, then run: odoosync map apply {escape(str(plan))}"
     )
+
+
+def print_left_open(codes: Sequence[str], plan: Path) -> None:
+    if codes:
+        shown = ", ".join(repr(code) for code in codes)
+        out.print(
+            f"[yellow]–[/] left without a target: {escape(shown)}. Choose one of the accounts commented under each "
+            f"in {escape(str(plan))} and apply again, or: odoosync map set category CODE --account CODE"
+        )
 
 
 def print_warnings(warnings: Iterable[str]) -> None:

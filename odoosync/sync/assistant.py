@@ -1,7 +1,9 @@
 """The Setup Assistant: suggest a target for every unmapped code, write a plan a person reviews, apply it.
 
-Suggestions never write anything. Categories are matched by fuzzy name (rapidfuzz) against the expense accounts'
-names in English and, when Arabic is active, in Arabic; methods by journal type; VAT rates by tax use and amount
+Suggestions never write anything. Categories are matched to the expense accounts by what the company's ledger says
+(the accounts its vendor bills went to), then by meaning (domain/vocabulary.py, English and Arabic, against the
+accounts' names in both languages when Arabic is active), then by spelling (domain/account_choice.py); methods by
+journal type; VAT rates by tax use and amount
 (exempt and zero-rated told apart by name). `apply` re-checks every target in Odoo before it saves a mapping, and
 creates the accounts the plan proposes only then.
 """
@@ -19,19 +21,20 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from rapidfuzz import fuzz
 
 from odoosync.config import Config
+from odoosync.domain.account_choice import Account, BillLine, choose_account
 from odoosync.domain.errors import ConfigError, InputError, InvalidInput
-from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
-from odoosync.domain.records import vat_percent
+from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind, normalize_code
+from odoosync.domain.records import RecordType, vat_percent
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync.connection import open_client
 from odoosync.sync.defaults import ARABIC, Target, arabic_is_active, company_target
 from odoosync.sync.mappings import EXPENSE_TYPES, list_codes, set_mapping
 
-GOOD_MATCH = 80  # below this a category gets no account suggested (or a new account, when asked)
+LEDGER_LINES = 2000  # the latest vendor bill lines read for what the accountant chose
+LEDGER_BATCH = 500
 CASH_WORDS = ("cash", "نقد", "كاش")
 EXEMPT_WORDS = ("exempt", "معف")
 # Words of the taxes for particular cases on the Saudi chart (16: "Export Sales 0%", "Import tax 15% Paid to
@@ -43,6 +46,8 @@ PLAN_HEADER = """\
 #   odoosync map apply {path}
 # kind: category (target = account code), method (target = journal code), vat_sale / vat_purchase (target = tax id).
 # create_account: the account apply creates first (it is then the target). Nothing was written to Odoo yet.
+# A category with no target has its nearest accounts below it, commented: delete the first # of one to choose it.
+# apply passes over a category left without a target.
 
 """
 _TASHKEEL = re.compile("[\u064b-\u0652\u0670]")
@@ -67,18 +72,6 @@ def _normalise(text: str) -> str:
     return " ".join(words)
 
 
-def _score(code: str, *names: str) -> int:
-    wanted = _normalise(code)
-    return max((round(fuzz.token_set_ratio(wanted, _normalise(name))) for name in names if name), default=0)
-
-
-def _closeness(code: str, *names: str) -> int:
-    """Among accounts that score alike, the one whose whole name is closest: token_set_ratio gives "Insurance" 100
-    against both "Insurance" and "Medical Insurance" (the real Saudi chart has both)."""
-    wanted = _normalise(code)
-    return max((round(fuzz.ratio(wanted, _normalise(name))) for name in names if name), default=0)
-
-
 @dataclass
 class Suggestion:
     kind: str
@@ -89,6 +82,7 @@ class Suggestion:
     score: int
     why: str
     create_account: dict[str, str] | None = field(default=None)
+    nearest: tuple[str, ...] = field(default=())  # "code name" of the closest accounts, when none is suggested
 
     def as_plan_entry(self) -> dict[str, Any]:
         entry: dict[str, Any] = {"kind": self.kind, "code": self.code, "company": self.company}
@@ -97,6 +91,8 @@ class Suggestion:
         elif self.target is not None:
             entry["target"] = self.target
         entry.update(name=self.target_name or "", score=self.score, why=self.why)
+        if self.nearest:
+            entry["nearest"] = list(self.nearest)
         return entry
 
 
@@ -151,36 +147,75 @@ def _free_codes(expense_accounts: list[dict[str, Any]], taken: set[str]) -> Iter
         candidate += 1
 
 
+def _ledger(client: OdooClient, company: Target, accounts: list[dict[str, Any]]) -> list[BillLine]:
+    """The lines of the company's latest posted vendor bills on its expense accounts: what the accountant chose.
+    Read newest first, LEDGER_BATCH at a time, LEDGER_LINES at most."""
+    domain: list[Any] = [
+        ("move_id.move_type", "=", "in_invoice"),
+        ("parent_state", "=", "posted"),
+        ("display_type", "=", "product"),
+        ("company_id", "=", company.id),
+        ("account_id", "in", [a["id"] for a in accounts]),
+    ]
+    lines: list[BillLine] = []
+    before: list[Any] = []
+    while len(lines) < LEDGER_LINES:
+        page = client.search_read(
+            "account.move.line",
+            domain + before,
+            ["move_id", "name", "partner_id", "account_id"],
+            limit=LEDGER_BATCH,
+            order="id desc",
+            context={"allowed_company_ids": [company.id]},
+        )
+        lines += [
+            BillLine(
+                int(row["move_id"][0]),
+                str(row.get("name") or ""),
+                str(row["partner_id"][1]) if row.get("partner_id") else "",
+                int(row["account_id"][0]),
+            )
+            for row in page
+            if row.get("account_id") and row.get("move_id")
+        ]
+        if len(page) < LEDGER_BATCH:
+            break
+        before = [("id", "<", min(row["id"] for row in page))]
+    return lines
+
+
+def _vendors_by_category(store: Store) -> dict[str, set[str]]:
+    """Per category (normalised code): the names of the vendors whose verified expenses use it."""
+    contacts = store.records.of_type(RecordType.CONTACT)
+    names = {record.app_id: str(record.document.get("name") or "") for record in contacts}
+    vendors: dict[str, set[str]] = {}
+    for record in store.records.of_type(RecordType.EXPENSE):
+        document = record.document
+        vendor = names.get(str(document.get("vendor_id") or ""), "")
+        if document.get("status") != "verified" or not vendor:
+            continue
+        for line in document.get("lines") or ():
+            if isinstance(line.get("category"), str):
+                vendors.setdefault(normalize_code(line["category"]), set()).add(vendor)
+    return vendors
+
+
 def _suggest_categories(
-    client: OdooClient, company: Target, kept_under: int, codes: list[str], *, create_missing: bool
+    client: OdooClient, store: Store, company: Target, kept_under: int, codes: list[str], *, create_missing: bool
 ) -> list[Suggestion]:
-    accounts = _accounts(client, company)
-    free_codes = _free_codes(accounts, set(_taken_codes(client, company)) if create_missing else set())
+    rows = _accounts(client, company)
+    accounts = [Account(int(r["id"]), str(r["code"]), str(r["name"]), str(r.get("name_ar") or "")) for r in rows]
+    ledger = _ledger(client, company, rows)
+    vendors = _vendors_by_category(store)
+    free_codes = _free_codes(rows, set(_taken_codes(client, company)) if create_missing else set())
     suggestions = []
     for code in codes:
-        scored = sorted(
-            ((_score(code, a["name"], a.get("name_ar", "")), a) for a in accounts),
-            key=lambda pair: (
-                -pair[0],
-                -_closeness(code, pair[1]["name"], pair[1].get("name_ar", "")),
-                pair[1]["code"],
-            ),
-        )
-        if scored and scored[0][0] >= GOOD_MATCH:
-            score, account = scored[0]
-            language = (
-                "Arabic" if _score(code, account.get("name_ar", "")) > _score(code, account["name"]) else "English"
-            )
+        choice = choose_account(code, accounts, bill_lines=ledger, vendors=vendors.get(normalize_code(code), ()))
+        nearest = tuple(a.shown for a in choice.nearest)
+        if choice.account is not None:
+            account = choice.account
             suggestions.append(
-                Suggestion(
-                    "category",
-                    code,
-                    kept_under,
-                    str(account["code"]),
-                    f"{account['code']} {account['name']}",
-                    score,
-                    f"the account's {language} name matches",
-                )
+                Suggestion("category", code, kept_under, account.code, account.shown, choice.score, choice.why)
             )
         elif create_missing:
             new_code = next(free_codes)
@@ -192,12 +227,12 @@ def _suggest_categories(
                     None,
                     f"{new_code} {code}",
                     0,
-                    "no account matches: a new expense account",
+                    f"{choice.why}: a new expense account",
                     {"code": new_code, "name": code},
+                    nearest,
                 )
             )
         else:
-            best = f" (closest: {scored[0][1]['name']}, {scored[0][0]})" if scored else ""
             suggestions.append(
                 Suggestion(
                     "category",
@@ -205,9 +240,11 @@ def _suggest_categories(
                     kept_under,
                     None,
                     None,
-                    scored[0][0] if scored else 0,
-                    f"no account matches well enough{best}; map it by hand, or ask for new "
-                    "accounts with --create-missing-accounts",
+                    0,
+                    f"{choice.why}; nothing suggested: pick one of the nearest in the plan, or ask for a new account "
+                    "with --create-missing-accounts",
+                    None,
+                    nearest,
                 )
             )
     return suggestions
@@ -332,6 +369,7 @@ def suggest(
         if MappingKind.CATEGORY in by_kind:
             suggestions += _suggest_categories(
                 client,
+                store,
                 target_company,
                 kept_under,
                 by_kind[MappingKind.CATEGORY],
@@ -348,11 +386,27 @@ def suggest(
 # --- the plan file ---------------------------------------------------------------------------------------------
 
 
+def _plan_entry(suggestion: Suggestion) -> str:
+    """One [[mapping]] of the plan. A category with nothing suggested gets its nearest accounts as commented
+    targets: deleting one `#` chooses that account."""
+    entry = suggestion.as_plan_entry()
+    entry.pop("nearest", None)
+    text = tomli_w.dumps({"mapping": [entry]})
+    if suggestion.target is None and not suggestion.create_account:
+        text += "".join(
+            f"# target = {tomli_w.dumps({'t': shown.split(' ', 1)[0]})[4:].strip()}  # {shown}\n"
+            for shown in suggestion.nearest
+        )
+    return text
+
+
 def write_plan(path: Path, suggestions: list[Suggestion]) -> int:
-    """Write the suggestions that have a target (or an account to create); returns how many lines."""
-    entries = [s.as_plan_entry() for s in suggestions if s.target is not None or s.create_account]
-    path.write_text(PLAN_HEADER.format(path=path) + tomli_w.dumps({"mapping": entries}), encoding="utf-8")
-    return len(entries)
+    """Write every suggestion with a target or an account to create, and every category left open with its nearest
+    accounts commented; returns how many have a target."""
+    written = [s for s in suggestions if s.target is not None or s.create_account or s.nearest]
+    body = "\n".join(_plan_entry(s) for s in written)
+    path.write_text(PLAN_HEADER.format(path=path) + body, encoding="utf-8")
+    return sum(1 for s in written if s.target is not None or s.create_account)
 
 
 @dataclass(frozen=True)
@@ -363,20 +417,28 @@ class Applied:
     reused_accounts: list[str] = field(default_factory=list)  # made by an earlier apply of the plan: used as they are
 
 
-def read_plan(path: Path) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Plan:
+    entries: list[dict[str, Any]]  # those with a target (or an account to create)
+    left: list[str]  # the codes with no target yet: apply passes over them
+
+
+def read_plan(path: Path) -> Plan:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"no plan file at {path}", "Write one with: odoosync map suggest --out plan.toml") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"the plan {path} is not valid TOML: {error}", "Fix it, or suggest again.") from None
-    entries = data.get("mapping", [])
-    for number, entry in enumerate(entries, start=1):
+    entries, left = [], []
+    for number, entry in enumerate(data.get("mapping", []), start=1):
         if entry.get("kind") not in ("category", "method", "vat_sale", "vat_purchase") or not entry.get("code"):
             raise InvalidInput(f"line {number} of the plan has no valid kind and code", None)
-        if "target" not in entry and not (entry["kind"] == "category" and entry.get("create_account")):
-            raise InvalidInput(f"line {number} of the plan ({entry['kind']} {entry['code']!r}) has no target", None)
-    return list(entries)
+        if "target" in entry or (entry["kind"] == "category" and entry.get("create_account")):
+            entries.append(entry)
+        else:
+            left.append(str(entry["code"]))
+    return Plan(entries, left)
 
 
 def _create_account(client: OdooClient, company_id: int, account: dict[str, str]) -> str:

@@ -121,7 +121,7 @@ def run_demo(workdir: Path, sandbox: Sandbox, *, step: Step | None = None) -> De
         say("apply the Setup Assistant's plan: categories, payment methods, VAT rates")
         plan = workdir / "plan.toml"
         write_plan(plan, suggest(config, store, create_missing_accounts=True))
-        apply_plan(config, store, read_plan(plan))
+        apply_plan(config, store, read_plan(plan).entries)
         say("install Arabic in Odoo and create the Rent product")
         activate_arabic(config)
         setup_rent_product(config, store, create=True)
