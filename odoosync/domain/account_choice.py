@@ -185,8 +185,10 @@ def _by_meaning(category: str, meanings: list[_Meaning]) -> Choice | None:
         why = "it could be any of " + ", ".join(a.shown for a in rivals[:NEAREST])
         return Choice(None, 0, why, tuple(rivals[:NEAREST]))
     why = f"“{chosen.said}” is {BY_KEY[chosen.concept].label}"
-    if chosen.fit.booked_as != chosen.concept:
+    if chosen.fit.booked_as in ancestors(chosen.concept) and chosen.fit.booked_as != chosen.concept:
         why += f", booked as {BY_KEY[chosen.fit.booked_as].label}"
+    elif chosen.fit.booked_as != chosen.concept:  # a general word, on the account of what it mostly means
+        why += f": the chart's account for {BY_KEY[chosen.fit.booked_as].label}"
     distance = closest if not note else chosen.fit.distance
     score = MEANING - 5 * min(distance, 2) - (5 if note else 0)
     return Choice(chosen.accounts[0], score, why + note)

@@ -26,12 +26,11 @@ def health(env: dict[str, str], *args: str) -> tuple[int, dict[str, object]]:
 
 
 def plumbing_account(env: dict[str, str]) -> str:
-    """The code of the account the Setup Assistant's plan mapped Plumbing to (a new one: no account of the Saudi
-    chart matches it)."""
+    """The code of the account the Setup Assistant's plan mapped Plumbing to (400042 Maintenance on the Saudi chart;
+    on a live database, wherever its own bills for plumbing went)."""
     mappings = json.loads(odoosync(env, "map", "list", "--json").stdout)
     [plumbing] = [m for m in mappings if (m["kind"], m["code"]) == ("category", "Plumbing")]
-    code, name = plumbing["mapping"]["name"].split(" ", 1)
-    assert name == "Plumbing"
+    code, _ = plumbing["mapping"]["name"].split(" ", 1)
     return str(code)
 
 

@@ -130,7 +130,8 @@ def test_every_version_s_chart_gives_the_same_accounts(version: int) -> None:
     accounts = saudi_expense_accounts(version)
     for category, code in [("Elevator maintenance", "400042"), ("زكاة", "400072"), ("Salaries", "400003")]:
         choice = choose_account(category, accounts)
-        assert choice.account is not None and choice.account.code == code, (version, category, choice.why)
+        assert choice.account is not None, (version, category, choice.why)
+        assert choice.account.code == code, (version, category, choice.why)
 
 
 def test_arabic_is_compared_without_its_interchangeable_spellings() -> None:
