@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -57,8 +58,15 @@ class Choice:
     nearest: tuple[Account, ...] = field(default=())  # when nothing is suggested: the closest, best first
 
 
+@lru_cache(maxsize=8192)
+def _read(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A name's or a label's words and concepts, read once: every category is compared with the same bill lines
+    and accounts."""
+    return words(text), frozenset(r.concept for r in recognise(text))
+
+
 def account_concepts(account: Account) -> set[str]:
-    return {r.concept for name in (account.name, account.name_ar) if name for r in recognise(name)}
+    return {concept for name in (account.name, account.name_ar) if name for concept in _read(name)[1]}
 
 
 def _from_the_ledger(
@@ -76,12 +84,11 @@ def _from_the_ledger(
     for line in lines:
         if line.account_id not in accounts or (line.move_id, line.account_id) in seen:
             continue
-        label = words(line.label)
-        said = {r.concept for r in recognise(line.label)}
+        label, said = _read(line.label)
         like = bool(concepts & said) or (
             bool(wanted) and any(label[i : i + len(wanted)] == wanted for i in range(len(label)))
         )
-        from_vendor = bool(line.partner) and words(line.partner) in vendors
+        from_vendor = bool(line.partner) and _read(line.partner)[0] in vendors
         if like:
             by_label[line.account_id] += 1
         elif from_vendor:
