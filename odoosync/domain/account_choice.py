@@ -249,9 +249,14 @@ def choose_account(
 
 
 def _nearest(category: str, first: Sequence[Account], accounts: Sequence[Account]) -> tuple[Account, ...]:
-    """The accounts a person most likely wants: those the meaning points at, then those spelled most alike."""
-    chosen = list(dict.fromkeys(first))[:NEAREST]
-    if len(chosen) < NEAREST:
-        spelled = sorted(accounts, key=lambda a: (-_spelling(category, a), -_closeness(category, a), a.code))
-        chosen += [a for a in spelled if a not in chosen][: NEAREST - len(chosen)]
-    return tuple(chosen)
+    """The accounts a person most likely wants: those the meaning points at; the particular kinds of what the
+    category names in general ("Travel": air tickets, hotels, per diems); the chart's plain catch-all (Others);
+    then those spelled most alike."""
+    concepts = {r.concept for r in recognise(category)}
+    narrower = [
+        a for a in accounts if any(concepts & set(ancestors(c)) for c in account_concepts(a) if c not in concepts)
+    ]
+    catch_all = [a for a in accounts if account_concepts(a) == {CATCH_ALL}]
+    spelled = sorted(accounts, key=lambda a: (-_spelling(category, a), -_closeness(category, a), a.code))
+    ordered = [*first, *sorted(narrower, key=lambda a: a.code), *(catch_all if concepts else []), *spelled]
+    return tuple(dict.fromkeys(ordered))[:NEAREST]

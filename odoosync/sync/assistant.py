@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from odoosync.domain.account_choice import Account, BillLine, choose_account
 from odoosync.domain.errors import ConfigError, InputError, InvalidInput
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind, normalize_code
 from odoosync.domain.records import RecordType, vat_percent
+from odoosync.domain.vocabulary import words
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
 from odoosync.sync.connection import open_client
@@ -39,7 +39,7 @@ CASH_WORDS = ("cash", "نقد", "كاش")
 EXEMPT_WORDS = ("exempt", "معف")
 # Words of the taxes for particular cases on the Saudi chart (16: "Export Sales 0%", "Import tax 15% Paid to
 # customs", "Reverse charge provision Tax 15%"; 17+: the same as labels; 19: "Private Healthcare / …").
-SPECIAL_TAX_WORDS = ("export", "import", "reverse", "withholding", "customs", "healthcare", "education", "house")
+SPECIAL_TAX_WORDS = ("export", "import", "reverse", "withholding", "custom", "healthcare", "education", "house")
 SPECIAL_TAX_TOKENS = {"ex", "wh", "r", "c", "ph", "pe", "hs", "b", "only"}
 PLAN_HEADER = """\
 # odoosync mapping plan: review it, change a target or delete a line, then run
@@ -50,26 +50,11 @@ PLAN_HEADER = """\
 # apply passes over a category left without a target.
 
 """
-_TASHKEEL = re.compile("[\u064b-\u0652\u0670]")
-# Hamza forms of alef, ta marbuta and alef maqsura: written either way by people.
-_ARABIC_FOLDS = str.maketrans("أإآةى", "اااهي")
-
-
-def _without_article(word: str) -> str:
-    """Arabic words carry the article (ال) and often "and" (و) in front: compare the word itself."""
-    for prefix in ("وال", "ال"):
-        if word.startswith(prefix) and len(word) > len(prefix) + 1:
-            return word[len(prefix) :]
-    return word
 
 
 def _normalise(text: str) -> str:
-    """Fold case and the spellings of Arabic that people use interchangeably, so fuzzy scores compare words."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _TASHKEEL.sub("", text)
-    text = text.translate(_ARABIC_FOLDS)
-    words = [_without_article(w) for w in re.split(r"[\s_\-/]+", text) if w]
-    return " ".join(words)
+    """Text as the vocabulary compares it (case, Arabic's spellings and articles, plurals folded), as one string."""
+    return " ".join(words(text))
 
 
 @dataclass

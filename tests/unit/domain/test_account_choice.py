@@ -89,6 +89,12 @@ def test_two_expenses_in_one_category_name_both_accounts_first() -> None:
     assert "it could be any of" in choice.why
 
 
+def test_the_nearest_of_a_general_word_are_its_particular_kinds_then_the_catch_all() -> None:
+    assert [a.code for a in choose_account("Travel", ACCOUNTS).nearest] == ["400024", "400025", "400027"]
+    assert [a.code for a in choose_account("Rent", ACCOUNTS).nearest] == ["400016", "400017", "400028"]
+    assert choose_account("Electricity and cleaning", ACCOUNTS).nearest[2].code == "400028"
+
+
 def test_what_the_ledger_says_wins_over_the_meaning() -> None:
     lines = [BillLine(move, "Monthly invoice", "Saudi Electricity Co.", BY_CODE["400019"].id) for move in range(12)]
     choice = choose_account("Electricity", ACCOUNTS, bill_lines=lines, vendors=["Saudi Electricity Co."])
