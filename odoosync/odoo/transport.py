@@ -160,11 +160,9 @@ def _connection_failure(error: httpx.TransportError, endpoint: Endpoint, *, sent
             "The server or network is slow or down; odoosync retries later.",
             hint=UNREACHABLE_HINT,
         )
-    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError) and sent:
+    if isinstance(error, httpx.RemoteProtocolError) and sent:
         # The port took the request and closed the connection without an HTTP answer: an answer that is not
         # Odoo's, as far as a call can tell (SSH, a database, TLS spoken to plain http://, a server that gave up).
-        # A server that closes with the request unread resets the connection, and the reset can overtake what it
-        # wrote: a ReadError is the same closing, seen a moment earlier.
         return errors.UnreadableAnswer(
             f"{where} closed the connection without an HTTP answer ({text.rstrip('.')}): the call may or may not "
             "have been done",

@@ -376,13 +376,6 @@ def not_http() -> Iterator[str]:
 
 
 @pytest.fixture
-def resets() -> Iterator[str]:
-    with NotHttp(resets=True) as server:
-        yield server.url
-    assert server.connections == 1
-
-
-@pytest.fixture
 def https_to_http() -> Iterator[str]:
     with Sandbox(17) as sandbox:
         yield sandbox.url.replace("http://", "https://")
@@ -398,7 +391,6 @@ def refused() -> str:
     [
         ("refused", ExitCode.TEMPORARY, "the connection was refused", "Check that Odoo is running, and that the port"),
         ("not_http", ExitCode.UNAVAILABLE, "did not answer as an Odoo server (no HTTP answer)", "Odoo's web port"),
-        ("resets", ExitCode.UNAVAILABLE, "did not answer as an Odoo server (no HTTP answer)", "Odoo's web port"),
         ("https_to_http", ExitCode.UNAVAILABLE, "does not speak TLS at that port", "write the URL with http://"),
         ("unavailable", ExitCode.TEMPORARY, "answered HTTP 503 Service Unavailable", "a proxy answers 503"),
     ],

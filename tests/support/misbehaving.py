@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import socket
-import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,11 +55,13 @@ def unavailable() -> type[Answering]:
 
 class NotHttp:
     """A port that speaks another protocol, as an SSH server does: its greeting, then a complaint about what the
-    client sent, then the connection closed. `connections` counts the clients. With `resets`, it reads the start of
-    the request and resets the connection, as a server closing with the request unread does."""
+    client sent, then the connection closed. `connections` counts the clients.
 
-    def __init__(self, *, resets: bool = False) -> None:
-        self.resets = resets
+    It reads the whole request before it closes: a socket closed with data unread sends a reset, which can overtake
+    the greeting on the way, and a reset is a network failure to the client (retried), not a port that is not
+    HTTP. A real SSH server may do either; the test pins the one that says what the port is."""
+
+    def __init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.connections = 0
@@ -82,17 +83,34 @@ class NotHttp:
                 return  # closed
             self.connections += 1
             with client:
-                if self.resets:
-                    client.recv(16)
-                    # Linger 0: the close sends a reset, not the orderly end of the connection.
-                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    continue
                 try:
                     client.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
-                    client.recv(65536)
+                    _read_request(client)
                     client.sendall(b"Invalid SSH identification string.\r\n")
+                    client.shutdown(socket.SHUT_WR)
                 except OSError:
                     pass
+
+
+def _read_request(client: socket.socket) -> None:
+    """Read an HTTP request to its end (headers, then Content-Length bytes of body), or until the client stops."""
+    client.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = client.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")),
+        0,
+    )
+    while len(body) < length:
+        chunk = client.recv(65536)
+        if not chunk:
+            return
+        body += chunk
 
 
 def closed_port() -> str:
