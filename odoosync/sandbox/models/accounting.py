@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from odoosync.sandbox.errors import ValidationError
 from odoosync.sandbox.models import base
-from odoosync.sandbox.orm import (
+from odoosync.sandbox.orm.model import (
     Boolean,
     Char,
     Domain,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from odoosync.sandbox.errors import AccessError
-from odoosync.sandbox.orm import Char, Datetime, Domain, Many2one, Model, Row, rpc, rpc_model
+from odoosync.sandbox.orm.model import Char, Datetime, Domain, Many2one, Model, Row, rpc, rpc_model
 
 ADMIN_GROUP = "base.group_system"
 

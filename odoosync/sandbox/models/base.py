@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from odoosync.sandbox.errors import ServerError
-from odoosync.sandbox.orm import (
+from odoosync.sandbox.orm.model import (
     Boolean,
     Char,
     Domain,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from odoosync.sandbox.errors import RedirectWarning, UserError, ValidationError
 from odoosync.sandbox.models.accounting import Tax
-from odoosync.sandbox.orm import (
+from odoosync.sandbox.orm.model import (
     Boolean,
     Char,
     Database,

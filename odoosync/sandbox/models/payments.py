@@ -8,7 +8,7 @@ from typing import Any
 
 from odoosync.sandbox.errors import ServerError, UserError
 from odoosync.sandbox.models.moves import SALE_TYPES, Move, context_today, partner_account, reconcile
-from odoosync.sandbox.orm import (
+from odoosync.sandbox.orm.model import (
     Boolean,
     Char,
     Date,
