@@ -14,7 +14,9 @@ from typing import Any
 
 from odoosync.sandbox import errors
 from odoosync.sandbox.models import accounting, apikeys, base, moves, payments
-from odoosync.sandbox.orm import Database, Env, Model
+from odoosync.sandbox.orm.database import Database
+from odoosync.sandbox.orm.environment import Env
+from odoosync.sandbox.orm.model import Model
 
 VERSIONS = (16, 17, 18, 19)
 JSON2_SINCE = 19

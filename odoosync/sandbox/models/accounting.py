@@ -8,21 +8,10 @@ from typing import Any, ClassVar
 
 from odoosync.sandbox.errors import ValidationError
 from odoosync.sandbox.models import base
-from odoosync.sandbox.orm import (
-    Boolean,
-    Char,
-    Domain,
-    Field,
-    Float,
-    Integer,
-    Many2many,
-    Many2one,
-    Model,
-    One2many,
-    Row,
-    Selection,
-    rpc,
-)
+from odoosync.sandbox.orm.database import Row
+from odoosync.sandbox.orm.domains import Domain
+from odoosync.sandbox.orm.fields import Boolean, Char, Field, Float, Integer, Many2many, Many2one, One2many, Selection
+from odoosync.sandbox.orm.model import Model, rpc
 
 # account_account.py: the account types of 16+.
 ACCOUNT_TYPES = [

@@ -13,7 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from odoosync.sandbox.errors import AccessError
-from odoosync.sandbox.orm import Char, Datetime, Domain, Many2one, Model, Row, rpc, rpc_model
+from odoosync.sandbox.orm.database import Row
+from odoosync.sandbox.orm.domains import Domain
+from odoosync.sandbox.orm.fields import Char, Datetime, Many2one
+from odoosync.sandbox.orm.model import Model, rpc, rpc_model
 
 ADMIN_GROUP = "base.group_system"
 

@@ -6,20 +6,10 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from odoosync.sandbox.errors import ServerError
-from odoosync.sandbox.orm import (
-    Boolean,
-    Char,
-    Domain,
-    Float,
-    Integer,
-    Many2many,
-    Many2one,
-    Model,
-    Row,
-    Selection,
-    rpc,
-    rpc_model,
-)
+from odoosync.sandbox.orm.database import Row
+from odoosync.sandbox.orm.domains import Domain
+from odoosync.sandbox.orm.fields import Boolean, Char, Float, Integer, Many2many, Many2one, Selection
+from odoosync.sandbox.orm.model import Model, rpc, rpc_model
 
 
 class Currency(Model):

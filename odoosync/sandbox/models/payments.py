@@ -7,19 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from odoosync.sandbox.errors import ServerError, UserError
-from odoosync.sandbox.models.moves import SALE_TYPES, Move, context_today, partner_account, reconcile
-from odoosync.sandbox.orm import (
-    Boolean,
-    Char,
-    Date,
-    Many2many,
-    Many2one,
-    Model,
-    Monetary,
-    Row,
-    Selection,
-    rpc,
-)
+from odoosync.sandbox.models.move_lines import partner_account
+from odoosync.sandbox.models.move_types import SALE_TYPES
+from odoosync.sandbox.models.moves import Move, context_today
+from odoosync.sandbox.models.reconciliation import reconcile
+from odoosync.sandbox.orm.database import Row
+from odoosync.sandbox.orm.fields import Boolean, Char, Date, Many2many, Many2one, Monetary, Selection
+from odoosync.sandbox.orm.model import Model, rpc
 
 # account_payment.py: up to 17 a payment is its journal entry (_inherits account.move) and shares its state;
 # from 18 it has states of its own and a posted payment waits "in process" until matched with the bank.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from odoosync.sandbox.orm import Database, compare, evaluate
+from odoosync.sandbox.orm.database import Database
+from odoosync.sandbox.orm.domains import compare, evaluate
 
 
 def test_a_rolled_back_call_leaves_rows_indexes_and_sequences_as_they_were() -> None:
