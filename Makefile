@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/odoosync demo
 
+# On every core (pytest-xdist): each test has its own temporary folders, sandboxes on free ports and PostgreSQL
+# schemas, so tests run side by side; worksteal evens out the slow acceptance tests.
 test: $(STAMP)
-	$(BIN)/pytest -W error
+	$(BIN)/pytest -W error -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
