@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.adopt import print_adoptions
+from odoosync.cli.render.common import out, print_json
 from odoosync.domain.records import RecordType
 from odoosync.sync.adopt import accept, list_adoptions, reject
 
@@ -34,9 +35,9 @@ def list_command(
     with state(ctx).workspace() as workspace:
         adoptions = list_adoptions(workspace.config, workspace.store, every=every)
     if as_json:
-        render.print_json([a.as_dict() for a in adoptions])
+        print_json([a.as_dict() for a in adoptions])
     else:
-        render.print_adoptions(adoptions)
+        print_adoptions(adoptions)
 
 
 @app.command("accept")
@@ -56,9 +57,9 @@ def accept_command(
     with state(ctx).workspace() as workspace:
         adoption = accept(workspace.config, workspace.store, record_type, record_id, odoo_id)
     if as_json:
-        render.print_json(adoption.as_dict())
+        print_json(adoption.as_dict())
     else:
-        render.out.print(f"Linked {record_type.value} {record_id} to {adoption.odoo_model} {adoption.odoo_id}.")
+        out.print(f"Linked {record_type.value} {record_id} to {adoption.odoo_model} {adoption.odoo_id}.")
 
 
 @app.command("reject")
@@ -72,6 +73,6 @@ def reject_command(
     with state(ctx).workspace() as workspace:
         adoption = reject(workspace.config, workspace.store, record_type, record_id)
     if as_json:
-        render.print_json(adoption.as_dict())
+        print_json(adoption.as_dict())
     else:
-        render.out.print(f"Queued {record_type.value} {record_id}: the next sync makes it in Odoo.")
+        out.print(f"Queued {record_type.value} {record_id}: the next sync makes it in Odoo.")

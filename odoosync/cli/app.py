@@ -19,7 +19,7 @@ from odoosync.cli import defaults as defaults_commands
 from odoosync.cli import demo as demo_commands
 from odoosync.cli import doctor as doctor_commands
 from odoosync.cli import ingest as ingest_commands
-from odoosync.cli import logs, render
+from odoosync.cli import logs
 from odoosync.cli import mappings as mapping_commands
 from odoosync.cli import owners as owners_commands
 from odoosync.cli import plan as plan_commands
@@ -31,6 +31,17 @@ from odoosync.cli import status as status_commands
 from odoosync.cli import sync as sync_commands
 from odoosync.cli.context import AppState
 from odoosync.cli.exit_codes import ExitCode, exit_code_for
+from odoosync.cli.render.common import (
+    INTERNAL_INSTRUCTION,
+    err,
+    error_as_dict,
+    internal_error_message,
+    out,
+    print_error,
+    print_internal_error,
+    print_json,
+    print_traceback,
+)
 from odoosync.domain.errors import OdoosyncError
 from odoosync.sync.stopping import StopRequested, stop_reason
 
@@ -62,26 +73,26 @@ class OdoosyncGroup(TyperGroup):
             raise
         except OdoosyncError as error:
             self._debug_traceback(ctx)
-            render.print_error(error)
+            print_error(error)
             status = exit_code_for(error)
             self._json_error(ctx, status, error.reason, error.instruction)
             raise typer.Exit(status) from None
         except (KeyboardInterrupt, StopRequested) as stop:
             name = stop_reason(stop)
             said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
-            render.err.print(said)
+            err.print(said)
             status = ExitCode.TERMINATED if name == "SIGTERM" else ExitCode.INTERRUPTED
             self._json_error(ctx, status, said, None)
             raise typer.Exit(status) from None
         except Exception as error:
             self._debug_traceback(ctx)
-            render.print_internal_error(error)
-            self._json_error(ctx, ExitCode.ERROR, render.internal_error_message(error), render.INTERNAL_INSTRUCTION)
+            print_internal_error(error)
+            self._json_error(ctx, ExitCode.ERROR, internal_error_message(error), INTERNAL_INSTRUCTION)
             raise typer.Exit(ExitCode.ERROR) from None
 
     def _json_error(self, ctx: typer.Context, status: int, message: str, instruction: str | None) -> None:
         if self._asked_for_json(ctx):
-            render.print_json(render.error_as_dict(status, message, instruction))
+            print_json(error_as_dict(status, message, instruction))
 
     def _asked_for_json(self, ctx: typer.Context) -> bool:
         """Whether the command was given --json: its words parsed again, leniently (a usage error may be why it
@@ -107,7 +118,7 @@ class OdoosyncGroup(TyperGroup):
     def _debug_traceback(ctx: typer.Context) -> None:
         state = ctx.find_object(AppState)
         if state is not None and state.debug:
-            render.print_traceback()
+            print_traceback()
 
 
 app = typer.Typer(
@@ -123,7 +134,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        render.out.print(f"odoosync {__version__}")
+        out.print(f"odoosync {__version__}")
         raise typer.Exit()
 
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.config import print_config
 from odoosync.config import describe, load_config
 
 app = typer.Typer(help="The configuration file and its effective values.", no_args_is_help=True)
@@ -25,7 +26,7 @@ def show(
     config = load_config(state(ctx).config_path)
     entries = describe(config)
     if as_json:
-        render.print_json(
+        print_json(
             {
                 "path": str(config.path),
                 "exists": config.exists,
@@ -35,4 +36,4 @@ def show(
             }
         )
     else:
-        render.print_config(str(config.path), config.exists, entries)
+        print_config(str(config.path), config.exists, entries)

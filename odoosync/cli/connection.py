@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.connection import print_connection, print_disconnect
 from odoosync.config import load_config
 from odoosync.sync.connection import KeySource, check_connection, configured_key_source, connect, disconnect
 
@@ -74,9 +75,9 @@ def connect_command(
         same_database=same_database,
     )
     if as_json:
-        render.print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
-        render.print_connection(report, saved=True)
+        print_connection(report, saved=True)
 
 
 def retest_command(
@@ -89,9 +90,9 @@ def retest_command(
     """
     report = check_connection(load_config(state(ctx).config_path))
     if as_json:
-        render.print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
-        render.print_connection(report, saved=False)
+        print_connection(report, saved=False)
 
 
 def disconnect_command(
@@ -111,9 +112,9 @@ def disconnect_command(
     with state(ctx).workspace() as workspace:
         report = disconnect(workspace.config, workspace.store)
     if as_json:
-        render.print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
-        render.print_disconnect(report)
+        print_disconnect(report)
 
 
 def register(app: typer.Typer) -> None:

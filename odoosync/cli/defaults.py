@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.config import print_config, print_saved
 from odoosync.config import describe, load_config
 from odoosync.sync.defaults import DefaultsChange, set_defaults
 
@@ -28,9 +29,9 @@ def show(
     config = load_config(state(ctx).config_path)
     entries = [e for e in describe(config) if e.key.startswith("defaults.")]
     if as_json:
-        render.print_json({e.key.removeprefix("defaults."): e.value for e in entries})
+        print_json({e.key.removeprefix("defaults."): e.value for e in entries})
     else:
-        render.print_config(str(config.path), config.exists, entries)
+        print_config(str(config.path), config.exists, entries)
 
 
 @app.command("set")
@@ -81,6 +82,6 @@ def set_command(
     )
     saved = set_defaults(load_config(state(ctx).config_path), change)
     if as_json:
-        render.print_json({key.removeprefix("defaults."): value for key, value in saved.items()})
+        print_json({key.removeprefix("defaults."): value for key, value in saved.items()})
     else:
-        render.print_saved(saved)
+        print_saved(saved)

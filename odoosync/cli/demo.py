@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.demo import demo_step, print_demo, print_demo_kept
 from odoosync.sandbox import Sandbox
 from odoosync.sync.demo import run_demo
 
@@ -37,13 +38,13 @@ def demo(
     folder = workdir or Path(tempfile.mkdtemp(prefix="odoosync-demo-"))
     sandbox = Sandbox(version=version).start()
     try:
-        report = run_demo(folder, sandbox, step=None if as_json else render.demo_step)
+        report = run_demo(folder, sandbox, step=None if as_json else demo_step)
         if as_json:
-            render.print_json(report.as_dict() | {"kept": keep})
+            print_json(report.as_dict() | {"kept": keep})
         else:
-            render.print_demo(report)
+            print_demo(report)
         if keep:
-            render.print_demo_kept(report, sandbox.api_key)
+            print_demo_kept(report, sandbox.api_key)
             threading.Event().wait()  # until Ctrl-C
     finally:
         sandbox.stop()

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.doctor import print_checkup
 from odoosync.sync.doctor import run_doctor
 
 
@@ -26,9 +27,9 @@ def doctor(
     with state(ctx).workspace() as workspace:
         checkup = run_doctor(workspace.config, workspace.store)
     if as_json:
-        render.print_json(checkup.as_dict())
+        print_json(checkup.as_dict())
     else:
-        render.print_checkup(checkup)
+        print_checkup(checkup)
     if checkup.problems:
         raise typer.Exit(ExitCode.UNHEALTHY)
 

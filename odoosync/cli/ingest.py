@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.ingest import ingest_progress, ingest_report_as_dict, print_ingest_report
 from odoosync.sync.ingest import ingest_files
 from odoosync.sync.stopping import stop_on_signals
 
@@ -30,7 +31,7 @@ def ingest(
 
     Example: odoosync ingest samples/portfolio.ndjson
     """
-    with stop_on_signals(), state(ctx).workspace() as workspace, render.ingest_progress(not as_json) as progress:
+    with stop_on_signals(), state(ctx).workspace() as workspace, ingest_progress(not as_json) as progress:
         report = ingest_files(
             workspace.store,
             [str(f) for f in files],
@@ -39,9 +40,9 @@ def ingest(
             progress=progress,
         )
     if as_json:
-        render.print_json(render.ingest_report_as_dict(report))
+        print_json(ingest_report_as_dict(report))
     else:
-        render.print_ingest_report(report)
+        print_ingest_report(report)
     if report.rejected:
         raise typer.Exit(ExitCode.INVALID_INPUT)
 

@@ -8,8 +8,16 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.mappings import (
+    print_accounts,
+    print_codes,
+    print_left_open,
+    print_mappings,
+    print_removed,
+    print_suggestions,
+)
 from odoosync.domain.mappings import MappingKind
 from odoosync.sync.assistant import apply_plan, read_plan, suggest, write_plan
 from odoosync.sync.mappings import list_codes, remove_mapping, set_mapping
@@ -48,7 +56,7 @@ def list_command(
             unmapped_only=unmapped,
         )
     if as_json:
-        render.print_json(
+        print_json(
             [
                 {
                     "kind": row.kind.value,
@@ -66,7 +74,7 @@ def list_command(
             ]
         )
     else:
-        render.print_codes(rows)
+        print_codes(rows)
 
 
 @app.command("set")
@@ -98,7 +106,7 @@ def set_command(
             company=company,
         )
     if as_json:
-        render.print_json(
+        print_json(
             [
                 {
                     "kind": m.kind,
@@ -113,7 +121,7 @@ def set_command(
             ]
         )
     else:
-        render.print_mappings(saved.mappings, saved.warnings.values())
+        print_mappings(saved.mappings, saved.warnings.values())
 
 
 @app.command("remove")
@@ -131,9 +139,9 @@ def remove_command(
     with state(ctx).workspace() as workspace:
         removed = remove_mapping(workspace.config, workspace.store, kind, code, company_id=company)
     if as_json:
-        render.print_json({"kind": kind, "code": code, "removed": removed})
+        print_json({"kind": kind, "code": code, "removed": removed})
     else:
-        render.out.print(f"Removed {removed} mapping(s) of {kind} {code!r}.")
+        print_removed(kind, code, removed)
 
 
 @app.command("suggest")
@@ -163,9 +171,9 @@ def suggest_command(
         )
     lines = write_plan(out, suggestions)
     if as_json:
-        render.print_json({"plan": str(out), "lines": lines, "suggestions": [s.as_plan_entry() for s in suggestions]})
+        print_json({"plan": str(out), "lines": lines, "suggestions": [s.as_plan_entry() for s in suggestions]})
     else:
-        render.print_suggestions(suggestions, out, lines)
+        print_suggestions(suggestions, out, lines)
 
 
 @app.command("apply")
@@ -187,7 +195,7 @@ def apply_command(
     with state(ctx).workspace() as workspace:
         applied = apply_plan(workspace.config, workspace.store, read.entries)
     if as_json:
-        render.print_json(
+        print_json(
             {
                 "created_accounts": applied.created_accounts,
                 "reused_accounts": applied.reused_accounts,
@@ -200,9 +208,6 @@ def apply_command(
             }
         )
     else:
-        for code in applied.created_accounts:
-            render.out.print(f"[green]✓[/] created account {code}")
-        for code in applied.reused_accounts:
-            render.out.print(f"[green]✓[/] account {code} is in Odoo already (an earlier apply made it): used as it is")
-        render.print_mappings(applied.mappings, applied.warnings)
-        render.print_left_open(read.left, plan)
+        print_accounts(applied.created_accounts, applied.reused_accounts)
+        print_mappings(applied.mappings, applied.warnings)
+        print_left_open(read.left, plan)

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import out, print_json
+from odoosync.cli.render.owners import print_owners
 from odoosync.sync.owners import list_owners, map_owner
 
 app = typer.Typer(help="Owners and their Odoo company or analytic account.", no_args_is_help=True)
@@ -26,7 +27,7 @@ def list_command(
         owners = list_owners(workspace.config, workspace.store)
         separation = workspace.config.defaults.owner_separation
     if as_json:
-        render.print_json(
+        print_json(
             [
                 {
                     "id": o.id,
@@ -38,7 +39,7 @@ def list_command(
             ]
         )
     else:
-        render.print_owners(owners, separation)
+        print_owners(owners, separation)
 
 
 @app.command("map")
@@ -66,7 +67,7 @@ def map_command(
             workspace.config, workspace.store, owner_id, company=company, analytic=analytic, create=create
         )
     if as_json:
-        render.print_json(
+        print_json(
             {
                 "owner": mapping.code,
                 "kind": mapping.kind,
@@ -76,4 +77,4 @@ def map_command(
             }
         )
     else:
-        render.out.print(f"[green]✓[/] {owner_id} → {mapping.odoo_model} {mapping.odoo_name} (id {mapping.odoo_id})")
+        out.print(f"[green]✓[/] {owner_id} → {mapping.odoo_model} {mapping.odoo_name} (id {mapping.odoo_id})")

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.plan import print_plan
 from odoosync.domain.records import RecordType
 from odoosync.sync.plan import PlanScope, run_plan
 from odoosync.sync.switch import parse_day
@@ -19,9 +20,9 @@ def show_plan(ctx: typer.Context, scope: PlanScope, *, as_json: bool, summary: b
     with state(ctx).workspace() as workspace:
         plan = run_plan(workspace.config, workspace.store, scope)
     if as_json:
-        render.print_json(plan.as_dict())
+        print_json(plan.as_dict())
     else:
-        render.print_plan(plan, documents=not summary)
+        print_plan(plan, documents=not summary)
 
 
 def plan_command(

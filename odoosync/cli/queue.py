@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import out, print_json
+from odoosync.cli.render.queue import print_job_details, print_queue
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.sync.queue import SHOWN_JOBS, cancel_jobs, job_details, list_queue, retry_jobs
@@ -52,9 +53,9 @@ def list_jobs(
             workspace.store, states=job_state or (), types=record_type or (), limit=None if every else limit
         )
     if as_json:
-        render.print_json(listing.as_dict())
+        print_json(listing.as_dict())
     else:
-        render.print_queue(listing)
+        print_queue(listing)
 
 
 @app.command("show")
@@ -70,9 +71,9 @@ def show_job(
     with state(ctx).workspace() as workspace:
         details = job_details(workspace.store, workspace.config, job)
     if as_json:
-        render.print_json(details.as_dict())
+        print_json(details.as_dict())
     else:
-        render.print_job_details(details)
+        print_job_details(details)
 
 
 @app.command("retry")
@@ -89,9 +90,9 @@ def retry(
     with state(ctx).workspace() as workspace:
         count = retry_jobs(workspace.store, jobs or (), failed=failed)
     if as_json:
-        render.print_json({"retried": count})
+        print_json({"retried": count})
     else:
-        render.out.print(f"{count} job(s) back in the queue; run odoosync sync to push them.")
+        out.print(f"{count} job(s) back in the queue; run odoosync sync to push them.")
 
 
 @app.command("cancel")
@@ -107,6 +108,6 @@ def cancel(
     with state(ctx).workspace() as workspace:
         count = cancel_jobs(workspace.store, jobs)
     if as_json:
-        render.print_json({"cancelled": count})
+        print_json({"cancelled": count})
     else:
-        render.out.print(f"{count} job(s) cancelled.")
+        out.print(f"{count} job(s) cancelled.")

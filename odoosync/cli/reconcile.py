@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.reconcile import print_reconciliation
 from odoosync.sync.reconcile import ReconcileScope, run_reconcile
 from odoosync.sync.switch import parse_day
 
@@ -39,9 +40,9 @@ def reconcile_command(
     with state(ctx).workspace() as workspace:
         result = run_reconcile(workspace.config, workspace.store, scope)
     if as_json:
-        render.print_json(result.as_dict())
+        print_json(result.as_dict())
     else:
-        render.print_reconciliation(result)
+        print_reconciliation(result)
     if not result.ok:
         raise typer.Exit(ExitCode.DRIFT)
 

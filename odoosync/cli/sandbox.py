@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
+from odoosync.cli.render.common import err, print_json_line
+from odoosync.cli.render.sandbox import print_sandbox
 from odoosync.domain.errors import ConfigError
 from odoosync.sandbox import Sandbox
 from odoosync.sandbox.server import FAULTS
@@ -84,11 +85,11 @@ def serve(
         "ca_file": str(sandbox.ca_file) if sandbox.ca_file else None,
     }
     if as_json:
-        render.print_json_line(details)
+        print_json_line(details)
     else:
-        render.print_sandbox(details)
+        print_sandbox(details)
     with sandbox:
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
-            render.err.print("sandbox stopped")
+            err.print("sandbox stopped")

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import out, print_json
 from odoosync.config import load_config
 from odoosync.sync.setup import activate_arabic, setup_rent_product
 
@@ -28,11 +28,11 @@ def language(
         raise typer.BadParameter("odoosync writes English and Arabic; only ar needs installing", param_hint="LANG")
     report = activate_arabic(load_config(state(ctx).config_path))
     if as_json:
-        render.print_json({"language": report.code, "already_active": report.already_active})
+        print_json({"language": report.code, "already_active": report.already_active})
     elif report.already_active:
-        render.out.print(f"Arabic ({report.code}) was already active in Odoo.")
+        out.print(f"Arabic ({report.code}) was already active in Odoo.")
     else:
-        render.out.print(f"[green]✓[/] Arabic ({report.code}) is now active in Odoo.")
+        out.print(f"[green]✓[/] Arabic ({report.code}) is now active in Odoo.")
 
 
 @app.command("rent-product")
@@ -49,7 +49,7 @@ def rent_product(
         report = setup_rent_product(workspace.config, workspace.store, create=create)
     product = report.product
     if as_json:
-        render.print_json({"id": product.id, "name": product.name, "code": product.code, "created": report.created})
+        print_json({"id": product.id, "name": product.name, "code": product.code, "created": report.created})
     else:
         verb = "Created" if report.created else "Found"
-        render.out.print(f"[green]✓[/] {verb} {product.name} (id {product.id}); it is now the default Rent product.")
+        out.print(f"[green]✓[/] {verb} {product.name} (id {product.id}); it is now the default Rent product.")

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
+from odoosync.cli.render.common import print_json
+from odoosync.cli.render.status import print_status
 from odoosync.domain.records import RecordType
 from odoosync.sync.status import record_status
 
@@ -25,9 +26,9 @@ def status(
     with state(ctx).workspace() as workspace:
         result = record_status(workspace.store, workspace.config, record_type, record_id)
     if as_json:
-        render.print_json(result.as_dict())
+        print_json(result.as_dict())
     else:
-        render.print_status(result)
+        print_status(result)
 
 
 def register(app: typer.Typer) -> None:

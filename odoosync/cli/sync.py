@@ -9,10 +9,12 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.plan import show_plan
+from odoosync.cli.render.adopt import print_adopt_report
+from odoosync.cli.render.common import out, print_json
+from odoosync.cli.render.sync import print_backfill, print_enable, print_health, print_sync_report, sync_progress
 from odoosync.domain.errors import InvalidChoice
 from odoosync.domain.records import RecordType
 from odoosync.sync.adopt import backfill_adopting
@@ -62,9 +64,9 @@ def enable_command(
             )
         report = enable(workspace.store, backfill_since=since, odoo_database=odoo_database_of(workspace.config))
     if as_json:
-        render.print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
-        render.print_enable(report)
+        print_enable(report)
 
 
 def _backfill_day(text: str) -> date:
@@ -86,9 +88,9 @@ def disable_command(
     with state(ctx).workspace() as workspace:
         switch = disable(workspace.store)
     if as_json:
-        render.print_json(switch.as_dict())
+        print_json(switch.as_dict())
     else:
-        render.out.print("Syncing is off. Jobs stay in the queue; odoosync enable switches it back on.")
+        out.print("Syncing is off. Jobs stay in the queue; odoosync enable switches it back on.")
 
 
 def backfill_command(
@@ -120,9 +122,9 @@ def backfill_command(
                 workspace.config, workspace.store, since=day, types=tuple(record_type or ()), dry_run=dry_run
             )
         if as_json:
-            render.print_json(adopted.as_dict())
+            print_json(adopted.as_dict())
         else:
-            render.print_adopt_report(adopted)
+            print_adopt_report(adopted)
         return
     with state(ctx).workspace() as workspace:
         report = backfill(
@@ -133,9 +135,9 @@ def backfill_command(
             odoo_database=odoo_database_of(workspace.config),
         )
     if as_json:
-        render.print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
-        render.print_backfill(report)
+        print_backfill(report)
 
 
 def sync_command(
@@ -166,14 +168,14 @@ def sync_command(
         show_plan(ctx, PlanScope(types=tuple(record_type or ())), as_json=as_json, summary=False)
         return
     limits = SyncLimits(batch_size, max_jobs, max_seconds, tuple(record_type or ()))
-    with stop_on_signals(), state(ctx).workspace() as workspace, render.sync_progress(not as_json) as progress:
+    with stop_on_signals(), state(ctx).workspace() as workspace, sync_progress(not as_json) as progress:
         report = sync_and_record(
             workspace.config, workspace.store, limits, metrics_file=metrics_file, progress=progress
         )
     if as_json:
-        render.print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
-        render.print_sync_report(report)
+        print_sync_report(report)
     if report.interrupted:
         raise typer.Exit(ExitCode.TERMINATED if report.stopped_by == "SIGTERM" else ExitCode.INTERRUPTED)
     if report.failed:
@@ -201,9 +203,9 @@ def health_command(
     with state(ctx).workspace() as workspace:
         health = check_health(workspace.store, max_age=limits[0], max_queue_age=limits[1])
     if as_json:
-        render.print_json(health.as_dict())
+        print_json(health.as_dict())
     else:
-        render.print_health(health)
+        print_health(health)
     if not health.ok:
         raise typer.Exit(ExitCode.UNHEALTHY)
 
