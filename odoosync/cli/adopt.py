@@ -9,7 +9,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.domain.records import RecordType
-from odoosync.sync.adopt import accept, list_adoptions, reject
+from odoosync.sync.checks.adopt import accept, list_adoptions, reject
 
 app = typer.Typer(
     help="Records matched to several hand-made Odoo records by backfill --adopt: a person chooses.",

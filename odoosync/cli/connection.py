@@ -11,7 +11,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.config import load_config
-from odoosync.sync.connection import KeySource, check_connection, configured_key_source, connect, disconnect
+from odoosync.sync.setup.connection import KeySource, check_connection, configured_key_source, connect, disconnect
 
 
 def connect_command(

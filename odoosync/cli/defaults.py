@@ -9,7 +9,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.config import describe, load_config
-from odoosync.sync.defaults import DefaultsChange, set_defaults
+from odoosync.sync.setup.defaults import DefaultsChange, set_defaults
 
 app = typer.Typer(
     help="Defaults: company, sale journal, Rent product, language, auto-post, owner separation.", no_args_is_help=True

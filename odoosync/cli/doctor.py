@@ -9,7 +9,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.sync.doctor import run_doctor
+from odoosync.sync.checks.doctor import run_doctor
 
 
 def doctor(

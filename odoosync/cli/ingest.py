@@ -11,7 +11,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.sync.ingest import ingest_files
+from odoosync.sync.ingest.records import ingest_files
 from odoosync.sync.stopping import stop_on_signals
 
 

@@ -11,8 +11,8 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.domain.mappings import MappingKind
-from odoosync.sync.assistant import apply_plan, read_plan, suggest, write_plan
-from odoosync.sync.mappings import list_codes, remove_mapping, set_mapping
+from odoosync.sync.setup.assistant import apply_plan, read_plan, suggest, write_plan
+from odoosync.sync.setup.mappings import list_codes, remove_mapping, set_mapping
 
 app = typer.Typer(
     help="Mappings: expense category → account, method → journal, VAT rate → taxes.", no_args_is_help=True

@@ -9,8 +9,8 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.sync.reconcile import ReconcileScope, run_reconcile
-from odoosync.sync.switch import parse_day
+from odoosync.sync.checks.reconcile import ReconcileScope, run_reconcile
+from odoosync.sync.ingest.switch import parse_day
 
 
 def reconcile_command(

@@ -31,21 +31,21 @@ from odoosync.domain.adoptions import Adoption
 from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.mappings import Mapping
 from odoosync.domain.records import SYNCING_STATUS, RecordType
-from odoosync.sync.adopt import AdoptReport
-from odoosync.sync.assistant import Suggestion
-from odoosync.sync.connection import TYPED_KEY, ConnectionReport, DisconnectReport
+from odoosync.sync.checks.adopt import AdoptReport
+from odoosync.sync.checks.doctor import Checkup
+from odoosync.sync.checks.health import Health
+from odoosync.sync.checks.plan import Plan, PlannedDocument
+from odoosync.sync.checks.queue import JobDetails, QueueListing
+from odoosync.sync.checks.reconcile import Reconciliation
+from odoosync.sync.checks.status import Chip, RecordStatus, describe_link
 from odoosync.sync.demo import DemoReport
-from odoosync.sync.doctor import Checkup
-from odoosync.sync.engine import SyncReport
-from odoosync.sync.health import Health
-from odoosync.sync.ingest import IngestReport, ProgressCallback
-from odoosync.sync.mappings import CodeUse
-from odoosync.sync.owners import Owner
-from odoosync.sync.plan import Plan, PlannedDocument
-from odoosync.sync.queue import JobDetails, QueueListing
-from odoosync.sync.reconcile import Reconciliation
-from odoosync.sync.status import Chip, RecordStatus, describe_link
-from odoosync.sync.switch import BackfillReport, EnableReport
+from odoosync.sync.ingest.records import IngestReport, ProgressCallback
+from odoosync.sync.ingest.switch import BackfillReport, EnableReport
+from odoosync.sync.push.engine import SyncReport
+from odoosync.sync.setup.assistant import Suggestion
+from odoosync.sync.setup.connection import TYPED_KEY, ConnectionReport, DisconnectReport
+from odoosync.sync.setup.mappings import CodeUse
+from odoosync.sync.setup.owners import Owner
 
 # soft_wrap: a message stays one line in logs and pipes, whatever the width.
 out = Console(highlight=False, soft_wrap=True)

@@ -9,7 +9,7 @@ import typer
 from odoosync.cli import render
 from odoosync.cli.context import state
 from odoosync.domain.records import RecordType
-from odoosync.sync.status import record_status
+from odoosync.sync.checks.status import record_status
 
 
 def status(

@@ -15,12 +15,12 @@ from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.plan import show_plan
 from odoosync.domain.errors import InvalidChoice
 from odoosync.domain.records import RecordType
-from odoosync.sync.adopt import backfill_adopting
-from odoosync.sync.engine import SyncLimits
-from odoosync.sync.health import check_health, parse_duration, sync_and_record
-from odoosync.sync.plan import PlanScope
+from odoosync.sync.checks.adopt import backfill_adopting
+from odoosync.sync.checks.health import check_health, parse_duration, sync_and_record
+from odoosync.sync.checks.plan import PlanScope
+from odoosync.sync.ingest.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
+from odoosync.sync.push.engine import SyncLimits
 from odoosync.sync.stopping import stop_on_signals
-from odoosync.sync.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
 
 
 def at_a_terminal() -> bool:

@@ -26,6 +26,7 @@ from odoosync.domain.jobs import Job, JobResult, Outcome
 from odoosync.domain.links import CREDIT_NOTE, REVERSED, Link
 from odoosync.domain.links import PAYMENT as PAYMENT_ROLE
 from odoosync.domain.records import (
+    SYNC_ORDER,
     Contact,
     Deposit,
     Record,
@@ -39,15 +40,15 @@ from odoosync.domain.workers import worker_gone, worker_name
 from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient, RetryPolicy
 from odoosync.store import Store
-from odoosync.sync import builders
-from odoosync.sync.builders import Document, MissingSetup, OdooFacts, WaitingFor
-from odoosync.sync.connection import database_key, endpoint_of, open_client
-from odoosync.sync.documents import MODEL_OF, MOVE, MOVE_TYPE, ORDER, PAID_STATES, PARTNER, PAYMENT, WHAT
-from odoosync.sync.facts import load_facts, with_places
-from odoosync.sync.leases import kept_leased
-from odoosync.sync.markers import search_markers
+from odoosync.sync.build import builders
+from odoosync.sync.build.builders import Document, MissingSetup, OdooFacts, WaitingFor
+from odoosync.sync.build.documents import MODEL_OF, MOVE, MOVE_TYPE, PAID_STATES, PARTNER, PAYMENT, WHAT
+from odoosync.sync.build.facts import load_facts, with_places
+from odoosync.sync.build.markers import search_markers
+from odoosync.sync.ingest.switch import SyncDisabled, sync_switch
+from odoosync.sync.push.leases import kept_leased
+from odoosync.sync.setup.connection import database_key, endpoint_of, open_client
 from odoosync.sync.stopping import StopRequested, signals_held, stop_reason
-from odoosync.sync.switch import SyncDisabled, sync_switch
 
 log = logging.getLogger("odoosync.sync")
 
@@ -72,7 +73,7 @@ class TypeTally:
 
 @dataclass
 class SyncReport:
-    by_type: dict[str, TypeTally] = field(default_factory=lambda: {t.value: TypeTally() for t in ORDER})
+    by_type: dict[str, TypeTally] = field(default_factory=lambda: {t.value: TypeTally() for t in SYNC_ORDER})
     jobs: int = 0
     batches: int = 0
     odoo_calls: int = 0
@@ -443,7 +444,7 @@ class _Pusher:
                 )
                 continue
             items[job.record_type].append(_Item(job, record, stored.version, links.get(job.record_pk)))
-        for record_type in ORDER:
+        for record_type in SYNC_ORDER:
             group = items.get(record_type, [])
             if group:
                 try:
