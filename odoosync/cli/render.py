@@ -41,7 +41,7 @@ from odoosync.sync.checks.status import Chip, RecordStatus, describe_link
 from odoosync.sync.demo import DemoReport
 from odoosync.sync.ingest.records import IngestReport, ProgressCallback
 from odoosync.sync.ingest.switch import BackfillReport, EnableReport
-from odoosync.sync.push.engine import SyncReport
+from odoosync.sync.push.drain import SyncReport
 from odoosync.sync.setup.assistant import Suggestion
 from odoosync.sync.setup.connection import TYPED_KEY, ConnectionReport, DisconnectReport
 from odoosync.sync.setup.mappings import CodeUse

@@ -23,7 +23,7 @@ from odoosync.sync.checks.queue import queue_summary
 from odoosync.sync.checks.status import RecordStatus, record_status
 from odoosync.sync.ingest.records import ingest_files
 from odoosync.sync.ingest.switch import enable, odoo_database_of
-from odoosync.sync.push.engine import SyncReport, run_sync
+from odoosync.sync.push.drain import SyncReport, run_sync
 from odoosync.sync.setup.arabic_and_rent import activate_arabic, setup_rent_product
 from odoosync.sync.setup.assistant import apply_plan, read_plan, suggest, write_plan
 from odoosync.sync.setup.connection import KeySource, connect, open_client

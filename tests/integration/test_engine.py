@@ -22,7 +22,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.sandbox import Sandbox
 from odoosync.store.tables import JobRow
 from odoosync.sync.ingest.records import ingest_documents
-from odoosync.sync.push.engine import SyncLimits, SyncReport, run_sync
+from odoosync.sync.push.drain import SyncLimits, SyncReport, run_sync
 from odoosync.sync.setup.connection import database_key, open_client
 from odoosync.sync.setup.workspace import Workspace, open_workspace
 from tests.support.portfolio import SAMPLES, sample_documents

@@ -2,7 +2,7 @@
 writing anything, to Odoo or to the queue.
 
 Each record is built by the builders `sync` uses (`builders.build_document`), and its action is decided from the
-state Odoo reports for its linked document, by the rules the engine follows (push/engine.py): create, update a draft,
+state Odoo reports for its linked document, by the rules the engine follows (sync/push/): create, update a draft,
 cancel, reverse with a credit note, fail. The journal impact is what the documents post, line by line as Odoo makes
 them (account_move.py `_sync_dynamic_lines`): each invoice line on its account (the product's income account, else
 the journal's default one), each tax on the account of its tax repartition line, the total on the partner's

@@ -1,2 +1,3 @@
-"""Sending the queue to Odoo: the engine claims batches of jobs, pushes what `build` made of their records, and
-records the links and outcomes; `leases` keeps a batch's jobs leased while it works."""
+"""Sending the queue to Odoo. `drain` claims batches of jobs and records their outcomes (`leases` keeps a batch's
+jobs leased while it works); `batch` drives each batch through the steps, one module each: `withdraw`, `update`,
+`create`, `post_and_pay`, `reverse`, with `reading` for what they read back; `context` is what they share."""
