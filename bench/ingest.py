@@ -26,7 +26,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from odoosync.store import Store
-from odoosync.sync.ingest import ingest_files
+from odoosync.sync.ingest.records import ingest_files
 
 GOAL_RECORDS_PER_SECOND = 5_000
 # Peak RSS at the largest size over peak RSS at the smallest: at or below this, memory did not grow with the input.

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0.dev0"
 
 if TYPE_CHECKING:
-    from odoosync.sync.ingest import IngestReport, ingest_documents, ingest_files
-    from odoosync.sync.workspace import open_store
+    from odoosync.sync.ingest.records import IngestReport, ingest_documents, ingest_files
+    from odoosync.sync.setup.workspace import open_store
 
 __all__ = ["IngestReport", "ingest_documents", "ingest_files", "open_store"]
 
 _LAZY = {
-    "IngestReport": "odoosync.sync.ingest",
-    "ingest_documents": "odoosync.sync.ingest",
-    "ingest_files": "odoosync.sync.ingest",
-    "open_store": "odoosync.sync.workspace",
+    "IngestReport": "odoosync.sync.ingest.records",
+    "ingest_documents": "odoosync.sync.ingest.records",
+    "ingest_files": "odoosync.sync.ingest.records",
+    "open_store": "odoosync.sync.setup.workspace",
 }
 
 

@@ -10,7 +10,7 @@ from odoosync.cli.context import state
 from odoosync.cli.render.adopt import print_adoptions
 from odoosync.cli.render.common import out, print_json
 from odoosync.domain.records import RecordType
-from odoosync.sync.adopt import accept, list_adoptions, reject
+from odoosync.sync.checks.adopt import accept, list_adoptions, reject
 
 app = typer.Typer(
     help="Records matched to several hand-made Odoo records by backfill --adopt: a person chooses.",

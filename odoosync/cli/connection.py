@@ -12,7 +12,7 @@ from odoosync.cli.context import state
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.connection import print_connection, print_disconnect
 from odoosync.config import load_config
-from odoosync.sync.connection import KeySource, check_connection, configured_key_source, connect, disconnect
+from odoosync.sync.setup.connection import KeySource, check_connection, configured_key_source, connect, disconnect
 
 
 def connect_command(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from odoosync.sync.workspace import Workspace, open_workspace
+from odoosync.sync.setup.workspace import Workspace, open_workspace
 
 
 @dataclass

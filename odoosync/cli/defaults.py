@@ -10,7 +10,7 @@ from odoosync.cli.context import state
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.config import print_config, print_saved
 from odoosync.config import describe, load_config
-from odoosync.sync.defaults import DefaultsChange, set_defaults
+from odoosync.sync.setup.defaults import DefaultsChange, set_defaults
 
 app = typer.Typer(
     help="Defaults: company, sale journal, Rent product, language, auto-post, owner separation.", no_args_is_help=True

@@ -10,7 +10,7 @@ from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.doctor import print_checkup
-from odoosync.sync.doctor import run_doctor
+from odoosync.sync.checks.doctor import run_doctor
 
 
 def doctor(

@@ -12,7 +12,7 @@ from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.ingest import ingest_progress, ingest_report_as_dict, print_ingest_report
-from odoosync.sync.ingest import ingest_files
+from odoosync.sync.ingest.records import ingest_files
 from odoosync.sync.stopping import stop_on_signals
 
 

@@ -19,8 +19,8 @@ from odoosync.cli.render.mappings import (
     print_suggestions,
 )
 from odoosync.domain.mappings import MappingKind
-from odoosync.sync.assistant import apply_plan, read_plan, suggest, write_plan
-from odoosync.sync.mappings import list_codes, remove_mapping, set_mapping
+from odoosync.sync.setup.assistant import apply_plan, read_plan, suggest, write_plan
+from odoosync.sync.setup.mappings import list_codes, remove_mapping, set_mapping
 
 app = typer.Typer(
     help="Mappings: expense category → account, method → journal, VAT rate → taxes.", no_args_is_help=True

@@ -9,7 +9,7 @@ import typer
 from odoosync.cli.context import state
 from odoosync.cli.render.common import out, print_json
 from odoosync.cli.render.owners import print_owners
-from odoosync.sync.owners import list_owners, map_owner
+from odoosync.sync.setup.owners import list_owners, map_owner
 
 app = typer.Typer(help="Owners and their Odoo company or analytic account.", no_args_is_help=True)
 

@@ -10,8 +10,8 @@ from odoosync.cli.context import state
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.plan import print_plan
 from odoosync.domain.records import RecordType
-from odoosync.sync.plan import PlanScope, run_plan
-from odoosync.sync.switch import parse_day
+from odoosync.sync.checks.plan import PlanScope, run_plan
+from odoosync.sync.ingest.switch import parse_day
 
 TYPES_HELP = "Only this record type: contact, rent_payment, expense, deposit (repeatable)."
 

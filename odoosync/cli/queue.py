@@ -11,7 +11,7 @@ from odoosync.cli.render.common import out, print_json
 from odoosync.cli.render.queue import print_job_details, print_queue
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
-from odoosync.sync.queue import SHOWN_JOBS, cancel_jobs, job_details, list_queue, retry_jobs
+from odoosync.sync.checks.queue import SHOWN_JOBS, cancel_jobs, job_details, list_queue, retry_jobs
 
 app = typer.Typer(help="The sync queue: one job per record to bring into Odoo.", no_args_is_help=True)
 

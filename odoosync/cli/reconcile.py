@@ -10,8 +10,8 @@ from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.reconcile import print_reconciliation
-from odoosync.sync.reconcile import ReconcileScope, run_reconcile
-from odoosync.sync.switch import parse_day
+from odoosync.sync.checks.reconcile import ReconcileScope, run_reconcile
+from odoosync.sync.ingest.switch import parse_day
 
 
 def reconcile_command(

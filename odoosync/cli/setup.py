@@ -9,7 +9,7 @@ import typer
 from odoosync.cli.context import state
 from odoosync.cli.render.common import out, print_json
 from odoosync.config import load_config
-from odoosync.sync.setup import activate_arabic, setup_rent_product
+from odoosync.sync.setup.arabic_and_rent import activate_arabic, setup_rent_product
 
 app = typer.Typer(help="One-time set-up in Odoo: the Arabic language, the Rent product.", no_args_is_help=True)
 

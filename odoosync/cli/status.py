@@ -10,7 +10,7 @@ from odoosync.cli.context import state
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.status import print_status
 from odoosync.domain.records import RecordType
-from odoosync.sync.status import record_status
+from odoosync.sync.checks.status import record_status
 
 
 def status(

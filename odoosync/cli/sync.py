@@ -17,12 +17,12 @@ from odoosync.cli.render.common import out, print_json
 from odoosync.cli.render.sync import print_backfill, print_enable, print_health, print_sync_report, sync_progress
 from odoosync.domain.errors import InvalidChoice
 from odoosync.domain.records import RecordType
-from odoosync.sync.adopt import backfill_adopting
-from odoosync.sync.engine import SyncLimits
-from odoosync.sync.health import check_health, parse_duration, sync_and_record
-from odoosync.sync.plan import PlanScope
+from odoosync.sync.checks.adopt import backfill_adopting
+from odoosync.sync.checks.health import check_health, parse_duration, sync_and_record
+from odoosync.sync.checks.plan import PlanScope
+from odoosync.sync.ingest.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
+from odoosync.sync.push.drain import SyncLimits
 from odoosync.sync.stopping import stop_on_signals
-from odoosync.sync.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
 
 
 def at_a_terminal() -> bool:

@@ -39,6 +39,10 @@ class RecordType(StrEnum):
     DEPOSIT = "deposit"
 
 
+# The order records sync in (design.md): every transaction needs its partner, so contacts go first.
+SYNC_ORDER = (RecordType.CONTACT, RecordType.EXPENSE, RecordType.DEPOSIT, RecordType.RENT_PAYMENT)
+
+
 class Problem(BaseModel):
     """One thing wrong with a document: the field (dotted path, `""` for the whole document) and why."""
 

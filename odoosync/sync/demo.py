@@ -19,14 +19,14 @@ from odoosync.config import Config, load_config, save_config_values
 from odoosync.domain.records import SYNCING_STATUS, RecordType, is_eligible
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
-from odoosync.sync.assistant import apply_plan, read_plan, suggest, write_plan
-from odoosync.sync.connection import KeySource, connect, open_client
-from odoosync.sync.engine import SyncReport, run_sync
-from odoosync.sync.ingest import ingest_files
-from odoosync.sync.queue import queue_summary
-from odoosync.sync.setup import activate_arabic, setup_rent_product
-from odoosync.sync.status import RecordStatus, record_status
-from odoosync.sync.switch import enable, odoo_database_of
+from odoosync.sync.checks.queue import queue_summary
+from odoosync.sync.checks.status import RecordStatus, record_status
+from odoosync.sync.ingest.records import ingest_files
+from odoosync.sync.ingest.switch import enable, odoo_database_of
+from odoosync.sync.push.drain import SyncReport, run_sync
+from odoosync.sync.setup.arabic_and_rent import activate_arabic, setup_rent_product
+from odoosync.sync.setup.assistant import apply_plan, read_plan, suggest, write_plan
+from odoosync.sync.setup.connection import KeySource, connect, open_client
 
 # The demo's own variable for the key: an ODOOSYNC_API_KEY of the person's real Odoo must not leak in.
 DEMO_KEY_VARIABLE = "ODOOSYNC_DEMO_API_KEY"

@@ -18,7 +18,7 @@ from odoosync.cli.exit_codes import ExitCode
 from odoosync.config import load_config, save_config_values
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
-from odoosync.sync.connection import KeySource, connect, database_key
+from odoosync.sync.setup.connection import KeySource, connect, database_key
 from tests.conftest import SAMPLES
 from tests.support import misbehaving
 from tests.support.misbehaving import NotHttp, closed_port, serving

@@ -40,8 +40,8 @@ from odoosync.domain.records import RecordType, is_eligible
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.transport import Endpoint
 from odoosync.store import Store
-from odoosync.sync.builders import MEMO_SEPARATOR
-from odoosync.sync.engine import PAID_STATES
+from odoosync.sync.build.builders import MEMO_SEPARATOR
+from odoosync.sync.build.documents import PAID_STATES
 from tests.support.portfolio import rent_payments, sample_documents, write_ndjson
 from tests.support.processes import started, stop
 from tests.support.workspace import ODOOSYNC, odoosync, prepare

@@ -21,7 +21,7 @@ import pytest
 
 from odoosync.sandbox import Sandbox
 from odoosync.sandbox.server import FAULTS
-from odoosync.sync.builders import MEMO_SEPARATOR
+from odoosync.sync.build.builders import MEMO_SEPARATOR
 from tests.support.portfolio import rent_payments, sample_documents, write_ndjson
 from tests.support.workspace import odoosync, prepare
 

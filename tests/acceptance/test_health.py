@@ -14,7 +14,7 @@ from odoosync.cli.exit_codes import ExitCode
 from odoosync.sandbox import Sandbox
 from odoosync.store import Store
 from odoosync.store.tables import JobRow
-from odoosync.sync.health import LAST_SUCCESS, parse_duration
+from odoosync.sync.checks.health import LAST_SUCCESS, parse_duration
 from tests.support.portfolio import SAMPLES
 from tests.support.servers import serve, servers
 from tests.support.workspace import odoosync, prepare

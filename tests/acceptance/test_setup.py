@@ -11,7 +11,7 @@ from odoosync.cli.exit_codes import ExitCode
 from odoosync.config import load_config
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.store import Store
-from odoosync.sync.connection import database_key
+from odoosync.sync.setup.connection import database_key
 from tests.acceptance.conftest import cli
 from tests.support.servers import SERVERS, LiveOdoo, Server, client_of, rows, sandbox_only, serve
 

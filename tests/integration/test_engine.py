@@ -21,10 +21,10 @@ from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient
 from odoosync.sandbox import Sandbox
 from odoosync.store.tables import JobRow
-from odoosync.sync.connection import database_key, open_client
-from odoosync.sync.engine import SyncLimits, SyncReport, run_sync
-from odoosync.sync.ingest import ingest_documents
-from odoosync.sync.workspace import Workspace, open_workspace
+from odoosync.sync.ingest.records import ingest_documents
+from odoosync.sync.push.drain import SyncLimits, SyncReport, run_sync
+from odoosync.sync.setup.connection import database_key, open_client
+from odoosync.sync.setup.workspace import Workspace, open_workspace
 from tests.support.portfolio import SAMPLES, sample_documents
 from tests.support.workspace import prepare
 

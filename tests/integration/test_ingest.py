@@ -13,8 +13,8 @@ import pytest
 from odoosync.domain.errors import EmptyInput, InputError
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
-from odoosync.sync import ingest as ingest_module
-from odoosync.sync.ingest import IngestReport, ingest_documents, ingest_files
+from odoosync.sync.ingest import records as ingest_module
+from odoosync.sync.ingest.records import IngestReport, ingest_documents, ingest_files
 from tests.conftest import SAMPLES
 from tests.support.portfolio import rent_payments
 

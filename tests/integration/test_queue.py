@@ -15,7 +15,7 @@ from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
 from odoosync.store.tables import JobRow
-from odoosync.sync.ingest import ingest_files
+from odoosync.sync.ingest.records import ingest_files
 from tests.conftest import SAMPLES
 
 

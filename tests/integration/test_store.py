@@ -21,7 +21,7 @@ from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store, schema
 from odoosync.store.records import RecordRepository
 from odoosync.store.tables import Base
-from odoosync.sync.ingest import ingest_files
+from odoosync.sync.ingest.records import ingest_files
 from tests.conftest import SAMPLES
 
 TABLES = {"records", "jobs", "job_attempts", "links", "mappings", "alembic_version"}

@@ -12,8 +12,8 @@ from odoosync.domain.jobs import JobResult, JobState, Outcome
 from odoosync.domain.links import PAYMENT, Link
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
-from odoosync.sync.ingest import ingest_documents, ingest_files
-from odoosync.sync.switch import SyncDisabled, backfill, disable, enable, sync_switch
+from odoosync.sync.ingest.records import ingest_documents, ingest_files
+from odoosync.sync.ingest.switch import SyncDisabled, backfill, disable, enable, sync_switch
 from tests.conftest import SAMPLES
 
 DB = "http://odoo.example#prod"

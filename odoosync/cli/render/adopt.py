@@ -9,7 +9,7 @@ from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, out
 from odoosync.domain.adoptions import Adoption
-from odoosync.sync.adopt import AdoptReport
+from odoosync.sync.checks.adopt import AdoptReport
 
 
 def print_adopt_report(report: AdoptReport) -> None:

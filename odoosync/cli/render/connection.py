@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 
 from odoosync.cli.render.common import out
-from odoosync.sync.connection import TYPED_KEY, ConnectionReport, DisconnectReport
+from odoosync.sync.setup.connection import TYPED_KEY, ConnectionReport, DisconnectReport
 
 
 def print_connection(report: ConnectionReport, *, saved: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 
 from odoosync.cli.render.common import out
-from odoosync.sync.doctor import Checkup
+from odoosync.sync.checks.doctor import Checkup
 
 
 def print_checkup(checkup: Checkup) -> None:

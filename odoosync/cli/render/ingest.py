@@ -19,7 +19,7 @@ from rich.table import Table
 
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.render.common import SHOWN_PROBLEMS, err, error_as_dict, out
-from odoosync.sync.ingest import IngestReport, ProgressCallback
+from odoosync.sync.ingest.records import IngestReport, ProgressCallback
 
 # Below this many lines a progress bar would only flicker.
 PROGRESS_FROM_LINES = 5000

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from odoosync.cli.render.common import out, print_warnings
 from odoosync.domain.mappings import Mapping
-from odoosync.sync.assistant import Suggestion
-from odoosync.sync.mappings import CodeUse
+from odoosync.sync.setup.assistant import Suggestion
+from odoosync.sync.setup.mappings import CodeUse
 
 
 def print_codes(rows: Sequence[CodeUse]) -> None:

@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import out
-from odoosync.sync.owners import Owner
+from odoosync.sync.setup.owners import Owner
 
 
 def print_owners(owners: Sequence[Owner], separation: str) -> None:

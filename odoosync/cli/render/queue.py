@@ -6,8 +6,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import out, when
-from odoosync.sync.queue import JobDetails, QueueListing
-from odoosync.sync.status import describe_link
+from odoosync.sync.checks.queue import JobDetails, QueueListing
+from odoosync.sync.checks.status import describe_link
 
 
 def queue_table(summary: dict[str, dict[str, int]], title: str) -> Table:

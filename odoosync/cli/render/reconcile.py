@@ -6,7 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, out, shown_money
-from odoosync.sync.reconcile import Reconciliation
+from odoosync.sync.checks.reconcile import Reconciliation
 
 
 def print_reconciliation(result: Reconciliation) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 
 from odoosync.cli.render.common import out, when
-from odoosync.sync.status import Chip, RecordStatus, describe_link
+from odoosync.sync.checks.status import Chip, RecordStatus, describe_link
 
 CHIP_STYLE = {Chip.SYNCED: "green", Chip.PENDING: "yellow", Chip.FAILED: "red", Chip.NOT_SYNCED: "dim"}
 

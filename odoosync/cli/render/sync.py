@@ -18,9 +18,9 @@ from rich.progress import (
 from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out, print_warnings
-from odoosync.sync.engine import SyncReport
-from odoosync.sync.health import Health
-from odoosync.sync.switch import BackfillReport, EnableReport
+from odoosync.sync.checks.health import Health
+from odoosync.sync.ingest.switch import BackfillReport, EnableReport
+from odoosync.sync.push.drain import SyncReport
 
 
 def print_backfill(report: BackfillReport) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from odoosync.domain.records import Contact, Deposit, RentPayment, parse_record
-from odoosync.sync.adopt import document_matches, partner_matches
+from odoosync.sync.checks.adopt import document_matches, partner_matches
 
 
 def contact(**changes: Any) -> Contact:

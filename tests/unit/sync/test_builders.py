@@ -14,7 +14,7 @@ from odoosync.domain.mappings import ANY_COMPANY, MappingKind
 from odoosync.domain.records import Contact, Deposit, Expense, RentPayment, parse_record
 from odoosync.domain.scaling import ScaledLine, total_of
 from odoosync.odoo.versions import OdooVersion
-from odoosync.sync.builders import (
+from odoosync.sync.build.builders import (
     Company,
     MissingSetup,
     OdooFacts,

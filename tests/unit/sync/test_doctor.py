@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from odoosync.odoo.versions import OdooVersion
-from odoosync.sync.doctor import key_findings
+from odoosync.sync.checks.doctor import key_findings
 
 NOW = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 

@@ -3,7 +3,7 @@ resolved it, so that a second object sharing the name does not make it ambiguous
 
 from __future__ import annotations
 
-from odoosync.sync.facts import matching_rows
+from odoosync.sync.build.facts import matching_rows
 
 RENT = {"id": 1, "name": "Rent", "default_code": "RENT"}
 ANOTHER_RENT = {"id": 2, "name": "Rent", "default_code": "RENT-2"}

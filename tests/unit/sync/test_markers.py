@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from odoosync.sync.markers import memo_markers
+from odoosync.sync.build.markers import memo_markers
 
 
 def test_a_memo_belongs_to_the_deposit_whose_memo_it_is_not_to_a_shorter_id_it_starts_with() -> None:

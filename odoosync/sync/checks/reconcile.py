@@ -35,11 +35,11 @@ from odoosync.domain.scaling import ScaledLine, total_of
 from odoosync.domain.versions import StoredRecord
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync import builders
-from odoosync.sync.connection import connected
-from odoosync.sync.documents import CANCELLED, MOVE, MOVE_TYPE, PAID_STATES, PARTNER, WHAT
-from odoosync.sync.documents import PAYMENT as PAYMENT_MODEL
-from odoosync.sync.markers import search_markers
+from odoosync.sync.build import builders
+from odoosync.sync.build.documents import CANCELLED, MOVE, MOVE_TYPE, PAID_STATES, PARTNER, WHAT
+from odoosync.sync.build.documents import PAYMENT as PAYMENT_MODEL
+from odoosync.sync.build.markers import search_markers
+from odoosync.sync.setup.connection import connected
 
 CHUNK = 1000
 ZERO = Decimal(0)

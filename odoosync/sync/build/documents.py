@@ -1,5 +1,5 @@
-"""What each record type becomes in Odoo: its model, its move type, the word messages use for it, the order
-records sync in, and the states that matter to more than one step."""
+"""What each record type becomes in Odoo: its model, its move type, the word messages use for it, and the
+states that matter to more than one step."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ WHAT = {
     RecordType.EXPENSE: "bill",
     RecordType.DEPOSIT: "payment",
 }
-# Dependency order (design.md): every transaction needs its partner.
-ORDER = (RecordType.CONTACT, RecordType.EXPENSE, RecordType.DEPOSIT, RecordType.RENT_PAYMENT)
 # An invoice's payment_state once its payment is registered ("in_payment" until the bank statement matches it).
 PAID_STATES = frozenset({"paid", "in_payment"})
 # A cancelled move or payment: payments say "canceled" from Odoo 18.

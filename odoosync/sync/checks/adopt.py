@@ -1,7 +1,7 @@
 """backfill --adopt: link what someone already keyed into Odoo by hand instead of making it twice.
 
 Before a backfill queues a record, Odoo is searched first for what an earlier install of odoosync made, by the
-marker it left (sync.markers: a partner's ref, a document's source, a payment's memo), then for its hand-made
+marker it left (build/markers.py: a partner's ref, a document's source, a payment's memo), then for its hand-made
 counterpart:
 - a contact: an active partner with the same VAT number, else the same email, else the same name and phone;
 - a rent payment: a customer invoice of its tenant's partner, dated the day it was paid, for the amount paid
@@ -32,15 +32,15 @@ from odoosync.domain import money
 from odoosync.domain.adoptions import Adoption, AdoptionState, Candidate
 from odoosync.domain.errors import InvalidChoice, NotFound
 from odoosync.domain.links import Link
-from odoosync.domain.records import Contact, Deposit, Expense, Record, RecordType, RentPayment, parse_record
+from odoosync.domain.records import SYNC_ORDER, Contact, Deposit, Expense, Record, RecordType, RentPayment, parse_record
 from odoosync.domain.scaling import ScaledLine, total_of
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync import builders
-from odoosync.sync.connection import connected, database_key, endpoint_of
-from odoosync.sync.documents import CANCELLED, MODEL_OF, MOVE, MOVE_TYPE, ORDER, PARTNER
-from odoosync.sync.markers import search_markers
-from odoosync.sync.switch import SyncDisabled, eligible_since, sync_switch
+from odoosync.sync.build import builders
+from odoosync.sync.build.documents import CANCELLED, MODEL_OF, MOVE, MOVE_TYPE, PARTNER
+from odoosync.sync.build.markers import search_markers
+from odoosync.sync.ingest.switch import SyncDisabled, eligible_since, sync_switch
+from odoosync.sync.setup.connection import connected, database_key, endpoint_of
 
 SEARCH_CHUNK = 200  # records per search: the name and email leaves make the domain grow with it
 
@@ -223,7 +223,7 @@ class _Adopter:
         }
         self.default_company = self.client.whoami().company_id
         fresh: dict[RecordType, list[_Fresh]] = defaultdict(list)
-        for record_type in ORDER:
+        for record_type in SYNC_ORDER:
             if not types or record_type in types:
                 self.report.by_type[record_type.value] = AdoptTally()
         for record_type, chunk in eligible_since(self.store, since, types):
@@ -231,7 +231,7 @@ class _Adopter:
             new = self.store.jobs.new_versions(chunk, odoo_database=self.odoo_database)
             stored = self.store.records.get_many([pk for pk, _ in new])
             fresh[record_type] += [_Fresh(pk, version, parse_record(stored[pk].document)) for pk, version in new]
-        for record_type in ORDER:
+        for record_type in SYNC_ORDER:
             items = fresh.get(record_type, [])
             for start in range(0, len(items), SEARCH_CHUNK):
                 part = self._by_marker(record_type, items[start : start + SEARCH_CHUNK])

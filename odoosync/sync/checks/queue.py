@@ -13,7 +13,7 @@ from odoosync.domain.jobs import Attempt, Job, JobState
 from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
-from odoosync.sync.status import link_as_dict, record_links
+from odoosync.sync.checks.status import link_as_dict, record_links
 
 # A listing shows this many jobs unless told otherwise: a queue of thousands would fill screens and take seconds.
 SHOWN_JOBS = 50

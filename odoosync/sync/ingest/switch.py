@@ -15,10 +15,9 @@ from typing import Any
 from odoosync.config import Config
 from odoosync.domain.errors import ConfigError, InvalidChoice
 from odoosync.domain.jobs import EnqueuePolicy
-from odoosync.domain.records import RecordType, is_eligible
+from odoosync.domain.records import SYNC_ORDER, RecordType, is_eligible
 from odoosync.store import Store
-from odoosync.sync.connection import database_key
-from odoosync.sync.documents import ORDER
+from odoosync.sync.setup.connection import database_key
 
 ENABLED = "sync.enabled"
 ENABLED_AT = "sync.enabled_at"
@@ -138,7 +137,7 @@ def backfill(
             f"Run: odoosync enable --backfill-since {since.isoformat()}",
         )
     report = BackfillReport(since=since, dry_run=dry_run)
-    for record_type in ORDER:  # every transaction needs its partner
+    for record_type in SYNC_ORDER:  # every transaction needs its partner
         if not types or record_type in types:
             report.by_type[record_type.value] = (0, 0)
     for record_type, chunk in eligible_since(store, since, types):
@@ -153,7 +152,7 @@ def eligible_since(
 ) -> Iterator[tuple[RecordType, list[tuple[int, int]]]]:
     """The stored eligible records dated on or after `since` (contacts always), as (pk, version) chunks, in
     dependency order: what a backfill looks at."""
-    for record_type in ORDER:  # every transaction needs its partner
+    for record_type in SYNC_ORDER:  # every transaction needs its partner
         if types and record_type not in types:
             continue
         chunk: list[tuple[int, int]] = []

@@ -2,7 +2,7 @@
 writing anything, to Odoo or to the queue.
 
 Each record is built by the builders `sync` uses (`builders.build_document`), and its action is decided from the
-state Odoo reports for its linked document, by the rules the engine follows (engine.py): create, update a draft,
+state Odoo reports for its linked document, by the rules the engine follows (sync/push/): create, update a draft,
 cancel, reverse with a credit note, fail. The journal impact is what the documents post, line by line as Odoo makes
 them (account_move.py `_sync_dynamic_lines`): each invoice line on its account (the product's income account, else
 the journal's default one), each tax on the account of its tax repartition line, the total on the partner's
@@ -30,6 +30,7 @@ from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.jobs import JobState
 from odoosync.domain.links import Link
 from odoosync.domain.records import (
+    SYNC_ORDER,
     Contact,
     Deposit,
     Expense,
@@ -41,12 +42,12 @@ from odoosync.domain.records import (
 )
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync import builders
-from odoosync.sync.builders import Document, MissingSetup, OdooFacts, WaitingFor
-from odoosync.sync.connection import connected
-from odoosync.sync.documents import CANCELLED, MODEL_OF, ORDER, PAID_STATES, WHAT
-from odoosync.sync.facts import load_facts, with_places
-from odoosync.sync.switch import eligible_since
+from odoosync.sync.build import builders
+from odoosync.sync.build.builders import Document, MissingSetup, OdooFacts, WaitingFor
+from odoosync.sync.build.documents import CANCELLED, MODEL_OF, PAID_STATES, WHAT
+from odoosync.sync.build.facts import load_facts, with_places
+from odoosync.sync.ingest.switch import eligible_since
+from odoosync.sync.setup.connection import connected
 
 CHUNK = 1000
 ZERO = Decimal(0)
@@ -255,7 +256,7 @@ class Plan:
         ]
 
     def counts(self) -> dict[str, dict[str, int]]:
-        table: dict[str, dict[str, int]] = {t.value: defaultdict(int) for t in ORDER}
+        table: dict[str, dict[str, int]] = {t.value: defaultdict(int) for t in SYNC_ORDER}
         for document in self.documents:
             table[document.record_type.value][document.action] += 1
         for problem in self.problems:
@@ -371,12 +372,12 @@ class _Planner:
                 if isinstance(c, Contact) and c.address and c.address.country
             ],
         )
-        for record_type in ORDER:
+        for record_type in SYNC_ORDER:
             group = items.get(record_type, [])
             if group:
                 self._current(record_type, group)
-        self._resolve_partners([i for t in ORDER[1:] for i in items.get(t, [])], items.get(RecordType.CONTACT, []))
-        for record_type in ORDER:
+        self._resolve_partners([i for t in SYNC_ORDER[1:] for i in items.get(t, [])], items.get(RecordType.CONTACT, []))
+        for record_type in SYNC_ORDER:
             for item in items.get(record_type, []):
                 try:
                     planned = self._decide(item)
@@ -387,7 +388,7 @@ class _Planner:
                     item.planned = planned
                     plan.documents.append(planned)
         books = _Books.read(self.client, self.facts, [i for g in items.values() for i in g], self.new_partners)
-        for record_type in ORDER:
+        for record_type in SYNC_ORDER:
             for item in items.get(record_type, []):
                 if item.planned is not None and item.document is not None:
                     self._figure(item, books)

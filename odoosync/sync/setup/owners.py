@@ -11,8 +11,8 @@ from odoosync.domain.records import RecordType
 from odoosync.odoo import errors
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync.connection import database_key, endpoint_of, open_client
-from odoosync.sync.defaults import Target, company_target, resolve
+from odoosync.sync.setup.connection import database_key, endpoint_of, open_client
+from odoosync.sync.setup.defaults import Target, company_target, resolve
 
 ANALYTIC_PLAN = "Owners"
 # analytic/security/ir.model.access.csv (16 to 19): analytic accounts and plans are readable only by the group

@@ -14,7 +14,7 @@ from odoosync.domain.errors import InvalidChoice, OdoosyncError
 from odoosync.domain.jobs import JobState
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
-from odoosync.sync.engine import Progress, SyncLimits, SyncReport, run_sync
+from odoosync.sync.push.drain import Progress, SyncLimits, SyncReport, run_sync
 
 LAST_RUN = "sync.last_run"
 LAST_SUCCESS = "sync.last_success_at"

@@ -14,8 +14,8 @@ from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.records import SYNCING_STATUS, RecordType, is_eligible
 from odoosync.domain.versions import StoredRecord
 from odoosync.store import Store
-from odoosync.sync.connection import database_key, database_of_key
-from odoosync.sync.switch import SyncSwitch, sync_switch
+from odoosync.sync.ingest.switch import SyncSwitch, sync_switch
+from odoosync.sync.setup.connection import database_key, database_of_key
 
 
 class Chip(StrEnum):

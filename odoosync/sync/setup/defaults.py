@@ -14,7 +14,7 @@ from typing import Any
 from odoosync.config import Config, save_config_values
 from odoosync.domain.errors import InvalidChoice, OdooNotReady
 from odoosync.odoo.client import OdooClient
-from odoosync.sync.connection import open_client
+from odoosync.sync.setup.connection import open_client
 
 ARABIC = "ar_001"
 MAX_CANDIDATES = 8

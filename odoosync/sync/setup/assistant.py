@@ -29,9 +29,9 @@ from odoosync.domain.records import RecordType, vat_percent
 from odoosync.domain.vocabulary import words
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync.connection import open_client
-from odoosync.sync.defaults import ARABIC, Target, arabic_is_active, company_target
-from odoosync.sync.mappings import EXPENSE_TYPES, list_codes, set_mapping
+from odoosync.sync.setup.connection import open_client
+from odoosync.sync.setup.defaults import ARABIC, Target, arabic_is_active, company_target
+from odoosync.sync.setup.mappings import EXPENSE_TYPES, list_codes, set_mapping
 
 LEDGER_LINES = 2000  # the latest vendor bill lines read for what the accountant chose
 LEDGER_BATCH = 500

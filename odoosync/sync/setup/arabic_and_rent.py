@@ -9,8 +9,8 @@ from odoosync.domain.errors import OdooNotReady
 from odoosync.domain.mappings import MappingKind
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync.connection import database_key, endpoint_of, open_client
-from odoosync.sync.defaults import ARABIC, Target, arabic_is_active, rent_product_target
+from odoosync.sync.setup.connection import database_key, endpoint_of, open_client
+from odoosync.sync.setup.defaults import ARABIC, Target, arabic_is_active, rent_product_target
 
 RENT_NAMES = ("Rent", "إيجار")
 

@@ -24,8 +24,8 @@ from odoosync.domain.errors import EmptyInput, IngestInterrupted, InputError
 from odoosync.domain.records import RecordInvalid, RecordType, parse_record
 from odoosync.domain.versions import Delivery, IncomingVersion
 from odoosync.store import Store
+from odoosync.sync.ingest.switch import sync_switch
 from odoosync.sync.stopping import StopRequested, signals_deferred
-from odoosync.sync.switch import sync_switch
 
 CHUNK_SIZE = 1000
 MAX_PROBLEMS_KEPT = 1000

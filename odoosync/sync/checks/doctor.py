@@ -22,12 +22,12 @@ from odoosync.odoo import errors
 from odoosync.odoo.client import Identity, OdooClient
 from odoosync.odoo.versions import JSONRPC_DEPRECATED_SINCE
 from odoosync.store import Store
-from odoosync.sync.connection import INTERACTIVE, database_key, open_client
-from odoosync.sync.defaults import ARABIC
-from odoosync.sync.facts import load_facts, matching_rows
-from odoosync.sync.mappings import SET_COMMAND, unmapped_codes
-from odoosync.sync.owners import KIND_BY_SEPARATION, list_owners
-from odoosync.sync.targets import broken_mappings
+from odoosync.sync.build.facts import load_facts, matching_rows
+from odoosync.sync.build.targets import broken_mappings
+from odoosync.sync.setup.connection import INTERACTIVE, database_key, open_client
+from odoosync.sync.setup.defaults import ARABIC
+from odoosync.sync.setup.mappings import SET_COMMAND, unmapped_codes
+from odoosync.sync.setup.owners import KIND_BY_SEPARATION, list_owners
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 SHOWN_CODES = 8

@@ -21,8 +21,8 @@ from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind, normaliz
 from odoosync.domain.records import RecordType, parse_vat_rate, vat_percent
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync.connection import database_key, endpoint_of, open_client
-from odoosync.sync.defaults import Target, account_of_types, company_target, resolve
+from odoosync.sync.setup.connection import database_key, endpoint_of, open_client
+from odoosync.sync.setup.defaults import Target, account_of_types, company_target, resolve
 
 # account_account.py account types an expense may be booked on.
 EXPENSE_TYPES = ("expense", "expense_direct_cost", "expense_depreciation", "expense_other")

@@ -14,7 +14,7 @@ from odoosync.domain.errors import OdoosyncError
 from odoosync.domain.mappings import ANY_COMPANY, Mapping, MappingKind
 from odoosync.domain.records import vat_percent
 from odoosync.odoo.client import OdooClient
-from odoosync.sync.mappings import EXPENSE_TYPES, SET_COMMAND
+from odoosync.sync.setup.mappings import EXPENSE_TYPES, SET_COMMAND
 
 MappingKey = tuple[str, int, str]  # (kind, company id or 0, code), as facts key mappings
 

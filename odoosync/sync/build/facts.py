@@ -12,8 +12,8 @@ from odoosync.domain.errors import ConfigError
 from odoosync.domain.mappings import MappingKind, normalize_code
 from odoosync.odoo.client import OdooClient
 from odoosync.store import Store
-from odoosync.sync.builders import ARABIC, Company, OdooFacts
-from odoosync.sync.targets import broken_mappings
+from odoosync.sync.build.builders import ARABIC, Company, OdooFacts
+from odoosync.sync.build.targets import broken_mappings
 
 
 def _name(value: Any) -> str:

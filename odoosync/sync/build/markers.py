@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from odoosync.odoo.client import OdooClient
-from odoosync.sync.builders import MEMO_SEPARATOR
-from odoosync.sync.documents import MOVE, PARTNER, PAYMENT
+from odoosync.sync.build.builders import MEMO_SEPARATOR
+from odoosync.sync.build.documents import MOVE, PARTNER, PAYMENT
 
 
 def search_markers(
