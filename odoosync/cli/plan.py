@@ -10,7 +10,8 @@ from odoosync.cli.context import state
 from odoosync.cli.render.common import print_json
 from odoosync.cli.render.plan import print_plan
 from odoosync.domain.records import RecordType
-from odoosync.sync.checks.plan import PlanScope, run_plan
+from odoosync.sync.checks.plan.documents import run_plan
+from odoosync.sync.checks.plan.report import PlanScope
 from odoosync.sync.ingest.switch import parse_day
 
 TYPES_HELP = "Only this record type: contact, rent_payment, expense, deposit (repeatable)."

@@ -19,7 +19,7 @@ from odoosync.domain.errors import InvalidChoice
 from odoosync.domain.records import RecordType
 from odoosync.sync.checks.adopt import backfill_adopting
 from odoosync.sync.checks.health import check_health, parse_duration, sync_and_record
-from odoosync.sync.checks.plan import PlanScope
+from odoosync.sync.checks.plan.report import PlanScope
 from odoosync.sync.ingest.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
 from odoosync.sync.push.drain import SyncLimits
 from odoosync.sync.stopping import stop_on_signals

@@ -6,7 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out, shown_money
-from odoosync.sync.checks.plan import Plan, PlannedDocument
+from odoosync.sync.checks.plan.report import Plan, PlannedDocument
 
 PLAN_ACTION_STYLE = {
     "create": "green",
