@@ -110,7 +110,7 @@ class JobRow(Base):
     # The last attempt may have reached Odoo without an answer (a lease expired, an outcome unknown): the next one
     # searches Odoo for the record's marker before creating anything.
     search_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    # Contacts 0, expenses 1, deposits 2, rent payments 3 (store/jobs.py DEPENDENCY_RANK): the claim order.
+    # Contacts 0, expenses 1, deposits 2, rent payments 3 (store/jobs/rows.py DEPENDENCY_RANK): the claim order.
     rank: Mapped[int] = mapped_column(Integer, default=9, server_default=text("9"))
 
 
