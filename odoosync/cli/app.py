@@ -2,48 +2,86 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+from typer.main import get_command
 
 from odoosync import __version__
-from odoosync.cli import adopt as adopt_commands
-from odoosync.cli import config as config_commands
-from odoosync.cli import connection as connection_commands
-from odoosync.cli import defaults as defaults_commands
-from odoosync.cli import demo as demo_commands
-from odoosync.cli import doctor as doctor_commands
-from odoosync.cli import ingest as ingest_commands
 from odoosync.cli import logs
-from odoosync.cli import mappings as mapping_commands
-from odoosync.cli import owners as owners_commands
-from odoosync.cli import plan as plan_commands
-from odoosync.cli import queue as queue_commands
-from odoosync.cli import reconcile as reconcile_commands
-from odoosync.cli import sandbox as sandbox_commands
-from odoosync.cli import setup as setup_commands
-from odoosync.cli import status as status_commands
-from odoosync.cli import sync as sync_commands
 from odoosync.cli.context import AppState
 from odoosync.cli.exit_codes import ExitCode, exit_code_for
-from odoosync.cli.render.common import (
-    INTERNAL_INSTRUCTION,
-    err,
-    error_as_dict,
-    internal_error_message,
-    out,
-    print_error,
-    print_internal_error,
-    print_json,
-    print_traceback,
-)
 from odoosync.domain.errors import OdoosyncError
 from odoosync.sync.stopping import StopRequested, stop_reason
+
+if TYPE_CHECKING:
+    from typer._click.core import Command
+
+
+@dataclass(frozen=True)
+class CommandSource:
+    """Where a command lives, and the line `odoosync --help` shows for it without loading it."""
+
+    module: str
+    attribute: str  # a typer.Typer (a noun with its own commands) or a command function
+    summary: str
+
+
+# A command's module is imported only when that command runs or shows its help: between them the commands import
+# SQLAlchemy, httpx and rich, ten times what typer takes, and --version or --help would wait for all of it.
+# Summaries stay under 64 characters, so that a terminal of 80 columns shows them whole.
+COMMANDS: dict[str, CommandSource] = {
+    "ingest": CommandSource("odoosync.cli.ingest", "ingest", "Validate app records, then store them: all or nothing."),
+    "connect": CommandSource(
+        "odoosync.cli.connection", "connect_command", "Test and save the Odoo connection; pre-fill the defaults."
+    ),
+    "test": CommandSource("odoosync.cli.connection", "retest_command", "Test the saved Odoo connection again."),
+    "disconnect": CommandSource(
+        "odoosync.cli.connection", "disconnect_command", "Forget the connection and mappings; links are kept."
+    ),
+    "status": CommandSource("odoosync.cli.status", "status", "Show whether a record is synced to Odoo, and why not."),
+    "health": CommandSource("odoosync.cli.sync", "health_command", "Check that syncing is healthy, for monitoring."),
+    "enable": CommandSource("odoosync.cli.sync", "enable_command", "Switch syncing on, with or without a backfill."),
+    "disable": CommandSource("odoosync.cli.sync", "disable_command", "Switch syncing off; the queue and history stay."),
+    "backfill": CommandSource("odoosync.cli.sync", "backfill_command", "Queue the stored records dated from DATE on."),
+    "sync": CommandSource("odoosync.cli.sync", "sync_command", "Push the due jobs to Odoo in batches."),
+    "plan": CommandSource("odoosync.cli.plan", "plan_command", "Show what the next sync would do, writing nothing."),
+    "reconcile": CommandSource(
+        "odoosync.cli.reconcile", "reconcile_command", "Compare what odoosync pushed with what Odoo holds now."
+    ),
+    "demo": CommandSource("odoosync.cli.demo", "demo", "Run the whole product against the bundled Odoo sandbox."),
+    "doctor": CommandSource("odoosync.cli.doctor", "doctor", "Check the queue, the connection, mappings and defaults."),
+    "queue": CommandSource("odoosync.cli.queue", "app", "The sync queue: one job per record to bring into Odoo."),
+    "adopt": CommandSource("odoosync.cli.adopt", "app", "Choose among the Odoo records backfill --adopt matched."),
+    "config": CommandSource("odoosync.cli.config", "app", "The configuration file and its effective values."),
+    "defaults": CommandSource("odoosync.cli.defaults", "app", "Company, journal, Rent product, language, auto-post."),
+    "owners": CommandSource("odoosync.cli.owners", "app", "Owners and their Odoo company or analytic account."),
+    "map": CommandSource("odoosync.cli.mappings", "app", "Mappings: category → account, method → journal, VAT → tax."),
+    "setup": CommandSource("odoosync.cli.setup", "app", "One-time set-up in Odoo: Arabic, the Rent product."),
+    "sandbox": CommandSource("odoosync.cli.sandbox", "app", "The bundled Odoo emulator, to try odoosync without Odoo."),
+}
+
+
+def load_command(name: str, source: CommandSource) -> Command:
+    """The click command of one entry of COMMANDS, made as `app.add_typer` or `app.command` would make it."""
+    found = getattr(importlib.import_module(source.module), source.attribute)
+    holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+    holder.callback()(lambda: None)  # a group even when it holds one command
+    if isinstance(found, typer.Typer):
+        holder.add_typer(found, name=name)
+    else:
+        holder.command(name)(found)
+    command: Command = get_command(holder).commands[name]  # type: ignore[attr-defined]
+    command.short_help = source.summary
+    return command
+
 
 # Where the group keeps the words after its own options (the command and its arguments), to tell --json.
 COMMAND_WORDS = "odoosync.command_words"
@@ -53,12 +91,40 @@ class OdoosyncGroup(TyperGroup):
     """Turns every error into one clear message and a documented exit status; tracebacks only with --debug. A
     command run with --json also gets its error as one JSON document on standard output."""
 
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:  # type: ignore[override]
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name, COMMANDS[cmd_name]), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        """The list of commands from their summaries, loading none of them."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, source.summary) for name, source in COMMANDS.items()])
+
+    def load_all(self) -> OdoosyncGroup:
+        """Every command loaded: for what walks the whole tree (the reference, the docs' tests)."""
+        for name in COMMANDS:
+            self.get_command(typer.Context(self), name)
+        return self
+
     # typer vendors click privately; typer.Context is the public name of the context it passes.
     def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:  # type: ignore[override]
         ctx.meta[COMMAND_WORDS] = list(args)
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        # Loaded once a command runs, not before: --version and --help never need rich.
+        from odoosync.cli.render.common import (  # noqa: PLC0415
+            INTERNAL_INSTRUCTION,
+            err,
+            internal_error_message,
+            print_error,
+            print_internal_error,
+        )
+
         try:
             return super().invoke(ctx)
         except typer.Exit:
@@ -92,6 +158,8 @@ class OdoosyncGroup(TyperGroup):
 
     def _json_error(self, ctx: typer.Context, status: int, message: str, instruction: str | None) -> None:
         if self._asked_for_json(ctx):
+            from odoosync.cli.render.common import error_as_dict, print_json  # noqa: PLC0415
+
             print_json(error_as_dict(status, message, instruction))
 
     def _asked_for_json(self, ctx: typer.Context) -> bool:
@@ -101,10 +169,10 @@ class OdoosyncGroup(TyperGroup):
         command: Any = self
         parent: Any = ctx
         while isinstance(command, TyperGroup):
-            if not words or words[0] not in command.commands:
+            found = command.get_command(parent, words[0]) if words else None
+            if found is None:
                 return "--json" in words  # a command that does not exist: the word is all there is
-            name, words = words[0], words[1:]
-            command = command.commands[name]
+            name, words, command = words[0], words[1:], found
             parsed = command.make_context(
                 name, list(words), parent=parent, resilient_parsing=True, ignore_unknown_options=True
             )
@@ -118,6 +186,8 @@ class OdoosyncGroup(TyperGroup):
     def _debug_traceback(ctx: typer.Context) -> None:
         state = ctx.find_object(AppState)
         if state is not None and state.debug:
+            from odoosync.cli.render.common import print_traceback  # noqa: PLC0415
+
             print_traceback()
 
 
@@ -134,7 +204,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"odoosync {__version__}")
+        typer.echo(f"odoosync {__version__}")
         raise typer.Exit()
 
 
@@ -166,22 +236,11 @@ def main_options(
     logs.configure(log_format, debug=debug)
 
 
-ingest_commands.register(app)
-connection_commands.register(app)
-status_commands.register(app)
-sync_commands.register(app)
-plan_commands.register(app)
-reconcile_commands.register(app)
-demo_commands.register(app)
-doctor_commands.register(app)
-app.add_typer(queue_commands.app, name="queue")
-app.add_typer(adopt_commands.app, name="adopt")
-app.add_typer(config_commands.app, name="config")
-app.add_typer(defaults_commands.app, name="defaults")
-app.add_typer(owners_commands.app, name="owners")
-app.add_typer(mapping_commands.app, name="map")
-app.add_typer(setup_commands.app, name="setup")
-app.add_typer(sandbox_commands.app, name="sandbox")
+def command_tree() -> OdoosyncGroup:
+    """The whole command tree, every command loaded: for what walks it (the reference, the docs' tests)."""
+    group = get_command(app)
+    assert isinstance(group, OdoosyncGroup)
+    return group.load_all()
 
 
 def main() -> None:

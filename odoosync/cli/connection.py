@@ -115,9 +115,3 @@ def disconnect_command(
         print_json(report.as_dict())
     else:
         print_disconnect(report)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("connect")(connect_command)
-    app.command("test")(retest_command)
-    app.command("disconnect")(disconnect_command)

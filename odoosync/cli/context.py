@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from odoosync.sync.setup.workspace import Workspace, open_workspace
+if TYPE_CHECKING:
+    from odoosync.sync.setup.workspace import Workspace
 
 
 @dataclass
@@ -16,6 +18,9 @@ class AppState:
     debug: bool = False
 
     def workspace(self) -> Workspace:
+        # Imported when a command opens it: the database layer is most of what a command takes to start.
+        from odoosync.sync.setup.workspace import open_workspace  # noqa: PLC0415
+
         return open_workspace(self.config_path)
 
 

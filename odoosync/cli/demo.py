@@ -50,7 +50,3 @@ def demo(
         sandbox.stop()
         if workdir is None and not keep:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)

@@ -32,7 +32,3 @@ def doctor(
         print_checkup(checkup)
     if checkup.problems:
         raise typer.Exit(ExitCode.UNHEALTHY)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("doctor")(doctor)

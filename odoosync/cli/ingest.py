@@ -45,7 +45,3 @@ def ingest(
         print_ingest_report(report)
     if report.rejected:
         raise typer.Exit(ExitCode.INVALID_INPUT)
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(ingest)

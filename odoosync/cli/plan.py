@@ -54,7 +54,3 @@ def plan_command(
         owners=tuple(owner or ()),
     )
     show_plan(ctx, scope, as_json=as_json, summary=summary)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("plan")(plan_command)

@@ -45,7 +45,3 @@ def reconcile_command(
         print_reconciliation(result)
     if not result.ok:
         raise typer.Exit(ExitCode.DRIFT)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("reconcile")(reconcile_command)

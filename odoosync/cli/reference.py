@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from typer.main import get_command
-
-from odoosync.cli.app import app
+from odoosync.cli.app import command_tree
 
 HEADER = """# Command help
 
@@ -25,7 +23,7 @@ def _walk(command: Any, path: list[str]) -> list[tuple[str, Any]]:
 def reference() -> str:
     """The help of every command, each in its own section, in a stable order and width."""
     parts = [HEADER]
-    for path, command in _walk(get_command(app), ["odoosync"]):
+    for path, command in _walk(command_tree(), ["odoosync"]):
         context = command.make_context(path, ["--help"], resilient_parsing=True)
         context.max_content_width = 100
         context.terminal_width = 100

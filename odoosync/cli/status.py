@@ -29,7 +29,3 @@ def status(
         print_json(result.as_dict())
     else:
         print_status(result)
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(status)

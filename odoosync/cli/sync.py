@@ -208,11 +208,3 @@ def health_command(
         print_health(health)
     if not health.ok:
         raise typer.Exit(ExitCode.UNHEALTHY)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("health")(health_command)
-    app.command("enable")(enable_command)
-    app.command("disable")(disable_command)
-    app.command("backfill")(backfill_command)
-    app.command("sync")(sync_command)

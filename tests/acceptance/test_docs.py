@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from typer.main import get_command
 from typer.testing import CliRunner
 
-from odoosync.cli.app import app
+from odoosync.cli.app import app, command_tree
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.reference import reference
 from tests.conftest import ROOT
@@ -29,7 +28,7 @@ def command_paths() -> list[str]:
             else:
                 paths.append(" ".join([*prefix, name]))
 
-    walk(get_command(app), ["odoosync"])
+    walk(command_tree(), ["odoosync"])
     return paths
 
 

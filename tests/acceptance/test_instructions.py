@@ -23,9 +23,8 @@ import pytest
 from typer._click import core as click_core
 from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
-from typer.main import get_command
 
-from odoosync.cli.app import app
+from odoosync.cli.app import command_tree
 from tests.conftest import ROOT
 
 PLACEHOLDER = "{…}"
@@ -163,7 +162,7 @@ def _command_line(
     return taken, words
 
 
-CLI = get_command(app)
+CLI = command_tree()
 
 
 def problem_of(mention: Mention) -> str | None:

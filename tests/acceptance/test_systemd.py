@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.main import get_command
 
-from odoosync.cli.app import app
+from odoosync.cli.app import command_tree
 from odoosync.sandbox import Sandbox
 from tests.conftest import ROOT, SAMPLES
 
@@ -75,7 +74,7 @@ def parse_invocation(args: list[str]) -> tuple[str, dict[str, Any]]:
 
     Raises click's UsageError (or BadParameter) when the command line is not one odoosync accepts.
     """
-    group = get_command(app)
+    group = command_tree()
     context = group.make_context("odoosync", list(args))
     # The group keeps the subcommand's name apart from its arguments, as its own invoke() does: the name in
     # `_protected_args` (`protected_args` in click 8.1, before typer vendored click), the rest in `args`.
