@@ -18,6 +18,7 @@ from odoosync import __version__
 from odoosync.cli import logs
 from odoosync.cli.context import AppState
 from odoosync.cli.exit_codes import ExitCode, exit_code_for
+from odoosync.cli.render.as_json import error_as_dict, print_json
 from odoosync.domain.errors import OdoosyncError
 from odoosync.sync.stopping import StopRequested, stop_reason
 
@@ -116,16 +117,12 @@ class OdoosyncGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        # Loaded once a command runs, not before: --version and --help never need rich.
-        from odoosync.cli.render.common import (  # noqa: PLC0415
-            INTERNAL_INSTRUCTION,
-            err,
-            internal_error_message,
-            print_error,
-            print_internal_error,
-        )
-
+        # The output modules (rich) are loaded once a command runs, not before: --version and --help never need
+        # them. A stop can come while they or the command load: what says so imports nothing, since a module cut
+        # off halfway cannot be imported again.
         try:
+            from odoosync.cli.render import common as render  # noqa: PLC0415
+
             return super().invoke(ctx)
         except typer.Exit:
             raise
@@ -139,27 +136,37 @@ class OdoosyncGroup(TyperGroup):
             raise
         except OdoosyncError as error:
             self._debug_traceback(ctx)
-            print_error(error)
+            render.print_error(error)
             status = exit_code_for(error)
             self._json_error(ctx, status, error.reason, error.instruction)
             raise typer.Exit(status) from None
         except (KeyboardInterrupt, StopRequested) as stop:
-            name = stop_reason(stop)
-            said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
-            err.print(said)
-            status = ExitCode.TERMINATED if name == "SIGTERM" else ExitCode.INTERRUPTED
-            self._json_error(ctx, status, said, None)
-            raise typer.Exit(status) from None
+            raise self._stopped(ctx, stop) from None
         except Exception as error:
+            from odoosync.cli.render import common as render  # noqa: PLC0415 - the error may be its loading
+
             self._debug_traceback(ctx)
-            print_internal_error(error)
-            self._json_error(ctx, ExitCode.ERROR, internal_error_message(error), INTERNAL_INSTRUCTION)
+            render.print_internal_error(error)
+            self._json_error(ctx, ExitCode.ERROR, render.internal_error_message(error), render.INTERNAL_INSTRUCTION)
             raise typer.Exit(ExitCode.ERROR) from None
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as stop:  # while the global options are read: typer would exit without a word
+            raise self._stopped(None, stop) from None
+
+    def _stopped(self, ctx: typer.Context | None, stop: BaseException) -> typer.Exit:
+        name = stop_reason(stop)
+        said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
+        sys.stderr.write(said + "\n")
+        status = ExitCode.TERMINATED if name == "SIGTERM" else ExitCode.INTERRUPTED
+        if ctx is not None:
+            self._json_error(ctx, status, said, None)
+        return typer.Exit(status)
 
     def _json_error(self, ctx: typer.Context, status: int, message: str, instruction: str | None) -> None:
         if self._asked_for_json(ctx):
-            from odoosync.cli.render.common import error_as_dict, print_json  # noqa: PLC0415
-
             print_json(error_as_dict(status, message, instruction))
 
     def _asked_for_json(self, ctx: typer.Context) -> bool:
@@ -169,7 +176,8 @@ class OdoosyncGroup(TyperGroup):
         command: Any = self
         parent: Any = ctx
         while isinstance(command, TyperGroup):
-            found = command.get_command(parent, words[0]) if words else None
+            # Only the commands already loaded: loading one now could meet a module a stop cut off halfway.
+            found = command.commands.get(words[0]) if words else None
             if found is None:
                 return "--json" in words  # a command that does not exist: the word is all there is
             name, words, command = words[0], words[1:], found

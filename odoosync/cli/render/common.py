@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
-from odoosync.cli.exit_codes import ExitCode
+from odoosync.cli.render.as_json import error_as_dict as error_as_dict  # noqa: PLC0414
+from odoosync.cli.render.as_json import print_json as print_json  # noqa: PLC0414
+from odoosync.cli.render.as_json import print_json_line as print_json_line  # noqa: PLC0414
 from odoosync.domain import money
 from odoosync.domain.errors import OdoosyncError
 
@@ -23,15 +23,6 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # More problems than this are counted, not listed: a terminal stays readable.
 SHOWN_PROBLEMS = 50
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def print_json_line(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def print_error(error: OdoosyncError) -> None:
@@ -50,24 +41,6 @@ def internal_error_message(error: BaseException) -> str:
 def print_internal_error(error: BaseException) -> None:
     err.print(f"[bold red]internal error:[/] {escape(type(error).__name__)}: {escape(str(error))}")
     err.print(f"  [cyan]→[/] {INTERNAL_INSTRUCTION}")
-
-
-def error_as_dict(status: int, message: str, instruction: str | None) -> dict[str, Any]:
-    """An error as the JSON document of a command run with --json: the exit status by name and number, the
-    message and what to do, as standard error says them."""
-    try:
-        code = ExitCode(status).name.lower()
-    except ValueError:
-        code = str(status)
-    return {
-        "ok": False,
-        "error": {
-            "code": code,
-            "exit_status": int(status),
-            "message": message,
-            "instruction": instruction,
-        },
-    }
 
 
 def print_traceback() -> None:
