@@ -7,6 +7,7 @@ Retrying is the client's business, not the transport's.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -76,9 +77,16 @@ class Endpoint:
 
 
 def _verify(setting: bool | Path) -> bool | ssl.SSLContext:
-    if isinstance(setting, Path):
-        return ssl.create_default_context(cafile=str(setting))
-    return setting
+    if setting is False:
+        return False
+    return _tls_context(setting if isinstance(setting, Path) else None)
+
+
+@functools.cache
+def _tls_context(cafile: Path | None) -> ssl.SSLContext:
+    # Made once per process: reading the system's certificates takes some 40 ms, and a process may connect often
+    # (the demo, doctor after connect, a test suite).
+    return ssl.create_default_context(cafile=str(cafile)) if cafile else httpx.create_ssl_context()
 
 
 def http_client(endpoint: Endpoint) -> httpx.Client:

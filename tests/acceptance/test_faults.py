@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +189,7 @@ def _odoo_state(sandbox: Sandbox) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _calm_run(root: Path, sandbox: Sandbox, history: Path) -> dict[str, str]:
-    """Set up and sync the fault-free workspace (in a thread, while the faulty one is being set up)."""
+    """Set up and sync the fault-free workspace."""
     env = {**prepare(root, sandbox, [history]), **SETTINGS}
     [report] = _sync_until_settled(env)
     assert report["ok"], report["failures"]
@@ -207,10 +206,9 @@ def test_under_faults_the_sync_converges_to_the_fault_free_state(tmp_path: Path,
         Sandbox(version, fail_rate=FAIL_RATE, seed_value=FAULT_SEED, slow_seconds=SLOW_SECONDS) as faulty,
     ):
         faulty.faults.rate = 0.0  # a calm set-up: the sync is what is tested
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            calm_run = pool.submit(_calm_run, tmp_path / "calm", calm, history)
-            faulty_env = {**prepare(tmp_path / "faulty", faulty, [history]), **SETTINGS}
-            calm_env = calm_run.result()  # done before the faulty run starts: no timeout for want of CPU
+        # One after the other: the command runs in this process, which has one standard output and environment.
+        calm_env = _calm_run(tmp_path / "calm", calm, history)
+        faulty_env = {**prepare(tmp_path / "faulty", faulty, [history]), **SETTINGS}
 
         faulty.faults.rate = FAIL_RATE
         reports = _sync_until_settled(faulty_env)

@@ -1,6 +1,8 @@
 """A ready odoosync workspace against a running sandbox, set up the way a person would: connect, ingest, apply
-the Setup Assistant's plan, create the Rent product, enable with a backfill. Each step runs the installed
-command as a subprocess, in an environment of its own."""
+the Setup Assistant's plan, create the Rent product, enable with a backfill. Each step runs the command in an
+environment of its own: in this process, through Typer's runner, which is the installed command's own code without
+a second's start of Python and imports per step (the tests of the process itself, signals and workers side by side,
+start it with ODOOSYNC)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from odoosync.cli.app import app
 from tests.support.portfolio import write_ndjson
 from tests.support.servers import Server, rows, tag_of, tagged
 
@@ -30,10 +35,12 @@ def workspace_env(root: Path, sandbox: Server, database_url: str | None = None) 
     return env
 
 
-def odoosync(
-    env: dict[str, str], *args: str, check: bool = True, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([*ODOOSYNC, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+def odoosync(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """`odoosync ARGS` with `env` as its whole environment, its outcome as a finished process's."""
+    environment: dict[str, str | None] = {name: None for name in os.environ if name not in env}
+    environment.update(env)
+    result = CliRunner().invoke(app, list(args), env=environment)
+    done = subprocess.CompletedProcess([*ODOOSYNC, *args], result.exit_code, result.stdout, result.stderr)
     if check and done.returncode != 0:
         raise AssertionError(f"odoosync {' '.join(args)} → {done.returncode}\n{done.stdout}\n{done.stderr}")
     return done
