@@ -80,24 +80,27 @@ def _from_the_ledger(
     by_vendor: Counter[int] = Counter()
     by_label: Counter[int] = Counter()
     vendor_names: dict[int, Counter[str]] = {}
-    seen: set[tuple[int, int]] = set()
+    seen_from_vendor: set[tuple[int, int]] = set()
+    seen_like: set[tuple[int, int]] = set()
     for line in lines:
-        if line.account_id not in accounts or (line.move_id, line.account_id) in seen:
+        if line.account_id not in accounts:
             continue
+        bill = (line.move_id, line.account_id)
         label, said = _read(line.label)
-        like = bool(concepts & said) or (
+        # A label is like the category when it says all the category says: "Electricity" is not evidence for
+        # "Electricity and cleaning".
+        like = (bool(concepts) and concepts <= said) or (
             bool(wanted) and any(label[i : i + len(wanted)] == wanted for i in range(len(label)))
         )
-        from_vendor = bool(line.partner) and _read(line.partner)[0] in vendors
-        if like:
+        if like and bill not in seen_like:
+            seen_like.add(bill)
             by_label[line.account_id] += 1
-        elif from_vendor:
+        if line.partner and _read(line.partner)[0] in vendors and bill not in seen_from_vendor:
+            seen_from_vendor.add(bill)
             by_vendor[line.account_id] += 1
             vendor_names.setdefault(line.account_id, Counter())[line.partner] += 1
-        else:
-            continue
-        seen.add((line.move_id, line.account_id))
-    for counts, reason in ((by_label, "label"), (by_vendor, "vendor")):
+    # The category's own vendors first: they are what its expenses name, where a label may be anybody's.
+    for counts, reason in ((by_vendor, "vendor"), (by_label, "label")):
         total = sum(counts.values())
         if total < LEDGER_AT_LEAST:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tomllib
 import uuid
@@ -67,6 +68,14 @@ def expense_account(server: Server, name: str) -> dict[str, object] | None:
     return found[0] if found else None
 
 
+def reason_is(server: Server, suggestion: dict[str, object], meaning: str) -> bool:
+    """The suggestion's reason is `meaning`; on a live database, whose ledger holds the bills earlier runs posted,
+    it may instead be what that ledger says of the same account (vendor or label), which comes first."""
+    why = str(suggestion["why"])
+    ledger = re.fullmatch(rf"\d+ bill\(s\) .+ went to {suggestion['target']} .+", why)
+    return why == meaning or bool(tag_of(server) and ledger)
+
+
 @pytest.fixture(params=SERVERS)
 def connected(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     with connected_with_the_portfolio(request, tmp_path, companies=2) as server:
@@ -97,10 +106,8 @@ def test_the_quality_bar_on_the_sample_data(connected: Server, tmp_path: Path) -
         assert suggestions[("category", category)]["target"] == account, suggestions[("category", category)]
     assert suggestions[("category", "Security")]["name"] == "400043 Security & Guard"
     plumbing = suggestions[("category", "Plumbing")]
-    assert (plumbing["name"], plumbing["why"]) == (
-        "400042 Maintenance",
-        "“Plumbing” is plumbing, booked as maintenance and repairs",
-    )
+    assert plumbing["name"] == "400042 Maintenance"
+    assert reason_is(connected, plumbing, "“Plumbing” is plumbing, booked as maintenance and repairs")
 
 
 def test_arabic_categories_match_the_arabic_account_names(connected: Server, tmp_path: Path) -> None:
@@ -129,7 +136,7 @@ def test_arabic_categories_match_the_arabic_account_names(connected: Server, tmp
     suggestions = suggested(tmp_path, "--kind", "category")
     assert suggestions[("category", "تنظيف")]["target"] == "400044"  # مصروف تنظيف, Cleaning
     assert suggestions[("category", "صيانة")]["target"] == "400042"  # مصروف صيانة, Maintenance
-    assert suggestions[("category", "تنظيف")]["why"] == "“تنظيف” is cleaning"
+    assert reason_is(connected, suggestions[("category", "تنظيف")], "“تنظيف” is cleaning")
 
 
 def test_the_ledger_says_where_a_vendor_s_bills_went(connected: Server, tmp_path: Path) -> None:

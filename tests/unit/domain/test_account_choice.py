@@ -113,6 +113,21 @@ def test_bill_lines_labelled_like_the_category_count_whatever_the_vendor() -> No
     assert choice.why.startswith("2 bill(s) with lines like “Plumbing” went to 400028 Others")
 
 
+def test_the_category_s_own_vendors_are_the_reason_named_before_lines_labelled_alike() -> None:
+    # Found on a real Odoo 18 database whose other bills were labelled "Electricity": both went to one account,
+    # and the reason a person reads is the vendor this category's expenses name.
+    labelled = [BillLine(move, "Electricity", "Another vendor", BY_CODE["400019"].id) for move in range(3)]
+    own = [BillLine(10 + move, "Invoice", "Saudi Electricity Co. 7F", BY_CODE["400019"].id) for move in range(3)]
+    choice = choose_account("Electricity", ACCOUNTS, bill_lines=labelled + own, vendors=["Saudi Electricity Co. 7F"])
+    assert choice.why == "3 bill(s) from Saudi Electricity Co. 7F went to 400019 Other Utility Cahrges"
+
+
+def test_a_line_labelled_with_one_part_of_a_joined_category_is_not_evidence_for_it() -> None:
+    lines = [BillLine(move, "Electricity", "Saudi Electricity Co.", BY_CODE["400019"].id) for move in range(3)]
+    choice = choose_account("Electricity and cleaning", ACCOUNTS, bill_lines=lines)
+    assert choice.account is None
+
+
 def test_a_ledger_that_is_split_or_thin_says_nothing() -> None:
     split = [BillLine(n, "plumbing", "", BY_CODE["400028" if n % 2 else "400042"].id) for n in range(8)]
     assert choose_account("Plumbing", ACCOUNTS, bill_lines=split).why.startswith("“Plumbing” is plumbing")
