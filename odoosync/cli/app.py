@@ -34,8 +34,8 @@ class CommandSource:
     summary: str
 
 
-# A command's module is imported only when that command runs or shows its help: between them the commands import
-# SQLAlchemy, httpx and rich, ten times what typer takes, and --version or --help would wait for all of it.
+# A command's module is imported only when that command runs or shows its help, and imports what the command runs
+# (SQLAlchemy, httpx, rich: ten times what typer takes) only when it runs; --help would wait for all of it.
 # Summaries stay under 64 characters, so that a terminal of 80 columns shows them whole.
 COMMANDS: dict[str, CommandSource] = {
     "ingest": CommandSource("odoosync.cli.ingest", "ingest", "Validate app records, then store them: all or nothing."),
@@ -116,15 +116,7 @@ class OdoosyncGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        # Loaded once a command runs, not before: --version and --help never need rich.
-        from odoosync.cli.render.common import (  # noqa: PLC0415
-            INTERNAL_INSTRUCTION,
-            err,
-            internal_error_message,
-            print_error,
-            print_internal_error,
-        )
-
+        # What shows an error is loaded when there is one: a command's --help passes here too, and never needs rich.
         try:
             return super().invoke(ctx)
         except typer.Exit:
@@ -138,12 +130,16 @@ class OdoosyncGroup(TyperGroup):
             self._json_error(ctx, status, error.format_message(), f"See {where} --help.")
             raise
         except OdoosyncError as error:
+            from odoosync.cli.render.common import print_error
+
             self._debug_traceback(ctx)
             print_error(error)
             status = exit_code_for(error)
             self._json_error(ctx, status, error.reason, error.instruction)
             raise typer.Exit(status) from None
         except (KeyboardInterrupt, StopRequested) as stop:
+            from odoosync.cli.render.common import err
+
             name = stop_reason(stop)
             said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
             err.print(said)
@@ -151,6 +147,8 @@ class OdoosyncGroup(TyperGroup):
             self._json_error(ctx, status, said, None)
             raise typer.Exit(status) from None
         except Exception as error:
+            from odoosync.cli.render.common import INTERNAL_INSTRUCTION, internal_error_message, print_internal_error
+
             self._debug_traceback(ctx)
             print_internal_error(error)
             self._json_error(ctx, ExitCode.ERROR, internal_error_message(error), INTERNAL_INSTRUCTION)
@@ -158,7 +156,7 @@ class OdoosyncGroup(TyperGroup):
 
     def _json_error(self, ctx: typer.Context, status: int, message: str, instruction: str | None) -> None:
         if self._asked_for_json(ctx):
-            from odoosync.cli.render.common import error_as_dict, print_json  # noqa: PLC0415
+            from odoosync.cli.render.common import error_as_dict, print_json
 
             print_json(error_as_dict(status, message, instruction))
 
@@ -186,7 +184,7 @@ class OdoosyncGroup(TyperGroup):
     def _debug_traceback(ctx: typer.Context) -> None:
         state = ctx.find_object(AppState)
         if state is not None and state.debug:
-            from odoosync.cli.render.common import print_traceback  # noqa: PLC0415
+            from odoosync.cli.render.common import print_traceback
 
             print_traceback()
 

@@ -11,7 +11,7 @@ INTERRUPTED = 130  # ExitCode.INTERRUPTED, not imported: this module must load b
 
 def main() -> None:
     try:
-        from odoosync.cli.app import main as run  # noqa: PLC0415 - loaded where a Ctrl-C is handled
+        from odoosync.cli.app import main as run  # loaded where a Ctrl-C is handled
 
         run()
     except KeyboardInterrupt:
