@@ -110,6 +110,16 @@ class OdoosyncGroup(TyperGroup):
             self.get_command(typer.Context(self), name)
         return self
 
+    def make_context(  # type: ignore[override]
+        self, info_name: str | None, args: list[str], parent: typer.Context | None = None, **extra: Any
+    ) -> Any:
+        # A Ctrl-C while the global options are parsed comes before invoke's handling: typer would exit 130 silently.
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+
     # typer vendors click privately; typer.Context is the public name of the context it passes.
     def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:  # type: ignore[override]
         ctx.meta[COMMAND_WORDS] = list(args)
@@ -138,11 +148,10 @@ class OdoosyncGroup(TyperGroup):
             self._json_error(ctx, status, error.reason, error.instruction)
             raise typer.Exit(status) from None
         except (KeyboardInterrupt, StopRequested) as stop:
-            from odoosync.cli.render.common import err
-
             name = stop_reason(stop)
             said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
-            err.print(said)
+            # Plain text, not rich: a Ctrl-C may have cut the import of rich short, and importing again may fail.
+            typer.echo(said, err=True)
             status = ExitCode.TERMINATED if name == "SIGTERM" else ExitCode.INTERRUPTED
             self._json_error(ctx, status, said, None)
             raise typer.Exit(status) from None
@@ -167,7 +176,8 @@ class OdoosyncGroup(TyperGroup):
         command: Any = self
         parent: Any = ctx
         while isinstance(command, TyperGroup):
-            found = command.get_command(parent, words[0]) if words else None
+            # Only a command loaded already: one whose loading failed or was interrupted is not loaded again.
+            found = command.commands.get(words[0]) if words else None
             if found is None:
                 return "--json" in words  # a command that does not exist: the word is all there is
             name, words, command = words[0], words[1:], found
