@@ -71,6 +71,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as workdir:
         env = {**os.environ, "XDG_CONFIG_HOME": workdir, "XDG_DATA_HOME": workdir, "XDG_STATE_HOME": workdir}
+        # An empty config (every value its default): with --config, a file that does not exist is an error.
+        (Path(workdir) / "config.toml").touch(mode=0o600)
         table = commands(Path(workdir))
         for argv in table.values():
             run_once(argv, env)  # warm the file cache and the bytecode

@@ -7,10 +7,7 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.adopt import print_adoptions
-from odoosync.cli.render.common import out, print_json
 from odoosync.domain.records import RecordType
-from odoosync.sync.checks.adopt import accept, list_adoptions, reject
 
 app = typer.Typer(
     help="Records matched to several hand-made Odoo records by backfill --adopt: a person chooses.",
@@ -32,6 +29,10 @@ def list_command(
 
     Example: odoosync adopt list
     """
+    from odoosync.cli.render.adopt import print_adoptions
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.sync.checks.adopt import list_adoptions
+
     with state(ctx).workspace() as workspace:
         adoptions = list_adoptions(workspace.config, workspace.store, every=every)
     if as_json:
@@ -54,6 +55,10 @@ def accept_command(
 
     Example: odoosync adopt accept contact C-1001 --odoo-id 42
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.sync.checks.adopt import accept
+
     with state(ctx).workspace() as workspace:
         adoption = accept(workspace.config, workspace.store, record_type, record_id, odoo_id)
     if as_json:
@@ -70,6 +75,10 @@ def reject_command(
 
     Example: odoosync adopt reject rent_payment RP-2026-0007
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.sync.checks.adopt import reject
+
     with state(ctx).workspace() as workspace:
         adoption = reject(workspace.config, workspace.store, record_type, record_id)
     if as_json:

@@ -35,8 +35,8 @@ class CommandSource:
     summary: str
 
 
-# A command's module is imported only when that command runs or shows its help: between them the commands import
-# SQLAlchemy, httpx and rich, ten times what typer takes, and --version or --help would wait for all of it.
+# A command's module is imported only when that command runs or shows its help, and imports what the command runs
+# (SQLAlchemy, httpx, rich: ten times what typer takes) only when it runs; --help would wait for all of it.
 # Summaries stay under 64 characters, so that a terminal of 80 columns shows them whole.
 COMMANDS: dict[str, CommandSource] = {
     "ingest": CommandSource("odoosync.cli.ingest", "ingest", "Validate app records, then store them: all or nothing."),
@@ -111,18 +111,24 @@ class OdoosyncGroup(TyperGroup):
             self.get_command(typer.Context(self), name)
         return self
 
+    def make_context(  # type: ignore[override]
+        self, info_name: str | None, args: list[str], parent: typer.Context | None = None, **extra: Any
+    ) -> Any:
+        # A Ctrl-C while the global options are parsed comes before invoke's handling: typer would exit 130 silently.
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+
     # typer vendors click privately; typer.Context is the public name of the context it passes.
     def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:  # type: ignore[override]
         ctx.meta[COMMAND_WORDS] = list(args)
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        # The output modules (rich) are loaded once a command runs, not before: --version and --help never need
-        # them. A stop can come while they or the command load: what says so imports nothing, since a module cut
-        # off halfway cannot be imported again.
+        # What shows an error is loaded when there is one: a command's --help passes here too, and never needs rich.
         try:
-            from odoosync.cli.render import common as render  # noqa: PLC0415
-
             return super().invoke(ctx)
         except typer.Exit:
             raise
@@ -135,35 +141,28 @@ class OdoosyncGroup(TyperGroup):
             self._json_error(ctx, status, error.format_message(), f"See {where} --help.")
             raise
         except OdoosyncError as error:
+            from odoosync.cli.render.common import print_error
+
             self._debug_traceback(ctx)
-            render.print_error(error)
+            print_error(error)
             status = exit_code_for(error)
             self._json_error(ctx, status, error.reason, error.instruction)
             raise typer.Exit(status) from None
         except (KeyboardInterrupt, StopRequested) as stop:
-            raise self._stopped(ctx, stop) from None
+            name = stop_reason(stop)
+            said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
+            # Plain text, not rich: a Ctrl-C may have cut the import of rich short, and importing again may fail.
+            typer.echo(said, err=True)
+            status = ExitCode.TERMINATED if name == "SIGTERM" else ExitCode.INTERRUPTED
+            self._json_error(ctx, status, said, None)
+            raise typer.Exit(status) from None
         except Exception as error:
-            from odoosync.cli.render import common as render  # noqa: PLC0415 - the error may be its loading
+            from odoosync.cli.render.common import INTERNAL_INSTRUCTION, internal_error_message, print_internal_error
 
             self._debug_traceback(ctx)
-            render.print_internal_error(error)
-            self._json_error(ctx, ExitCode.ERROR, render.internal_error_message(error), render.INTERNAL_INSTRUCTION)
+            print_internal_error(error)
+            self._json_error(ctx, ExitCode.ERROR, internal_error_message(error), INTERNAL_INSTRUCTION)
             raise typer.Exit(ExitCode.ERROR) from None
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().make_context(*args, **kwargs)
-        except KeyboardInterrupt as stop:  # while the global options are read: typer would exit without a word
-            raise self._stopped(None, stop) from None
-
-    def _stopped(self, ctx: typer.Context | None, stop: BaseException) -> typer.Exit:
-        name = stop_reason(stop)
-        said = "interrupted" if name == "SIGINT" else f"stopped by {name}"
-        sys.stderr.write(said + "\n")
-        status = ExitCode.TERMINATED if name == "SIGTERM" else ExitCode.INTERRUPTED
-        if ctx is not None:
-            self._json_error(ctx, status, said, None)
-        return typer.Exit(status)
 
     def _json_error(self, ctx: typer.Context, status: int, message: str, instruction: str | None) -> None:
         if self._asked_for_json(ctx):
@@ -176,7 +175,7 @@ class OdoosyncGroup(TyperGroup):
         command: Any = self
         parent: Any = ctx
         while isinstance(command, TyperGroup):
-            # Only the commands already loaded: loading one now could meet a module a stop cut off halfway.
+            # Only a command loaded already: one whose loading failed or was interrupted is not loaded again.
             found = command.commands.get(words[0]) if words else None
             if found is None:
                 return "--json" in words  # a command that does not exist: the word is all there is
@@ -194,7 +193,7 @@ class OdoosyncGroup(TyperGroup):
     def _debug_traceback(ctx: typer.Context) -> None:
         state = ctx.find_object(AppState)
         if state is not None and state.debug:
-            from odoosync.cli.render.common import print_traceback  # noqa: PLC0415
+            from odoosync.cli.render.common import print_traceback
 
             print_traceback()
 

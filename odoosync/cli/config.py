@@ -7,9 +7,6 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.config import print_config
-from odoosync.config import describe, load_config
 
 app = typer.Typer(help="The configuration file and its effective values.", no_args_is_help=True)
 
@@ -23,6 +20,10 @@ def show(
 
     Example: odoosync config show
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.config import print_config
+    from odoosync.config import describe, load_config
+
     config = load_config(state(ctx).config_path)
     entries = describe(config)
     if as_json:

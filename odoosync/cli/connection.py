@@ -9,10 +9,6 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.connection import print_connection, print_disconnect
-from odoosync.config import load_config
-from odoosync.sync.setup.connection import KeySource, check_connection, configured_key_source, connect, disconnect
 
 
 def connect_command(
@@ -44,6 +40,11 @@ def connect_command(
 
     Example: odoosync connect --url https://example.odoo.com --database example --login accountant@example.sa
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.connection import print_connection
+    from odoosync.config import load_config
+    from odoosync.sync.setup.connection import KeySource, configured_key_source, connect
+
     if api_key_env and api_key_file:
         raise typer.BadParameter("give --api-key-env or --api-key-file, not both")
     if protocol not in (None, "auto", "jsonrpc", "json2"):
@@ -88,6 +89,11 @@ def retest_command(
 
     Example: odoosync test
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.connection import print_connection
+    from odoosync.config import load_config
+    from odoosync.sync.setup.connection import check_connection
+
     report = check_connection(load_config(state(ctx).config_path))
     if as_json:
         print_json(report.as_dict())
@@ -105,6 +111,10 @@ def disconnect_command(
 
     Example: odoosync disconnect --yes
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.connection import print_disconnect
+    from odoosync.sync.setup.connection import disconnect
+
     if not yes:
         if not sys.stdin.isatty():
             raise typer.BadParameter("confirm with --yes when not running in a terminal", param_hint="--yes")

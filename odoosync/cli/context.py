@@ -19,7 +19,7 @@ class AppState:
 
     def workspace(self) -> Workspace:
         # Imported when a command opens it: the database layer is most of what a command takes to start.
-        from odoosync.sync.setup.workspace import open_workspace  # noqa: PLC0415
+        from odoosync.sync.setup.workspace import open_workspace
 
         return open_workspace(self.config_path)
 

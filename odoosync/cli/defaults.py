@@ -7,10 +7,6 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.config import print_config, print_saved
-from odoosync.config import describe, load_config
-from odoosync.sync.setup.defaults import DefaultsChange, set_defaults
 
 app = typer.Typer(
     help="Defaults: company, sale journal, Rent product, language, auto-post, owner separation.", no_args_is_help=True
@@ -26,6 +22,10 @@ def show(
 
     Example: odoosync defaults show
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.config import print_config
+    from odoosync.config import describe, load_config
+
     config = load_config(state(ctx).config_path)
     entries = [e for e in describe(config) if e.key.startswith("defaults.")]
     if as_json:
@@ -63,6 +63,11 @@ def set_command(
 
     Example: odoosync defaults set --sale-journal INV --auto-post-invoices
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.config import print_saved
+    from odoosync.config import load_config
+    from odoosync.sync.setup.defaults import DefaultsChange, set_defaults
+
     if language not in (None, "company", "en", "ar"):
         raise typer.BadParameter("choose company, en or ar", param_hint="--language")
     if on_posted_change not in (None, "fail", "credit_note"):

@@ -10,11 +10,6 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.demo import demo_step, print_demo, print_demo_kept
-from odoosync.sandbox import Sandbox
-from odoosync.sync.demo import run_demo
-
 
 def demo(
     keep: Annotated[
@@ -35,6 +30,11 @@ def demo(
 
     Example: odoosync demo
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.demo import demo_step, print_demo, print_demo_kept
+    from odoosync.sandbox import Sandbox
+    from odoosync.sync.demo import run_demo
+
     folder = workdir or Path(tempfile.mkdtemp(prefix="odoosync-demo-"))
     sandbox = Sandbox(version=version).start()
     try:

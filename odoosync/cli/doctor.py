@@ -8,9 +8,6 @@ import typer
 
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.doctor import print_checkup
-from odoosync.sync.checks.doctor import run_doctor
 
 
 def doctor(
@@ -24,6 +21,10 @@ def doctor(
 
     Example: odoosync doctor
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.doctor import print_checkup
+    from odoosync.sync.checks.doctor import run_doctor
+
     with state(ctx).workspace() as workspace:
         checkup = run_doctor(workspace.config, workspace.store)
     if as_json:

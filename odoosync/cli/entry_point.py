@@ -1,6 +1,5 @@
-"""The `odoosync` command's entry point, kept light: loading the commands (typer, rich, SQLAlchemy…) takes half a
-second, and a Ctrl-C then, before a command's own handling is in place, is an interruption like any other, not a
-traceback."""
+"""The `odoosync` command's entry point, kept light: a Ctrl-C while typer and the command line load, before the
+command's own handling is in place, is an interruption like any other, not a traceback."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ INTERRUPTED = 130  # ExitCode.INTERRUPTED, not imported: this module must load b
 
 def main() -> None:
     try:
-        from odoosync.cli.app import main as run  # noqa: PLC0415 - loaded where a Ctrl-C is handled
+        from odoosync.cli.app import main as run  # loaded where a Ctrl-C is handled
 
         run()
     except KeyboardInterrupt:

@@ -10,9 +10,6 @@ import typer
 
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.ingest import ingest_progress, ingest_report_as_dict, print_ingest_report
-from odoosync.sync.ingest.records import ingest_files
 from odoosync.sync.stopping import stop_on_signals
 
 
@@ -31,6 +28,10 @@ def ingest(
 
     Example: odoosync ingest samples/portfolio.ndjson
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.ingest import ingest_progress, ingest_report_as_dict, print_ingest_report
+    from odoosync.sync.ingest.records import ingest_files
+
     with stop_on_signals(), state(ctx).workspace() as workspace, ingest_progress(not as_json) as progress:
         report = ingest_files(
             workspace.store,

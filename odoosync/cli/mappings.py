@@ -9,18 +9,7 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.mappings import (
-    print_accounts,
-    print_codes,
-    print_left_open,
-    print_mappings,
-    print_removed,
-    print_suggestions,
-)
 from odoosync.domain.mappings import MappingKind
-from odoosync.sync.setup.assistant import apply_plan, read_plan, suggest, write_plan
-from odoosync.sync.setup.mappings import list_codes, remove_mapping, set_mapping
 
 app = typer.Typer(
     help="Mappings: expense category → account, method → journal, VAT rate → taxes.", no_args_is_help=True
@@ -45,6 +34,10 @@ def list_command(
 
     Example: odoosync map list --unmapped
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.mappings import print_codes
+    from odoosync.sync.setup.mappings import list_codes
+
     if kind is not None and kind not in LISTED_KINDS:
         raise typer.BadParameter("choose category, method or vat", param_hint="--kind")
     with state(ctx).workspace() as workspace:
@@ -93,6 +86,10 @@ def set_command(
 
     Example: odoosync map set category "Maintenance" --account 400042
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.mappings import print_mappings
+    from odoosync.sync.setup.mappings import set_mapping
+
     with state(ctx).workspace() as workspace:
         saved = set_mapping(
             workspace.config,
@@ -136,6 +133,10 @@ def remove_command(
 
     Example: odoosync map remove category Plumbing
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.mappings import print_removed
+    from odoosync.sync.setup.mappings import remove_mapping
+
     with state(ctx).workspace() as workspace:
         removed = remove_mapping(workspace.config, workspace.store, kind, code, company_id=company)
     if as_json:
@@ -159,6 +160,10 @@ def suggest_command(
 
     Example: odoosync map suggest --out plan.toml
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.mappings import print_suggestions
+    from odoosync.sync.setup.assistant import suggest, write_plan
+
     if kind is not None and kind not in LISTED_KINDS:
         raise typer.BadParameter("choose category, method or vat", param_hint="--kind")
     with state(ctx).workspace() as workspace:
@@ -187,6 +192,10 @@ def apply_command(
 
     Example: odoosync map apply plan.toml --yes
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.mappings import print_accounts, print_left_open, print_mappings
+    from odoosync.sync.setup.assistant import apply_plan, read_plan
+
     read = read_plan(plan)
     if not yes:
         if not sys.stdin.isatty():

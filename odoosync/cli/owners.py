@@ -7,9 +7,6 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import out, print_json
-from odoosync.cli.render.owners import print_owners
-from odoosync.sync.setup.owners import list_owners, map_owner
 
 app = typer.Typer(help="Owners and their Odoo company or analytic account.", no_args_is_help=True)
 
@@ -23,6 +20,10 @@ def list_command(
 
     Example: odoosync owners list
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.owners import print_owners
+    from odoosync.sync.setup.owners import list_owners
+
     with state(ctx).workspace() as workspace:
         owners = list_owners(workspace.config, workspace.store)
         separation = workspace.config.defaults.owner_separation
@@ -62,6 +63,10 @@ def map_command(
 
     Example: odoosync owners map C-9001 --analytic "Al Noor Real Estate Co." --create
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.sync.setup.owners import map_owner
+
     with state(ctx).workspace() as workspace:
         mapping = map_owner(
             workspace.config, workspace.store, owner_id, company=company, analytic=analytic, create=create

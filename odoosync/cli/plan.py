@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.plan import print_plan
 from odoosync.domain.records import RecordType
-from odoosync.sync.checks.plan.documents import run_plan
-from odoosync.sync.checks.plan.report import PlanScope
-from odoosync.sync.ingest.switch import parse_day
+
+if TYPE_CHECKING:
+    from odoosync.sync.checks.plan.report import PlanScope
 
 TYPES_HELP = "Only this record type: contact, rent_payment, expense, deposit (repeatable)."
 
 
 def show_plan(ctx: typer.Context, scope: PlanScope, *, as_json: bool, summary: bool) -> None:
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.plan import print_plan
+    from odoosync.sync.checks.plan.documents import run_plan
+
     with state(ctx).workspace() as workspace:
         plan = run_plan(workspace.config, workspace.store, scope)
     if as_json:
@@ -48,6 +50,9 @@ def plan_command(
 
     Example: odoosync plan --since 2026-01-01 --owner O-1
     """
+    from odoosync.sync.checks.plan.report import PlanScope
+    from odoosync.sync.ingest.switch import parse_day
+
     scope = PlanScope(
         since=parse_day(since, "--since") if since else None,
         types=tuple(record_type or ()),

@@ -7,11 +7,8 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import out, print_json
-from odoosync.cli.render.queue import print_job_details, print_queue
-from odoosync.domain.jobs import JobState
+from odoosync.domain.jobs import SHOWN_JOBS, JobState
 from odoosync.domain.records import RecordType
-from odoosync.sync.checks.queue import SHOWN_JOBS, cancel_jobs, job_details, list_queue, retry_jobs
 
 app = typer.Typer(help="The sync queue: one job per record to bring into Odoo.", no_args_is_help=True)
 
@@ -48,6 +45,10 @@ def list_jobs(
 
     Example: odoosync queue list --state failed
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.queue import print_queue
+    from odoosync.sync.checks.queue import list_queue
+
     with state(ctx).workspace() as workspace:
         listing = list_queue(
             workspace.store, states=job_state or (), types=record_type or (), limit=None if every else limit
@@ -68,6 +69,10 @@ def show_job(
 
     Example: odoosync queue show 42
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.queue import print_job_details
+    from odoosync.sync.checks.queue import job_details
+
     with state(ctx).workspace() as workspace:
         details = job_details(workspace.store, workspace.config, job)
     if as_json:
@@ -87,6 +92,10 @@ def retry(
 
     Example: odoosync queue retry --failed
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.sync.checks.queue import retry_jobs
+
     with state(ctx).workspace() as workspace:
         count = retry_jobs(workspace.store, jobs or (), failed=failed)
     if as_json:
@@ -105,6 +114,10 @@ def cancel(
 
     Example: odoosync queue cancel 42 43
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.sync.checks.queue import cancel_jobs
+
     with state(ctx).workspace() as workspace:
         count = cancel_jobs(workspace.store, jobs)
     if as_json:

@@ -8,10 +8,6 @@ import typer
 
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.reconcile import print_reconciliation
-from odoosync.sync.checks.reconcile import ReconcileScope, run_reconcile
-from odoosync.sync.ingest.switch import parse_day
 
 
 def reconcile_command(
@@ -32,6 +28,11 @@ def reconcile_command(
 
     Example: odoosync reconcile --since 2026-01-01 --until 2026-03-31
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.reconcile import print_reconciliation
+    from odoosync.sync.checks.reconcile import ReconcileScope, run_reconcile
+    from odoosync.sync.ingest.switch import parse_day
+
     scope = ReconcileScope(
         since=parse_day(since, "--since") if since else None,
         until=parse_day(until, "--until") if until else None,

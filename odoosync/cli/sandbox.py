@@ -7,11 +7,8 @@ from typing import Annotated
 
 import typer
 
-from odoosync.cli.render.common import err, print_json_line
-from odoosync.cli.render.sandbox import print_sandbox
 from odoosync.domain.errors import ConfigError
-from odoosync.sandbox import Sandbox
-from odoosync.sandbox.server import FAULTS
+from odoosync.sandbox.faults import FAULTS
 
 app = typer.Typer(help="The bundled Odoo emulator, for trying odoosync without a real Odoo.", no_args_is_help=True)
 
@@ -53,6 +50,11 @@ def serve(
 
     Example: odoosync sandbox serve --version 19 --port 8069
     """
+    from odoosync.cli.render.as_json import print_json_line
+    from odoosync.cli.render.common import err
+    from odoosync.cli.render.sandbox import print_sandbox
+    from odoosync.sandbox import Sandbox
+
     if version not in (16, 17, 18, 19):
         raise typer.BadParameter("the sandbox imitates Odoo 16, 17, 18 and 19", param_hint="--version")
     unknown = sorted(set(fault or ()) - set(FAULTS))

@@ -7,9 +7,6 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import out, print_json
-from odoosync.config import load_config
-from odoosync.sync.setup.arabic_and_rent import activate_arabic, setup_rent_product
 
 app = typer.Typer(help="One-time set-up in Odoo: the Arabic language, the Rent product.", no_args_is_help=True)
 
@@ -24,6 +21,11 @@ def language(
 
     Example: odoosync setup language ar
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.config import load_config
+    from odoosync.sync.setup.arabic_and_rent import activate_arabic
+
     if code != "ar":
         raise typer.BadParameter("odoosync writes English and Arabic; only ar needs installing", param_hint="LANG")
     report = activate_arabic(load_config(state(ctx).config_path))
@@ -45,6 +47,10 @@ def rent_product(
 
     Example: odoosync setup rent-product --create
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.sync.setup.arabic_and_rent import setup_rent_product
+
     with state(ctx).workspace() as workspace:
         report = setup_rent_product(workspace.config, workspace.store, create=create)
     product = report.product

@@ -7,10 +7,7 @@ from typing import Annotated
 import typer
 
 from odoosync.cli.context import state
-from odoosync.cli.render.common import print_json
-from odoosync.cli.render.status import print_status
 from odoosync.domain.records import RecordType
-from odoosync.sync.checks.status import record_status
 
 
 def status(
@@ -23,6 +20,10 @@ def status(
 
     Example: odoosync status rent_payment RP-2026-0001
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.status import print_status
+    from odoosync.sync.checks.status import record_status
+
     with state(ctx).workspace() as workspace:
         result = record_status(workspace.store, workspace.config, record_type, record_id)
     if as_json:

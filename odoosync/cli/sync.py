@@ -12,16 +12,8 @@ import typer
 from odoosync.cli.context import state
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.plan import show_plan
-from odoosync.cli.render.adopt import print_adopt_report
-from odoosync.cli.render.common import out, print_json
-from odoosync.cli.render.sync import print_backfill, print_enable, print_health, print_sync_report, sync_progress
 from odoosync.domain.errors import InvalidChoice
 from odoosync.domain.records import RecordType
-from odoosync.sync.checks.adopt import backfill_adopting
-from odoosync.sync.checks.health import check_health, parse_duration, sync_and_record
-from odoosync.sync.checks.plan.report import PlanScope
-from odoosync.sync.ingest.switch import backfill, disable, enable, odoo_database_of, parse_day, sync_switch
-from odoosync.sync.push.drain import SyncLimits
 from odoosync.sync.stopping import stop_on_signals
 
 
@@ -50,6 +42,10 @@ def enable_command(
 
     Example: odoosync enable --backfill-since 2026-01-01
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.sync import print_enable
+    from odoosync.sync.ingest.switch import enable, odoo_database_of, parse_day, sync_switch
+
     if backfill_since and no_backfill:
         raise typer.BadParameter("give --backfill-since or --no-backfill, not both", param_hint="--no-backfill")
     since = parse_day(backfill_since, "--backfill-since") if backfill_since else None
@@ -70,6 +66,8 @@ def enable_command(
 
 
 def _backfill_day(text: str) -> date:
+    from odoosync.sync.ingest.switch import parse_day
+
     # A prompt asks again, with the reason, when its answer is refused as a usage error.
     try:
         return parse_day(text, "the backfill date")
@@ -85,6 +83,10 @@ def disable_command(
 
     Example: odoosync disable
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.common import out
+    from odoosync.sync.ingest.switch import disable
+
     with state(ctx).workspace() as workspace:
         switch = disable(workspace.store)
     if as_json:
@@ -115,6 +117,12 @@ def backfill_command(
 
     Example: odoosync backfill --since 2026-01-01 --adopt
     """
+    from odoosync.cli.render.adopt import print_adopt_report
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.sync import print_backfill
+    from odoosync.sync.checks.adopt import backfill_adopting
+    from odoosync.sync.ingest.switch import backfill, odoo_database_of, parse_day
+
     day = parse_day(since, "--since")
     if adopt:
         with state(ctx).workspace() as workspace:
@@ -164,6 +172,12 @@ def sync_command(
 
     Example: odoosync sync --max-seconds 600
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.sync import print_sync_report, sync_progress
+    from odoosync.sync.checks.health import sync_and_record
+    from odoosync.sync.checks.plan.report import PlanScope
+    from odoosync.sync.push.drain import SyncLimits
+
     if dry_run:
         show_plan(ctx, PlanScope(types=tuple(record_type or ())), as_json=as_json, summary=False)
         return
@@ -199,6 +213,10 @@ def health_command(
 
     Example: odoosync health --max-age 2d
     """
+    from odoosync.cli.render.as_json import print_json
+    from odoosync.cli.render.sync import print_health
+    from odoosync.sync.checks.health import check_health, parse_duration
+
     limits = parse_duration(max_age, "--max-age"), parse_duration(max_queue_age, "--max-queue-age")
     with state(ctx).workspace() as workspace:
         health = check_health(workspace.store, max_age=limits[0], max_queue_age=limits[1])

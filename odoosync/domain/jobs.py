@@ -22,6 +22,9 @@ class JobState(StrEnum):
 
 OPEN_STATES = frozenset({JobState.PENDING, JobState.RUNNING})
 
+# A listing shows this many jobs unless told otherwise: a queue of thousands would fill screens and take seconds.
+SHOWN_JOBS = 50
+
 # The design's graph; nothing else is allowed.
 TRANSITIONS: frozenset[tuple[JobState, JobState]] = frozenset(
     {

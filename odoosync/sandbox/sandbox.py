@@ -10,10 +10,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from odoosync.sandbox.faults import FAULTS
 from odoosync.sandbox.instance import Call, OdooInstance
 from odoosync.sandbox.network import LatencyProxy, self_signed_certificate
 from odoosync.sandbox.seed import ADMIN_GROUPS, ADMIN_LOGIN, BASE_GROUPS, add_user, seed
-from odoosync.sandbox.server import FAULTS, FaultPlan, SandboxHTTPServer
+from odoosync.sandbox.server import FaultPlan, SandboxHTTPServer
 
 
 class Sandbox:

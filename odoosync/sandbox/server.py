@@ -18,9 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 from odoosync.sandbox import errors
+from odoosync.sandbox.faults import FAULTS
 from odoosync.sandbox.instance import JSON2_SINCE, OdooInstance
-
-FAULTS = ("429", "503", "reset", "timeout", "concurrency", "garble")
 
 # What a client may get instead of Odoo's answer once the call was done: a proxy's error page, a CDN's timeout
 # page, a maintenance page, garbage, an empty object, a cut answer ("garble" picks one of these).

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from odoosync.sandbox import Sandbox
-from odoosync.sandbox.server import FAULTS
+from odoosync.sandbox.faults import FAULTS
 from odoosync.sync.build.builders import MEMO_SEPARATOR
 from tests.support.portfolio import rent_payments, sample_documents, write_ndjson
 from tests.support.workspace import odoosync, prepare

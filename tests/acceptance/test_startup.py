@@ -1,17 +1,20 @@
-"""The command starts with only what it uses: --version and --help load no command, and a command is loaded only
-when it is named. What each start imports is read from `python -X importtime` in a fresh process; how long it takes
-is bench/startup.py's to measure, not a test's."""
+"""The command starts with only what it uses: --version and --help load no command, a command is loaded only when
+it is named, and what it needs to run (the database, Odoo's client, rich) only when it runs. What each start imports
+is read from sys.modules in a fresh process; how long it takes is bench/startup.py's to measure, not a test's."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from odoosync.cli.app import COMMANDS, command_tree
 
 HEAVY = ("sqlalchemy", "httpx", "rich", "alembic", "pydantic")
+# What a command needs only when it runs: the database, Odoo's client and rich's output.
+RUNTIME = ("sqlalchemy", "alembic", "httpx", "rich")
 
 
 PROGRAM = """
@@ -22,10 +25,18 @@ sys.argv = ["odoosync", *sys.argv[1:]]
 main()
 """
 
+# Every command defined, as the reference and the docs' tests load them, and no command run.
+TREE = """
+import sys
+from odoosync.cli.app import command_tree
+command_tree()
+sys.stderr.write("MODULES " + " ".join(sys.modules) + "\\n")
+"""
 
-def imported_by(*args: str, status: int = 0) -> set[str]:
-    """The modules a fresh `odoosync ARGS` has imported when it exits."""
-    done = subprocess.run([sys.executable, "-c", PROGRAM, *args], capture_output=True, text=True, check=False)
+
+def imported_by(*args: str, status: int = 0, program: str = PROGRAM) -> set[str]:
+    """The modules a fresh `odoosync ARGS` (or another program) has imported when it exits."""
+    done = subprocess.run([sys.executable, "-c", program, *args], capture_output=True, text=True, check=False)
     assert done.returncode == status, done.stderr[-2000:]
     listed = [line for line in done.stderr.splitlines() if line.startswith("MODULES ")]
     assert len(listed) == 1, done.stderr[-2000:]
@@ -53,3 +64,27 @@ def test_every_listed_command_exists_and_its_summary_fits_a_terminal() -> None:
     for name, source in COMMANDS.items():
         assert tree.commands[name].short_help == source.summary
         assert len(source.summary) <= 64, name
+
+
+def test_defining_every_command_imports_nothing_they_need_only_when_they_run() -> None:
+    imported = imported_by(program=TREE)
+    assert {source.module for source in COMMANDS.values()} <= imported
+    assert not [name for name in RUNTIME if name in imported]
+
+
+@pytest.mark.parametrize("args", [("sync", "--help"), ("queue", "list", "--help")], ids=" ".join)
+def test_a_command_s_help_imports_nothing_it_needs_only_when_it_runs(args: tuple[str, ...]) -> None:
+    imported = imported_by(*args)
+    assert COMMANDS[args[0]].module in imported
+    assert not [name for name in RUNTIME if name in imported]
+
+
+@pytest.mark.parametrize("noun", ["config", "defaults"])
+def test_a_command_without_database_or_network_imports_neither(
+    noun: str, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.touch(mode=0o600)
+    imported = imported_by("--config", str(config), noun, "show")
+    assert COMMANDS[noun].module in imported
+    assert not [name for name in ("sqlalchemy", "alembic", "httpx") if name in imported]

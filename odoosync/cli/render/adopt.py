@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, out
 from odoosync.domain.adoptions import Adoption
-from odoosync.sync.checks.adopt import AdoptReport
+
+if TYPE_CHECKING:
+    from odoosync.sync.checks.adopt import AdoptReport
 
 
 def print_adopt_report(report: AdoptReport) -> None:

@@ -11,9 +11,6 @@ from decimal import Decimal
 from rich.console import Console
 from rich.markup import escape
 
-from odoosync.cli.render.as_json import error_as_dict as error_as_dict  # noqa: PLC0414
-from odoosync.cli.render.as_json import print_json as print_json  # noqa: PLC0414
-from odoosync.cli.render.as_json import print_json_line as print_json_line  # noqa: PLC0414
 from odoosync.domain import money
 from odoosync.domain.errors import OdoosyncError
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import out
-from odoosync.config import ConfigEntry
+
+if TYPE_CHECKING:
+    from odoosync.config import ConfigEntry
 
 
 def print_config(path: str, exists: bool, entries: Sequence[ConfigEntry]) -> None:

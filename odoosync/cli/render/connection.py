@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 
 from odoosync.cli.render.common import out
-from odoosync.sync.setup.connection import TYPED_KEY, ConnectionReport, DisconnectReport
+
+if TYPE_CHECKING:
+    from odoosync.sync.setup.connection import ConnectionReport, DisconnectReport
 
 
 def print_connection(report: ConnectionReport, *, saved: bool) -> None:
+    from odoosync.sync.setup.connection import TYPED_KEY
+
     out.print(f"[green]✓[/] Connected to Odoo {escape(report.odoo_version)} at {escape(report.url)}")
     out.print(f"  database   {escape(report.database)}")
     out.print(f"  user       {escape(report.user)} ({escape(report.login)}, uid {report.uid})")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
@@ -13,7 +13,9 @@ from odoosync.cli.render.queue import queue_table
 from odoosync.cli.render.status import print_status
 from odoosync.cli.render.sync import print_sync_report
 from odoosync.domain.records import SYNCING_STATUS, RecordType
-from odoosync.sync.demo import DemoReport
+
+if TYPE_CHECKING:
+    from odoosync.sync.demo import DemoReport
 
 
 def demo_step(text: str) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 
 from odoosync.cli.render.common import out
-from odoosync.sync.checks.doctor import Checkup
+
+if TYPE_CHECKING:
+    from odoosync.sync.checks.doctor import Checkup
 
 
 def print_checkup(checkup: Checkup) -> None:

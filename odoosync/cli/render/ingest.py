@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.progress import (
@@ -18,8 +18,11 @@ from rich.progress import (
 from rich.table import Table
 
 from odoosync.cli.exit_codes import ExitCode
-from odoosync.cli.render.common import SHOWN_PROBLEMS, err, error_as_dict, out
-from odoosync.sync.ingest.records import IngestReport, ProgressCallback
+from odoosync.cli.render.as_json import error_as_dict
+from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out
+
+if TYPE_CHECKING:
+    from odoosync.sync.ingest.records import IngestReport, ProgressCallback
 
 # Below this many lines a progress bar would only flicker.
 PROGRESS_FROM_LINES = 5000

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import out, print_warnings
 from odoosync.domain.mappings import Mapping
-from odoosync.sync.setup.assistant import Suggestion
-from odoosync.sync.setup.mappings import CodeUse
+
+if TYPE_CHECKING:
+    from odoosync.sync.setup.assistant import Suggestion
+    from odoosync.sync.setup.mappings import CodeUse
 
 
 def print_codes(rows: Sequence[CodeUse]) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import out
-from odoosync.sync.setup.owners import Owner
+
+if TYPE_CHECKING:
+    from odoosync.sync.setup.owners import Owner
 
 
 def print_owners(owners: Sequence[Owner], separation: str) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out, shown_money
-from odoosync.sync.checks.plan.report import Plan, PlannedDocument
+
+if TYPE_CHECKING:
+    from odoosync.sync.checks.plan.report import Plan, PlannedDocument
 
 PLAN_ACTION_STYLE = {
     "create": "green",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import out, when
-from odoosync.sync.checks.queue import JobDetails, QueueListing
-from odoosync.sync.checks.status import describe_link
+
+if TYPE_CHECKING:
+    from odoosync.sync.checks.queue import JobDetails, QueueListing
 
 
 def queue_table(summary: dict[str, dict[str, int]], title: str) -> Table:
@@ -73,6 +76,8 @@ def _cut(line: str, limit: int = 160) -> str:
 
 
 def print_job_details(details: JobDetails) -> None:
+    from odoosync.sync.checks.status import describe_link
+
     job = details.job
     out.print(f"job [bold]{job.pk}[/]: {job.record_type.value} {escape(job.record_id)} version {job.record_version}")
     out.print(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, out, shown_money
-from odoosync.sync.checks.reconcile import Reconciliation
+
+if TYPE_CHECKING:
+    from odoosync.sync.checks.reconcile import Reconciliation
 
 
 def print_reconciliation(result: Reconciliation) -> None:

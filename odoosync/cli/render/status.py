@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 
 from odoosync.cli.render.common import out, when
-from odoosync.sync.checks.status import Chip, RecordStatus, describe_link
 
-CHIP_STYLE = {Chip.SYNCED: "green", Chip.PENDING: "yellow", Chip.FAILED: "red", Chip.NOT_SYNCED: "dim"}
+if TYPE_CHECKING:
+    from odoosync.sync.checks.status import RecordStatus
 
 
 def print_status(status: RecordStatus) -> None:
-    style = CHIP_STYLE[status.chip]
+    from odoosync.sync.checks.status import Chip, describe_link
+
+    style = {Chip.SYNCED: "green", Chip.PENDING: "yellow", Chip.FAILED: "red", Chip.NOT_SYNCED: "dim"}[status.chip]
     out.print(f"{status.record_type.value} [bold]{escape(status.record_id)}[/]  [{style}]● {status.chip.label}[/]")
     first, *rest = status.reason.splitlines() or [""]
     out.print(f"  {escape(first)}")

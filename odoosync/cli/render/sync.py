@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.progress import (
@@ -18,9 +19,11 @@ from rich.progress import (
 from rich.table import Table
 
 from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out, print_warnings
-from odoosync.sync.checks.health import Health
-from odoosync.sync.ingest.switch import BackfillReport, EnableReport
-from odoosync.sync.push.drain import SyncReport
+
+if TYPE_CHECKING:
+    from odoosync.sync.checks.health import Health
+    from odoosync.sync.ingest.switch import BackfillReport, EnableReport
+    from odoosync.sync.push.drain import SyncReport
 
 
 def print_backfill(report: BackfillReport) -> None:

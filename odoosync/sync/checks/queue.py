@@ -9,14 +9,11 @@ from typing import Any
 
 from odoosync.config import Config
 from odoosync.domain.errors import IllegalTransition, InvalidChoice, NotFound
-from odoosync.domain.jobs import Attempt, Job, JobState
+from odoosync.domain.jobs import SHOWN_JOBS, Attempt, Job, JobState
 from odoosync.domain.links import DOCUMENT, Link
 from odoosync.domain.records import RecordType
 from odoosync.store import Store
 from odoosync.sync.checks.status import link_as_dict, record_links
-
-# A listing shows this many jobs unless told otherwise: a queue of thousands would fill screens and take seconds.
-SHOWN_JOBS = 50
 
 
 def job_as_dict(job: Job) -> dict[str, Any]:
