@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from odoosync.domain import money
 from odoosync.domain.errors import OdoosyncError
@@ -58,3 +59,16 @@ def shown_money(value: Decimal | None, currency: str | None) -> str:
 def print_warnings(warnings: Iterable[str]) -> None:
     for warning in warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def progress_bar(text: str) -> Progress:
+    """A bar on standard error that goes away when done: what it does (`text`, a rich template), done of all, time."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn(text),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )

@@ -7,19 +7,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from odoosync.cli.exit_codes import ExitCode
 from odoosync.cli.render.as_json import error_as_dict
-from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out
+from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out, progress_bar
 
 if TYPE_CHECKING:
     from odoosync.sync.ingest.records import IngestReport, ProgressCallback
@@ -87,15 +79,7 @@ def ingest_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
     if not enabled or not err.is_terminal:
         yield None
         return
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
+    progress = progress_bar("{task.description}")
     tasks: dict[str, Any] = {}
 
     def update(phase: str, done: int, total: int | None) -> None:

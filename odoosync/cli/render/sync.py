@@ -8,17 +8,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
-from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out, print_warnings
+from odoosync.cli.render.common import SHOWN_PROBLEMS, err, out, print_warnings, progress_bar
 
 if TYPE_CHECKING:
     from odoosync.sync.checks.health import Health
@@ -57,15 +49,7 @@ def sync_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled or not err.is_terminal:
         yield None
         return
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("syncing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
+    progress = progress_bar("syncing")
     task = progress.add_task("sync", total=None)
     progress.start()
 
